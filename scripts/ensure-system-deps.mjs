@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// The system packages the GPU and browser tests need (WEBGPU-TESTING.md): Chromium (the e2e
+// browser, and SwiftShader's Vulkan driver for Dawn) and the Vulkan loader. As root with apt-get,
+// install what is missing; otherwise stop and say exactly what to install. Never skip silently.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+function hasVulkanLoader() {
+  try {
+    return execFileSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' }).includes('libvulkan.so.1');
+  } catch {
+    return ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'].some(
+      existsSync,
+    );
+  }
+}
+
+function missing() {
+  const packages = [];
+  if (!existsSync(chromium) || !existsSync(swiftShaderIcd)) packages.push('chromium');
+  if (!hasVulkanLoader()) packages.push('libvulkan1');
+  return packages;
+}
+
+let packages = missing();
+if (packages.length === 0) process.exit(0);
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const hasApt = existsSync('/usr/bin/apt-get');
+if (!isRoot || !hasApt) {
+  console.error(
+    `The GPU and browser tests need these system packages: ${packages.join(' ')}.\n` +
+      (hasApt
+        ? `Install them with:\n  sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\n`
+        : 'Install Chromium and the Vulkan loader (libvulkan.so.1) with your system package manager, and set\n' +
+          'CHROMIUM_PATH to the browser; Dawn needs a Vulkan driver (SwiftShader ships with Chromium).\n'),
+  );
+  process.exit(1);
+}
+console.error(`Installing system packages for the GPU and browser tests: ${packages.join(' ')}`);
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
+packages = missing();
+if (packages.length > 0) {
+  console.error(`Still missing after apt-get install: ${packages.join(' ')}`);
+  process.exit(1);
+}

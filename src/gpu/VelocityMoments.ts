@@ -1,0 +1,99 @@
+/**
+ * Host side of src/shaders/velocityMoments.wgsl: density, momentum and energy of one species in
+ * every x-cell. Pipeline and buffers are built once; record() only records; setParameters()
+ * writes the uniform (mass and box size change without a rebuild).
+ */
+import { MOMENT_COUNT } from '../physics/moments';
+import type { VelocityGrid } from '../physics/velocityGrid';
+import source from '../shaders/velocityMoments.wgsl?raw';
+import { createEmptyStorageBuffer } from './buffers';
+import { buildComputePipeline } from './pipelines';
+import { defineStruct } from './struct';
+
+export const MomentParams = defineStruct('MomentParams', {
+  cellCount: 'u32',
+  vmax: 'f32',
+  dv: 'f32',
+  mass: 'f32',
+});
+
+const WORKGROUP_SIZE = 256;
+
+export class VelocityMoments {
+  /** cellCount × MOMENT_COUNT f32: [n, p1, p2, p3, W] per cell. */
+  readonly output: GPUBuffer;
+  private readonly params: GPUBuffer;
+  private readonly bindGroups = new WeakMap<GPUBuffer, GPUBindGroup>();
+
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly pipeline: GPUComputePipeline,
+    readonly grid: VelocityGrid,
+    readonly cellCount: number,
+  ) {
+    this.output = createEmptyStorageBuffer(device, 'VelocityMoments.output', cellCount * MOMENT_COUNT * 4);
+    this.params = device.createBuffer({
+      label: 'VelocityMoments.params',
+      size: MomentParams.byteSize,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    this.setParameters({ mass: 1 });
+  }
+
+  static async create(device: GPUDevice, grid: VelocityGrid, cellCount: number): Promise<VelocityMoments> {
+    const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
+    if (!Number.isInteger(cellCount) || cellCount < 1 || cellCount > maxGroups) {
+      throw new RangeError(
+        `VelocityMoments: cellCount must be an integer in [1, ${maxGroups}], got ${cellCount}`,
+      );
+    }
+    const pipeline = await buildComputePipeline(device, {
+      label: 'VelocityMoments',
+      prelude: MomentParams.wgsl,
+      code: source,
+      constants: { NV: grid.nv, WORKGROUP_SIZE },
+    });
+    return new VelocityMoments(device, pipeline, grid, cellCount);
+  }
+
+  setParameters({ mass }: { mass: number }): void {
+    const packed = MomentParams.pack({
+      cellCount: this.cellCount,
+      vmax: this.grid.vmax,
+      dv: this.grid.dv,
+      mass,
+    });
+    this.device.queue.writeBuffer(this.params, 0, packed);
+  }
+
+  /** Records the reduction of `distribution` (cellCount × N_v³ f32) into `output`. */
+  record(encoder: GPUCommandEncoder, distribution: GPUBuffer): void {
+    const pass = encoder.beginComputePass({ label: 'VelocityMoments' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup(distribution));
+    pass.dispatchWorkgroups(this.cellCount);
+    pass.end();
+  }
+
+  destroy(): void {
+    this.output.destroy();
+    this.params.destroy();
+  }
+
+  private bindGroup(distribution: GPUBuffer): GPUBindGroup {
+    let group = this.bindGroups.get(distribution);
+    if (!group) {
+      group = this.device.createBindGroup({
+        label: `VelocityMoments(${distribution.label})`,
+        layout: this.pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: this.params } },
+          { binding: 1, resource: { buffer: distribution } },
+          { binding: 2, resource: { buffer: this.output } },
+        ],
+      });
+      this.bindGroups.set(distribution, group);
+    }
+    return group;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Maxwellians on the velocity grid and their exact moments (PHYSICS.md §1):
+ * μ(v) = n (m/(2πθ))^{3/2} exp(−m|v − u|²/(2θ)), θ a temperature in energy units.
+ */
+import { type VelocityGrid, velocityNodes } from './velocityGrid';
+
+export interface MaxwellianState {
+  readonly density: number;
+  readonly mass: number;
+  readonly temperature: number;
+  readonly drift: readonly [number, number, number];
+}
+
+/** Point values of the Maxwellian at the N_v³ grid nodes, layout of velocityGrid.ts. */
+export function maxwellianOnGrid(grid: VelocityGrid, s: MaxwellianState): Float64Array {
+  const v = velocityNodes(grid);
+  const { nv } = grid;
+  const norm = s.density * (s.mass / (2 * Math.PI * s.temperature)) ** 1.5;
+  const a = s.mass / (2 * s.temperature);
+  // exp(−a|v−u|²) factorises over the three axes.
+  const g = s.drift.map((u) => v.map((vj) => Math.exp(-a * (vj - u) ** 2)));
+  const [g1, g2, g3] = g as [Float64Array, Float64Array, Float64Array];
+  const f = new Float64Array(grid.pointsPerCell);
+  for (let i1 = 0; i1 < nv; i1++)
+    for (let i2 = 0; i2 < nv; i2++)
+      for (let i3 = 0; i3 < nv; i3++) f[(i1 * nv + i2) * nv + i3] = norm * g1[i1]! * g2[i2]! * g3[i3]!;
+  return f;
+}
+
+/** The exact (continuous) moments of a Maxwellian, in the order of velocityMoments. */
+export function maxwellianMoments(s: MaxwellianState): Float64Array {
+  const [u1, u2, u3] = s.drift;
+  const u2sum = u1 * u1 + u2 * u2 + u3 * u3;
+  return Float64Array.of(
+    s.density,
+    s.mass * s.density * u1,
+    s.mass * s.density * u2,
+    s.mass * s.density * u3,
+    s.density * (1.5 * s.temperature + 0.5 * s.mass * u2sum),
+  );
+}
