@@ -10,7 +10,7 @@ export default defineConfig({
     sourcemap: true,
     emptyOutDir: true,
     rollupOptions: {
-      input: { sim: 'src/cli/sim.ts' },
+      input: { sim: 'src/cli/sim.ts', bench: 'src/cli/bench.ts' },
       output: { entryFileNames: '[name].js', format: 'es' },
     },
   },

@@ -5,6 +5,7 @@
  */
 import { MOMENT_COUNT } from '../physics/moments';
 import type { VelocityGrid } from '../physics/velocityGrid';
+import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
 import source from '../shaders/velocityMoments.wgsl?raw';
 import { createEmptyStorageBuffer } from './buffers';
 import { buildComputePipeline } from './pipelines';
@@ -49,7 +50,7 @@ export class VelocityMoments {
     }
     const pipeline = await buildComputePipeline(device, {
       label: 'VelocityMoments',
-      prelude: MomentParams.wgsl,
+      prelude: MomentParams.wgsl + velocityGridSource,
       code: source,
       constants: { NV: grid.nv, WORKGROUP_SIZE },
     });

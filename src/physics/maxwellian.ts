@@ -39,3 +39,34 @@ export function maxwellianMoments(s: MaxwellianState): Float64Array {
     s.density * (1.5 * s.temperature + 0.5 * s.mass * u2sum),
   );
 }
+
+/** The state (n_A, n_B, u, θ) of the mixture bi-Maxwellian (PHYSICS.md §1). */
+export interface MixtureEquilibrium {
+  readonly densityA: number;
+  readonly densityB: number;
+  readonly drift: [number, number, number];
+  readonly temperature: number;
+}
+
+/**
+ * The common-u, common-θ bi-Maxwellian that has the conserved quantities of the mixture, from
+ * each species' moments [n, p1, p2, p3, W] (moments.ts): u = Σp/Σm n, θ = (2ΣW − ρ|u|²)/(3Σn).
+ */
+export function mixtureEquilibrium(
+  momentsA: ArrayLike<number>,
+  momentsB: ArrayLike<number>,
+  massA: number,
+  massB: number,
+): MixtureEquilibrium {
+  const densityA = momentsA[0]!;
+  const densityB = momentsB[0]!;
+  const rho = massA * densityA + massB * densityB;
+  const drift: [number, number, number] = [1, 2, 3].map((k) => (momentsA[k]! + momentsB[k]!) / rho) as [
+    number,
+    number,
+    number,
+  ];
+  const u2 = drift[0] ** 2 + drift[1] ** 2 + drift[2] ** 2;
+  const temperature = (2 * (momentsA[4]! + momentsB[4]!) - rho * u2) / (3 * (densityA + densityB));
+  return { densityA, densityB, drift, temperature };
+}

@@ -3,7 +3,7 @@
 // on the cell-centred grid v_j = −L + (j + ½)Δv. Float64 twin: src/physics/moments.ts.
 // One workgroup per cell: each invocation sums a strided slice with Kahan compensation, then a
 // pairwise tree in workgroup memory, so the error grows like log(N_v³), not N_v³.
-// `MomentParams` (cellCount, vmax, dv, mass) is declared by src/gpu/VelocityMoments.ts.
+// `MomentParams` (cellCount, vmax, dv, mass) and velocityNode() are prepended by src/gpu/VelocityMoments.ts.
 
 override NV: u32 = 16u;
 override WORKGROUP_SIZE: u32 = 256u; // a power of two
@@ -28,8 +28,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
   var energy = 0.0;
   var energyCompensation = 0.0;
   for (var i = lid; i < points; i += WORKGROUP_SIZE) {
-    let index3 = vec3u(i / (NV * NV), (i / NV) % NV, i % NV);
-    let v = -params.vmax + (vec3f(index3) + 0.5) * params.dv;
+    let v = velocityNode(i, NV, params.vmax, params.dv);
     let f = distribution[base + i];
     // Kahan: add (f, v f) and |v|² f, carrying the lost low-order bits.
     let term = vec4f(f, v * f) - sumCompensation;

@@ -1,0 +1,170 @@
+/**
+ * The collision time step on the GPU, homogeneous in x (PHYSICS.md §4 "Stiffness"): the
+ * first-order exponential AP scheme of src/physics/collision/collisionStep.ts (its float64 twin,
+ * where the derivation, order, stability and ε → 0 limit are stated), for every x-cell at once:
+ *   1. Q and ν (CollisionOperator), 2. Q projected to exact conservation,
+ *   3. M − F and the penalty μ = max ν per cell (mixtureMaxwellian.wgsl), 4. M − F projected,
+ *   5. F ← F + (Δt/ε)e^{−λ}Q + (1 − e^{−λ}(1+λ))(M − F)   (collisionUpdate.wgsl).
+ * record() only records; the state buffer ([species][cell][N³] f32) is updated in place.
+ */
+import type { VelocityGrid } from '../physics/velocityGrid';
+import collisionUpdateSource from '../shaders/collisionUpdate.wgsl?raw';
+import conservedSumsSource from '../shaders/conservedSums.wgsl?raw';
+import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
+import mixtureMaxwellianSource from '../shaders/mixtureMaxwellian.wgsl?raw';
+import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
+import { createEmptyStorageBuffer } from './buffers';
+import { CollisionOperator, type CollisionSetup } from './CollisionOperator';
+import { ConservationProjection, ProjectionParams, SIZES } from './ConservationProjection';
+import { dispatchLinear } from './dispatch';
+import { buildComputePipeline } from './pipelines';
+import { defineStruct } from './struct';
+
+export const UpdateParams = defineStruct('UpdateParams', {
+  cellCount: 'u32',
+  dtOverKnudsen: 'f32',
+});
+
+const WORKGROUP_SIZE = 256;
+
+export class CollisionStep {
+  /** Projected M − F, [species][cell][N³]. */
+  private readonly deviation: GPUBuffer;
+  /** μ per cell. */
+  readonly penalty: GPUBuffer;
+  private readonly equilibriumParams: GPUBuffer;
+  private readonly updateParams: GPUBuffer;
+  private readonly groups = new WeakMap<GPUBuffer, [GPUBindGroup, GPUBindGroup]>();
+  private masses: [number, number];
+
+  private constructor(
+    private readonly device: GPUDevice,
+    readonly grid: VelocityGrid,
+    readonly cellCount: number,
+    readonly operator: CollisionOperator,
+    private readonly projection: ConservationProjection,
+    private readonly equilibriumPipeline: GPUComputePipeline,
+    private readonly updatePipeline: GPUComputePipeline,
+    setup: CollisionSetup,
+  ) {
+    const values = 2 * cellCount * grid.pointsPerCell;
+    this.deviation = createEmptyStorageBuffer(device, 'CollisionStep.deviation', values * 4);
+    this.penalty = createEmptyStorageBuffer(device, 'CollisionStep.penalty', cellCount * 4);
+    const uniform = (label: string, size: number) =>
+      device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.equilibriumParams = uniform('CollisionStep.equilibriumParams', ProjectionParams.byteSize);
+    this.updateParams = uniform('CollisionStep.updateParams', UpdateParams.byteSize);
+    this.masses = [setup.species[0].mass, setup.species[1].mass];
+    this.writeMasses();
+    this.setTimeStep(0, 1);
+  }
+
+  static async create(
+    device: GPUDevice,
+    grid: VelocityGrid,
+    cellCount: number,
+    setup: CollisionSetup,
+  ): Promise<CollisionStep> {
+    const [operator, projection, equilibrium, update] = await Promise.all([
+      CollisionOperator.create(device, grid, cellCount, setup),
+      ConservationProjection.create(device, grid, cellCount),
+      buildComputePipeline(device, {
+        label: 'CollisionStep.mixtureMaxwellian',
+        prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}${conservedSumsSource}`,
+        code: mixtureMaxwellianSource,
+        constants: { NV: grid.nv, WORKGROUP_SIZE },
+      }),
+      buildComputePipeline(device, {
+        label: 'CollisionStep.update',
+        prelude: UpdateParams.wgsl + linearIndexSource,
+        code: collisionUpdateSource,
+        constants: { WORKGROUP_SIZE, POINTS: grid.pointsPerCell },
+      }),
+    ]);
+    return new CollisionStep(device, grid, cellCount, operator, projection, equilibrium, update, setup);
+  }
+
+  /** New masses, diameters or γ: no pipeline is rebuilt. */
+  setParameters(setup: CollisionSetup): void {
+    this.operator.setParameters(setup);
+    this.masses = [setup.species[0].mass, setup.species[1].mass];
+    this.writeMasses();
+  }
+
+  setTimeStep(dt: number, knudsen: number): void {
+    if (!(dt >= 0) || !Number.isFinite(dt))
+      throw new RangeError(`time.dt = ${dt}: allowed a finite number ≥ 0`);
+    if (!(knudsen > 0) || !Number.isFinite(knudsen)) {
+      throw new RangeError(`collisions.knudsen = ${knudsen}: allowed a finite number > 0`);
+    }
+    this.device.queue.writeBuffer(
+      this.updateParams,
+      0,
+      UpdateParams.pack({ cellCount: this.cellCount, dtOverKnudsen: dt / knudsen }),
+    );
+  }
+
+  record(encoder: GPUCommandEncoder, state: GPUBuffer): void {
+    this.operator.record(encoder, state);
+    this.projection.record(encoder, this.operator.q);
+    const [equilibriumGroup, updateGroup] = this.bindGroups(state);
+    let pass = encoder.beginComputePass({ label: 'CollisionStep.mixtureMaxwellian' });
+    pass.setPipeline(this.equilibriumPipeline);
+    pass.setBindGroup(0, equilibriumGroup);
+    pass.dispatchWorkgroups(this.cellCount);
+    pass.end();
+    this.projection.record(encoder, this.deviation);
+    pass = encoder.beginComputePass({ label: 'CollisionStep.update' });
+    pass.setPipeline(this.updatePipeline);
+    pass.setBindGroup(0, updateGroup);
+    dispatchLinear(pass, 2 * this.cellCount * this.grid.pointsPerCell, WORKGROUP_SIZE);
+    pass.end();
+  }
+
+  destroy(): void {
+    this.operator.destroy();
+    this.projection.destroy();
+    for (const b of [this.deviation, this.penalty, this.equilibriumParams, this.updateParams]) b.destroy();
+  }
+
+  private writeMasses(): void {
+    const [massA, massB] = this.masses;
+    this.projection.setMasses(massA, massB);
+    const { vmax, dv } = this.grid;
+    this.device.queue.writeBuffer(
+      this.equilibriumParams,
+      0,
+      ProjectionParams.pack({ cellCount: this.cellCount, vmax, dv, massA, massB }),
+    );
+  }
+
+  private bindGroups(state: GPUBuffer): [GPUBindGroup, GPUBindGroup] {
+    let groups = this.groups.get(state);
+    if (!groups) {
+      const make = (pipeline: GPUComputePipeline, label: string, buffers: GPUBuffer[]) =>
+        this.device.createBindGroup({
+          label: `CollisionStep.${label}(${state.label})`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+        });
+      groups = [
+        make(this.equilibriumPipeline, 'mixtureMaxwellian', [
+          this.equilibriumParams,
+          state,
+          this.operator.frequency,
+          this.deviation,
+          this.penalty,
+        ]),
+        make(this.updatePipeline, 'update', [
+          this.updateParams,
+          state,
+          this.operator.q,
+          this.deviation,
+          this.penalty,
+        ]),
+      ];
+      this.groups.set(state, groups);
+    }
+    return groups;
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Host side of src/shaders/fft.wgsl: batched, in-place 3D complex FFT of N³ grids of vec2f
+ * (PHYSICS.md §4), with the conventions of src/physics/fft.ts (fft3d): forward unnormalised,
+ * inverse normalised by 1/N³, natural order, layout [grid][i1][i2][i3] with i3 fastest.
+ *
+ * Six pipelines are built once (2 directions × 3 axes; direction and stride are override
+ * constants, so the kernel's index arithmetic is compile-time). record() only records: one
+ * compute pass with three dispatches (i3, i2, i1), each dispatch seeing the previous one's writes.
+ *
+ * No uniform carries the batch: the dispatch shape (N²/LINES, grids) and a binding of exactly
+ * those grids carry it. So any number of record() calls with different batches and directions
+ * can share one encoder (nothing is written to the queue, nothing can be overwritten before the
+ * submit), and the kernel cannot touch bytes past the batch even in principle. Batches beyond
+ * maxComputeWorkgroupsPerDimension (or the binding-size limit) are split into several dispatches
+ * over consecutive ranges of grids. Bind groups are cached per buffer and range.
+ */
+import { fftPlan } from '../physics/fft';
+import source from '../shaders/fft.wgsl?raw';
+import { createStorageBuffer } from './buffers';
+import { buildComputePipeline } from './pipelines';
+
+export type FftDirection = 'forward' | 'inverse';
+
+/** Bytes of one complex value, vec2f (re, im). */
+export const COMPLEX_BYTES = 8;
+
+/** Sizes the kernel handles: one radix-8 stage and at most one more of radix N/8. */
+const SIZES = [8, 16, 32, 64];
+/** Invocations per workgroup on GPUs: two warps, one AMD wavefront. */
+const GPU_WORKGROUP_SIZE = 64;
+/**
+ * On software adapters (SwiftShader) the zero-initialisation of workgroup memory and the barriers
+ * cost in proportion to workgroup size × workgroup memory: 16 runs about 2× faster there than 64
+ * (measured on SwiftShader, 2 cores: N = 16 × 64 grids 76 vs 192 ms, N = 32 × 16 grids 170 vs
+ * 362 ms per 3D transform).
+ */
+const SOFTWARE_WORKGROUP_SIZE = 16;
+/** Values each invocation holds (one radix-8 group): the workgroup takes 8·workgroupSize/N lines. */
+const VALUES_PER_INVOCATION = 8;
+const DIRECTIONS: readonly FftDirection[] = ['forward', 'inverse'];
+/** The three passes, in the order fft3d applies them. */
+const AXES = ['i3', 'i2', 'i1'] as const;
+
+export interface Fft3dOptions {
+  /**
+   * Twiddle factors from a float64 table rounded once to f32 ('table', the default), or from
+   * cos/sin in f32 ('computed': less accurate, kept so the tests can measure the difference).
+   */
+  twiddles?: 'table' | 'computed';
+  /**
+   * Invocations per workgroup, a power of two in [N/8, N³/8]. Default: 64, or 16 on a software
+   * adapter (see SOFTWARE_WORKGROUP_SIZE).
+   */
+  workgroupSize?: number;
+  /** At most this many grids per dispatch (default: as many as the limits allow). For tests. */
+  maxGridsPerDispatch?: number;
+}
+
+export class Fft3d {
+  /** Values per grid, N³. */
+  readonly gridValues: number;
+  /** Bytes per grid, N³ · 8. */
+  readonly gridBytes: number;
+  /** Grids per dispatch at most (workgroup-count and binding-size limits). */
+  readonly maxGridsPerDispatch: number;
+  private readonly twiddleTable: GPUBuffer;
+  private readonly bindGroups = new WeakMap<GPUBuffer, Map<string, GPUBindGroup>>();
+
+  private constructor(
+    private readonly device: GPUDevice,
+    readonly n: number,
+    /** Lines per workgroup. */
+    readonly linesPerWorkgroup: number,
+    /** pipelines[direction][axis] */
+    private readonly pipelines: Readonly<Record<FftDirection, readonly GPUComputePipeline[]>>,
+    maxGridsPerDispatch: number | undefined,
+  ) {
+    this.gridValues = n ** 3;
+    this.gridBytes = this.gridValues * COMPLEX_BYTES;
+    const { limits } = device;
+    if (this.gridBytes % limits.minStorageBufferOffsetAlignment !== 0) {
+      throw new RangeError(
+        `Fft3d: a grid (${this.gridBytes} B) is not a multiple of the storage offset alignment`,
+      );
+    }
+    this.maxGridsPerDispatch = Math.min(
+      limits.maxComputeWorkgroupsPerDimension,
+      Math.floor(limits.maxStorageBufferBindingSize / this.gridBytes),
+      maxGridsPerDispatch ?? Number.POSITIVE_INFINITY,
+    );
+    const plan = fftPlan(n);
+    const table = new Float32Array(n); // (cos, sin)(2πk/N), k < N/2, rounded once from float64
+    for (let k = 0; k < n / 2; k++) {
+      table[2 * k] = plan.cos[k]!;
+      table[2 * k + 1] = plan.sin[k]!;
+    }
+    this.twiddleTable = createStorageBuffer(device, `Fft3d(N=${n}).twiddles`, table);
+  }
+
+  static async create(device: GPUDevice, n: number, options: Fft3dOptions = {}): Promise<Fft3d> {
+    if (!SIZES.includes(n)) throw new RangeError(`Fft3d: N must be one of ${SIZES.join(', ')}, got ${n}`);
+    const workgroupSize =
+      options.workgroupSize ?? (isSoftwareDevice(device) ? SOFTWARE_WORKGROUP_SIZE : GPU_WORKGROUP_SIZE);
+    const lines = (VALUES_PER_INVOCATION * workgroupSize) / n;
+    // lines a power of two from 1 to N²: whole lines per workgroup, whole workgroups per grid
+    if (!Number.isInteger(lines) || lines < 1 || lines > n * n || (lines & (lines - 1)) !== 0) {
+      throw new RangeError(
+        `Fft3d: workgroupSize must be a power of two in [${n / 8}, ${n ** 3 / 8}], got ${workgroupSize}`,
+      );
+    }
+    const sharedBytes = n === 8 ? 0 : lines * (n + 1) * COMPLEX_BYTES; // rows padded to N + 1
+    if (
+      workgroupSize > device.limits.maxComputeInvocationsPerWorkgroup ||
+      sharedBytes > device.limits.maxComputeWorkgroupStorageSize
+    ) {
+      throw new RangeError(`Fft3d: workgroupSize ${workgroupSize} exceeds the device's limits`);
+    }
+    const { maxGridsPerDispatch } = options;
+    if (
+      maxGridsPerDispatch !== undefined &&
+      !(Number.isInteger(maxGridsPerDispatch) && maxGridsPerDispatch >= 1)
+    ) {
+      throw new RangeError(
+        `Fft3d: maxGridsPerDispatch must be a positive integer, got ${maxGridsPerDispatch}`,
+      );
+    }
+    const build = (direction: FftDirection, axis: number) =>
+      buildComputePipeline(device, {
+        label: `Fft3d(N=${n}).${direction}.${AXES[axis]}`,
+        code: source,
+        constants: {
+          N: n,
+          LOG2_N: Math.log2(n),
+          STRIDE: n ** axis,
+          INVERSE: direction === 'inverse' ? 1 : 0,
+          TABLE_TWIDDLES: options.twiddles === 'computed' ? 0 : 1,
+          LINES: lines,
+        },
+      });
+    const [forward, inverse] = await Promise.all(
+      DIRECTIONS.map((direction) => Promise.all(AXES.map((_, axis) => build(direction, axis)))),
+    );
+    return new Fft3d(device, n, lines, { forward: forward!, inverse: inverse! }, maxGridsPerDispatch);
+  }
+
+  /**
+   * Records the in-place transform of the first `batch` grids of `buffer` (batch · N³ vec2f,
+   * layout [grid][i1][i2][i3]); values past the batch are neither read nor written.
+   */
+  record(encoder: GPUCommandEncoder, buffer: GPUBuffer, batch: number, direction: FftDirection): void {
+    if (!Number.isInteger(batch) || batch < 1) {
+      throw new RangeError(`Fft3d.record: batch must be a positive integer, got ${batch}`);
+    }
+    if (batch * this.gridBytes > buffer.size) {
+      throw new RangeError(
+        `Fft3d.record: ${batch} grids of N=${this.n} need ${batch * this.gridBytes} B, ` +
+          `${buffer.label || 'buffer'} has ${buffer.size} B`,
+      );
+    }
+    const groupsPerGrid = (this.n * this.n) / this.linesPerWorkgroup;
+    const pass = encoder.beginComputePass({ label: `Fft3d(N=${this.n}).${direction}` });
+    this.pipelines[direction].forEach((pipeline, axis) => {
+      pass.setPipeline(pipeline);
+      for (let first = 0; first < batch; first += this.maxGridsPerDispatch) {
+        const count = Math.min(this.maxGridsPerDispatch, batch - first);
+        pass.setBindGroup(0, this.bindGroup(buffer, direction, axis, first, count));
+        pass.dispatchWorkgroups(groupsPerGrid, count);
+      }
+    });
+    pass.end();
+  }
+
+  destroy(): void {
+    this.twiddleTable.destroy();
+  }
+
+  /**
+   * Bind groups are per pipeline (its 'auto' layout is its own) and per range of grids; a caller
+   * uses a handful of (buffer, batch) pairs, so the cache stays small.
+   */
+  private bindGroup(
+    buffer: GPUBuffer,
+    direction: FftDirection,
+    axis: number,
+    first: number,
+    count: number,
+  ): GPUBindGroup {
+    let groups = this.bindGroups.get(buffer);
+    if (!groups) {
+      groups = new Map();
+      this.bindGroups.set(buffer, groups);
+    }
+    const key = `${direction}.${AXES[axis]}.${first}+${count}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = this.device.createBindGroup({
+        label: `Fft3d(N=${this.n}).${key}(${buffer.label})`,
+        layout: this.pipelines[direction][axis]!.getBindGroupLayout(0),
+        entries: [
+          {
+            binding: 0,
+            resource: { buffer, offset: first * this.gridBytes, size: count * this.gridBytes },
+          },
+          { binding: 1, resource: { buffer: this.twiddleTable } },
+        ],
+      });
+      groups.set(key, group);
+    }
+    return group;
+  }
+}
+
+/** The rule of context.ts (AdapterReport.isSoftware), from the device alone. */
+function isSoftwareDevice(device: GPUDevice): boolean {
+  const info = device.adapterInfo;
+  if (!info) return false;
+  const names = [info.vendor, info.architecture, info.device, info.description].join(' ');
+  return info.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|warp|software/i.test(names);
+}

@@ -1,0 +1,104 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
+import { CollisionOperator } from '../../src/gpu/CollisionOperator';
+import type { GpuContext } from '../../src/gpu/context';
+import { lossFrequencies } from '../../src/physics/collision/collisionStep';
+import { mixtureCollisionOperators } from '../../src/physics/collision/spectral';
+import { maxwellianOnGrid } from '../../src/physics/maxwellian';
+import { seededRandom } from '../../src/physics/random';
+import { type VelocityGrid, velocityGrid } from '../../src/physics/velocityGrid';
+import { maxRelativeError } from '../support/compare';
+import { poison, testGpu } from '../support/gpu';
+
+const species = [
+  { mass: 1, diameter: 1 },
+  { mass: 2, diameter: 1.5 },
+] as const;
+
+/** Runs the GPU operator on `state` ([A|B][cell][N³]); returns q and ν read back. */
+async function gpuCollision(
+  gpu: GpuContext,
+  grid: VelocityGrid,
+  cells: number,
+  gamma: number,
+  state: Float32Array,
+) {
+  const { device } = gpu;
+  const operator = await CollisionOperator.create(device, grid, cells, { species, gamma });
+  const input = createStorageBuffer(device, 'test.state', state);
+  poison(device, operator.q);
+  poison(device, operator.frequency);
+  const encoder = device.createCommandEncoder();
+  operator.record(encoder, input);
+  device.queue.submit([encoder.finish()]);
+  const q = await readFloat32(device, operator.q);
+  const nu = await readFloat32(device, operator.frequency);
+  const { tables } = operator;
+  input.destroy();
+  operator.destroy();
+  return { q, nu, tables };
+}
+
+function cellOf(a: Float32Array, species: number, cell: number, cells: number, points: number) {
+  return a.subarray((species * cells + cell) * points, (species * cells + cell + 1) * points);
+}
+
+describe('the WGSL collision operator against its float64 twin', () => {
+  let gpu: GpuContext;
+  beforeAll(async () => {
+    gpu = await testGpu();
+  });
+
+  for (const [nv, gamma, seed] of [
+    [8, 0.5, 1],
+    [8, -2, 2],
+    [16, 1, 3],
+  ] as const) {
+    it(`agrees at f32 level on random positive inputs (N_v = ${nv}, γ = ${gamma})`, async () => {
+      const grid = velocityGrid(nv, 6);
+      const cells = 2;
+      const points = grid.pointsPerCell;
+      const random = seededRandom(seed);
+      // smooth positive data: Maxwellians with random parameters, times a random positive factor
+      const state = new Float32Array(2 * cells * points);
+      for (let s = 0; s < 2; s++) {
+        for (let c = 0; c < cells; c++) {
+          const f = maxwellianOnGrid(grid, {
+            density: 0.5 + random(),
+            mass: species[s]!.mass,
+            temperature: 0.6 + random(),
+            drift: [random() - 0.5, random() - 0.5, random() - 0.5],
+          });
+          state.set(
+            f.map((x) => x * (0.8 + 0.4 * random())),
+            (s * cells + c) * points,
+          );
+        }
+      }
+      const { q, nu, tables } = await gpuCollision(gpu, grid, cells, gamma, state);
+      for (let c = 0; c < cells; c++) {
+        const fA = cellOf(state, 0, c, cells, points);
+        const fB = cellOf(state, 1, c, cells, points);
+        const ref = mixtureCollisionOperators(fA, fB, tables);
+        const freq = lossFrequencies(fA, fB, tables);
+        // scale: the largest gain or loss term, what f32 round-off is relative to
+        const scale = Math.max(
+          ...[ref.AA, ref.AB, ref.BA, ref.BB].flatMap((t) => [
+            Math.max(...t.gain.map(Math.abs)),
+            Math.max(...t.loss.map(Math.abs)),
+          ]),
+        );
+        const flat = (a: ArrayLike<number>) => new Float64Array(a.length).fill(scale);
+        expect(maxRelativeError(cellOf(q, 0, c, cells, points), ref.qA, flat(ref.qA))).toBeLessThan(2e-5);
+        expect(maxRelativeError(cellOf(q, 1, c, cells, points), ref.qB, flat(ref.qB))).toBeLessThan(2e-5);
+        const nuScale = Math.max(...freq.nuA, ...freq.nuB);
+        expect(
+          maxRelativeError(cellOf(nu, 0, c, cells, points), freq.nuA, flat(freq.nuA).fill(nuScale)),
+        ).toBeLessThan(1e-5);
+        expect(
+          maxRelativeError(cellOf(nu, 1, c, cells, points), freq.nuB, flat(freq.nuB).fill(nuScale)),
+        ).toBeLessThan(1e-5);
+      }
+    });
+  }
+});
