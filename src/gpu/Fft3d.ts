@@ -17,6 +17,7 @@
 import { fftPlan } from '../physics/fft';
 import source from '../shaders/fft.wgsl?raw';
 import { createStorageBuffer } from './buffers';
+import { isSoftwareAdapterInfo } from './context';
 import { buildComputePipeline } from './pipelines';
 
 export type FftDirection = 'forward' | 'inverse';
@@ -30,9 +31,9 @@ const SIZES = [8, 16, 32, 64];
 const GPU_WORKGROUP_SIZE = 64;
 /**
  * On software adapters (SwiftShader) the zero-initialisation of workgroup memory and the barriers
- * cost in proportion to workgroup size × workgroup memory: 16 runs about 2× faster there than 64
- * (measured on SwiftShader, 2 cores: N = 16 × 64 grids 76 vs 192 ms, N = 32 × 16 grids 170 vs
- * 362 ms per 3D transform).
+ * cost in proportion to workgroup size × workgroup memory: 16 runs 2–4× faster there than 64
+ * (SwiftShader on 2 busy cores, one 3D transform: N = 16 × 64 grids ≈ 80 vs 190–230 ms,
+ * N = 32 × 16 grids ≈ 170 vs 360–800 ms).
  */
 const SOFTWARE_WORKGROUP_SIZE = 16;
 /** Values each invocation holds (one radix-8 group): the workgroup takes 8·workgroupSize/N lines. */
@@ -108,7 +109,7 @@ export class Fft3d {
         `Fft3d: workgroupSize must be a power of two in [${n / 8}, ${n ** 3 / 8}], got ${workgroupSize}`,
       );
     }
-    const sharedBytes = n === 8 ? 0 : lines * (n + 1) * COMPLEX_BYTES; // rows padded to N + 1
+    const sharedBytes = n === 8 ? 0 : lines * (n + n / 8 + 1) * COMPLEX_BYTES; // padded rows, fft.wgsl
     if (
       workgroupSize > device.limits.maxComputeInvocationsPerWorkgroup ||
       sharedBytes > device.limits.maxComputeWorkgroupStorageSize
@@ -212,8 +213,6 @@ export class Fft3d {
 
 /** The rule of context.ts (AdapterReport.isSoftware), from the device alone. */
 function isSoftwareDevice(device: GPUDevice): boolean {
-  const info = device.adapterInfo;
-  if (!info) return false;
-  const names = [info.vendor, info.architecture, info.device, info.description].join(' ');
-  return info.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|warp|software/i.test(names);
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  return info ? isSoftwareAdapterInfo(info) : false;
 }

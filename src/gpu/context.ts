@@ -130,13 +130,21 @@ export async function acquireGpu(
   return { adapter, device, report: adapterReport(adapter, device, host) };
 }
 
+/** Fallback, or a CPU rasteriser by name: timings from it are not a GPU's, and kernels may tune for it. */
+export function isSoftwareAdapterInfo(info: GPUAdapterInfo, isFallbackAdapter = false): boolean {
+  const names = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
+  const fallback =
+    isFallbackAdapter ||
+    Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter);
+  return fallback || /swiftshader|llvmpipe|lavapipe|warp|software/i.test(names);
+}
+
 export function adapterReport(adapter: GPUAdapter, device: GPUDevice, host: GpuHost): AdapterReport {
   const info = adapter.info;
   const isFallbackAdapter = Boolean(
     (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
       (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter,
   );
-  const names = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
   const limits: Record<string, number> = {};
   for (const name of REQUESTED_LIMITS) {
     const value = (device.limits as unknown as Record<string, number | undefined>)[name];
@@ -149,7 +157,7 @@ export function adapterReport(adapter: GPUAdapter, device: GPUDevice, host: GpuH
     device: info.device,
     description: info.description,
     isFallbackAdapter,
-    isSoftware: isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|warp|software/i.test(names),
+    isSoftware: isSoftwareAdapterInfo(info, isFallbackAdapter),
     features: [...device.features].map(String).sort(),
     limits,
   };

@@ -128,6 +128,12 @@ export interface Resolvability {
 }
 
 export interface ResolvabilityOptions {
+  /**
+   * A species outside the alias-free support ball S(L): 'refuse' (default, for automatic boxes) or
+   * 'warn' (a box the user set on purpose: Gaussian tails make the rule conservative, and the
+   * accuracy is measurable, e.g. the equilibrium residual).
+   */
+  readonly supportCheck?: 'refuse' | 'warn';
   readonly thermalSpeeds?: number;
   readonly minCellsPerThermalSpeed?: number;
   readonly warnCellsPerThermalSpeed?: number;
@@ -155,7 +161,7 @@ export function checkResolvable(
     const need = speciesSupport(s, thermalSpeeds);
     if (need > S) {
       const name = i === 0 ? 'A' : 'B';
-      errors.push(
+      (options.supportCheck === 'warn' ? warnings : errors).push(
         `grid.vmax = ${fmt(grid.vmax)} is too small: species ${name} needs a support ball of radius ` +
           `${fmt(need)} (${thermalSpeeds} thermal speeds + drift) but the box gives S = ${fmt(S)}; ` +
           `allowed: vmax ≥ ${fmt(boxHalfWidth(need, massRatio))}`,

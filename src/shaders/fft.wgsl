@@ -19,8 +19,8 @@
 // 3. The results go straight back to global memory, scaled by 1/N for the inverse (exact).
 // Global access coalesces: on the contiguous axis a line's invocations are adjacent; on the
 // strided axes (i2, i1: stride N, N²) adjacent invocations take adjacent lines, i.e. adjacent
-// addresses at every position. Rows in workgroup memory are padded to N + 1 values so the
-// invocations of adjacent lines hit different banks. N = 8 needs no exchange and no barrier.
+// addresses at every position. Rows in workgroup memory are padded (slot()) so that adjacent
+// invocations hit different banks. N = 8 needs no exchange and no barrier.
 // Twiddles W_N^k = (cos, ±sin)(2πk/N), k < N/2, come from a table computed in float64 and rounded
 // once to f32; cos/sin evaluated in f32 are ~2000× less accurate on SwiftShader (measured in
 // tests/gpu/fft.test.ts; TABLE_TWIDDLES = false exists only for that comparison).
@@ -36,7 +36,7 @@ override TABLE_TWIDDLES: bool = true;
 override LINES: u32 = 32u; // lines per workgroup; divides N² (the host checks)
 override THREADS_PER_LINE: u32 = N / 8u; // each invocation holds 8 values of its line
 override WORKGROUP_SIZE: u32 = LINES * THREADS_PER_LINE;
-override PITCH: u32 = N + 1u; // padded row length in workgroup memory
+override PITCH: u32 = N + N / 8u + 1u; // padded row length in workgroup memory (see slot())
 // N = 8 never exchanges values between invocations: one element, nothing to zero-initialise.
 override LINE_STORAGE: u32 = select(LINES * PITCH, 1u, N == 8u);
 
@@ -69,7 +69,7 @@ fn quarterTurn(t: vec2f) -> vec2f {
 // Fused radix-2 stages. x[m] is element j of the m-th of consecutive transformed blocks of size h
 // (position j + m·h); the result is element j + m·h of the block they make. The radix-2 stages run
 // in fft.ts's order (size 2h, then 4h, then 8h), each twiddle W_{2sh}^{j + r·h} = W_N^k taken
-// from the table (or as an exact quarter turn of one), so the rounding is that of fft.ts.
+// from the table (or as an exact quarter turn of one): fft.ts's operations, in f32.
 
 fn radix2(x: array<vec2f, 2>, h: u32, j: u32) -> array<vec2f, 2> {
   let t = cmul(twiddle(j * (N / (2u * h))), x[1]);
@@ -98,6 +98,15 @@ fn radix8(x: array<vec2f, 8>, h: u32, j: u32) -> array<vec2f, 8> {
   let t2 = cmul(twiddle((j + 2u * h) * step), b[2]);
   let t3 = cmul(twiddle((j + 3u * h) * step), b[3]);
   return array(a[0] + t0, a[1] + t1, a[2] + t2, a[3] + t3, a[0] - t0, a[1] - t1, a[2] - t2, a[3] - t3);
+}
+
+/**
+ * Workgroup-memory index of position p of a line's row. One pad after every 8 values spreads the
+ * 8-value groups written by adjacent invocations of one line over different banks; the odd row
+ * pitch does the same for adjacent lines (strided axes).
+ */
+fn slot(row: u32, p: u32) -> u32 {
+  return row + p + p / 8u;
 }
 
 /** Bit reversal of a position 0 ≤ p < N. */
@@ -150,23 +159,23 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
   if (N > 8u) {
     // Stage 2, radix N/8 (h = 8): the only exchange between invocations, one barrier.
     let row = line * PITCH;
-    lines[row + 8u * g] = y[0];
-    lines[row + 8u * g + 1u] = y[1];
-    lines[row + 8u * g + 2u] = y[2];
-    lines[row + 8u * g + 3u] = y[3];
-    lines[row + 8u * g + 4u] = y[4];
-    lines[row + 8u * g + 5u] = y[5];
-    lines[row + 8u * g + 6u] = y[6];
-    lines[row + 8u * g + 7u] = y[7];
+    lines[slot(row, 8u * g + 0u)] = y[0];
+    lines[slot(row, 8u * g + 1u)] = y[1];
+    lines[slot(row, 8u * g + 2u)] = y[2];
+    lines[slot(row, 8u * g + 3u)] = y[3];
+    lines[slot(row, 8u * g + 4u)] = y[4];
+    lines[slot(row, 8u * g + 5u)] = y[5];
+    lines[slot(row, 8u * g + 6u)] = y[6];
+    lines[slot(row, 8u * g + 7u)] = y[7];
     workgroupBarrier();
-    x[0] = lines[row + outputPosition(g, 0u)];
-    x[1] = lines[row + outputPosition(g, 1u)];
-    x[2] = lines[row + outputPosition(g, 2u)];
-    x[3] = lines[row + outputPosition(g, 3u)];
-    x[4] = lines[row + outputPosition(g, 4u)];
-    x[5] = lines[row + outputPosition(g, 5u)];
-    x[6] = lines[row + outputPosition(g, 6u)];
-    x[7] = lines[row + outputPosition(g, 7u)];
+    x[0] = lines[slot(row, outputPosition(g, 0u))];
+    x[1] = lines[slot(row, outputPosition(g, 1u))];
+    x[2] = lines[slot(row, outputPosition(g, 2u))];
+    x[3] = lines[slot(row, outputPosition(g, 3u))];
+    x[4] = lines[slot(row, outputPosition(g, 4u))];
+    x[5] = lines[slot(row, outputPosition(g, 5u))];
+    x[6] = lines[slot(row, outputPosition(g, 6u))];
+    x[7] = lines[slot(row, outputPosition(g, 7u))];
     if (N == 16u) {
       let a = radix2(array(x[0], x[1]), 8u, g);
       let b = radix2(array(x[2], x[3]), 8u, g + 2u);
@@ -175,7 +184,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
       y = array(a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1]);
     } else if (N == 32u) {
       let a = radix4(array(x[0], x[1], x[2], x[3]), 8u, g);
-      let b = radix4(array(x[4], x[5], x[6], x[7]), 8u, g + 3u);
+      let b = radix4(array(x[4], x[5], x[6], x[7]), 8u, g + 4u);
       y = array(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]);
     } else {
       y = radix8(x, 8u, g);
