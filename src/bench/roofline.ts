@@ -8,11 +8,15 @@ import source from '../shaders/benchPeak.wgsl?raw';
 
 const WORKGROUP_SIZE = 256;
 
-/** Median wall time (ms) of `run` submitted and completed `repeats` times after one warm-up. */
+/**
+ * Median wall time (ms) of `record` submitted and completed `repeats` times after one warm-up
+ * (fewer repeats when one run takes longer than `budgetMs`: slow cases on a CPU adapter).
+ */
 export async function timeSubmissions(
   device: GPUDevice,
   record: (e: GPUCommandEncoder) => void,
   repeats: number,
+  budgetMs = 20_000,
 ) {
   const once = async () => {
     const encoder = device.createCommandEncoder();
@@ -22,9 +26,10 @@ export async function timeSubmissions(
     await device.queue.onSubmittedWorkDone();
     return performance.now() - start;
   };
-  await once();
+  const warmUp = await once();
   const times: number[] = [];
-  for (let i = 0; i < repeats; i++) times.push(await once());
+  const count = Math.max(1, Math.min(repeats, Math.floor(budgetMs / warmUp)));
+  for (let i = 0; i < count; i++) times.push(await once());
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
 }

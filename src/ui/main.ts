@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { DEFAULT_PROBE } from '../engine/momentsProbe';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError } from '../gpu/context';
+import { WORKER_READY } from '../workers/protocol';
 import type { SimulationWorkerApi } from '../workers/simulation.worker';
 import { ProfilePlot } from './profilePlot';
 import './style.css';
@@ -30,14 +31,31 @@ function showUnavailable(reason: string, advice: string): void {
   setText('webgpu-advice', advice);
 }
 
+/** The simulation worker, once its API listens (it says so); its load errors become exceptions. */
+function startWorker(timeoutMs = 60_000): Promise<Worker> {
+  const worker = new Worker(new URL('../workers/simulation.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'simulation',
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the simulation worker did not start')), timeoutMs);
+    worker.addEventListener('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`the simulation worker failed to load: ${e.message || 'unknown error'}`));
+    });
+    const onMessage = (e: MessageEvent) => {
+      if (e.data !== WORKER_READY) return;
+      clearTimeout(timer);
+      worker.removeEventListener('message', onMessage);
+      resolve(worker);
+    };
+    worker.addEventListener('message', onMessage);
+  });
+}
+
 async function start(): Promise<void> {
   await probeMainThread();
-  const worker = Comlink.wrap<SimulationWorkerApi>(
-    new Worker(new URL('../workers/simulation.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'simulation',
-    }),
-  );
+  const worker = Comlink.wrap<SimulationWorkerApi>(await startWorker());
   const init = await worker.init();
   let setup = DEFAULT_PROBE;
   if (init.ok) {

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { DEFAULT_PROBE, momentsProbe, type ProbeResult, type ProbeSetup } from '../engine/momentsProbe';
 import { type AdapterReport, acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
+import { WORKER_READY } from './protocol';
 
 export type InitResult =
   | { readonly ok: true; readonly report: AdapterReport }
@@ -47,3 +48,6 @@ const api = {
 
 export type SimulationWorkerApi = typeof api;
 Comlink.expose(api);
+// Tell the page the API is listening: a message sent before this point could be lost when the
+// module is loaded late (a wrapper script, a slow network).
+self.postMessage(WORKER_READY);
