@@ -21,7 +21,7 @@ export const MomentParams = defineStruct('MomentParams', {
 const WORKGROUP_SIZE = 256;
 
 export class VelocityMoments {
-  /** cellCount × MOMENT_COUNT f32: [n, p1, p2, p3, W] per cell. */
+  /** cellCount × MOMENT_COUNT f32: [n, p1, p2, p3, W, H] per cell. */
   readonly output: GPUBuffer;
   private readonly params: GPUBuffer;
   private readonly bindGroups = new WeakMap<GPUBuffer, GPUBindGroup>();

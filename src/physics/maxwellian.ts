@@ -27,7 +27,10 @@ export function maxwellianOnGrid(grid: VelocityGrid, s: MaxwellianState): Float6
   return f;
 }
 
-/** The exact (continuous) moments of a Maxwellian, in the order of velocityMoments. */
+/**
+ * The exact (continuous) moments of a Maxwellian, in the order of velocityMoments, with the
+ * entropy ∫ μ log μ = n [log(n (m/(2πθ))^{3/2}) − 3/2].
+ */
 export function maxwellianMoments(s: MaxwellianState): Float64Array {
   const [u1, u2, u3] = s.drift;
   const u2sum = u1 * u1 + u2 * u2 + u3 * u3;
@@ -37,6 +40,7 @@ export function maxwellianMoments(s: MaxwellianState): Float64Array {
     s.mass * s.density * u2,
     s.mass * s.density * u3,
     s.density * (1.5 * s.temperature + 0.5 * s.mass * u2sum),
+    s.density * (Math.log(s.density * (s.mass / (2 * Math.PI * s.temperature)) ** 1.5) - 1.5),
   );
 }
 

@@ -1,13 +1,14 @@
 /**
  * Velocity moments of one species per x-cell, the float64 twin of src/shaders/velocityMoments.wgsl:
- *   n = ∫ F dv,  p = m ∫ v F dv,  W = (m/2) ∫ |v|² F dv
+ *   n = ∫ F dv,  p = m ∫ v F dv,  W = (m/2) ∫ |v|² F dv,  H = ∫ F log F dv (over F > 0)
  * by the midpoint rule on the cell-centred grid (spectrally accurate for smooth, decaying F).
- * Output per cell: [n, p1, p2, p3, W] (MOMENT_COUNT values), cells one after another.
+ * Output per cell: [n, p1, p2, p3, W, H] (MOMENT_COUNT values), cells one after another.
+ * H leaves out F ≤ 0: a spectral method's tiny negative tail values have no entropy.
  */
 import { type VelocityGrid, velocityNodes } from './velocityGrid';
 
-export const MOMENT_COUNT = 5;
-export const MOMENT_NAMES = ['density', 'momentum1', 'momentum2', 'momentum3', 'energy'] as const;
+export const MOMENT_COUNT = 6;
+export const MOMENT_NAMES = ['density', 'momentum1', 'momentum2', 'momentum3', 'energy', 'entropy'] as const;
 
 export function velocityMoments(
   f: ArrayLike<number>,
@@ -28,6 +29,7 @@ export function velocityMoments(
     let p2 = 0;
     let p3 = 0;
     let e = 0;
+    let h = 0;
     const base = c * pointsPerCell;
     for (let i1 = 0; i1 < nv; i1++) {
       const v1 = v[i1]!;
@@ -41,10 +43,11 @@ export function velocityMoments(
           p2 += v2 * fv;
           p3 += v3 * fv;
           e += (v1 * v1 + v2 * v2 + v3 * v3) * fv;
+          if (fv > 0) h += fv * Math.log(fv);
         }
       }
     }
-    out.set([n * w, mass * p1 * w, mass * p2 * w, mass * p3 * w, 0.5 * mass * e * w], c * MOMENT_COUNT);
+    out.set([n * w, mass * p1 * w, mass * p2 * w, mass * p3 * w, 0.5 * mass * e * w, h * w], c * MOMENT_COUNT);
   }
   return out;
 }

@@ -1,0 +1,96 @@
+/**
+ * The run configuration: one source of truth for the CLI (`npm run sim -- run --config`), later the
+ * UI, URL and checkpoints (ARCHITECTURE.md). This file holds the TYPES of the public contract of
+ * issue 4 and the CSV columns; configSchema.ts validates JSON into them and fills in automatic
+ * choices (vmax, dt), naming the field, the value and the allowed range on refusal.
+ */
+
+export interface SpeciesConfig {
+  /** A label such as "O+" (free text). */
+  readonly name: string;
+  /** Mass in proton masses, > 0. */
+  readonly mass: number;
+  /** Charge in units of e, any sign, 0 = neutral. */
+  readonly charge: number;
+  /** Diameter d_α > 0 (dimensionless). */
+  readonly diameter: number;
+  /** Mean density n̄_α > 0. */
+  readonly density: number;
+  /** Temperature θ_α > 0 (energy units). */
+  readonly temperature: number;
+  /** Drift velocity u_α. */
+  readonly drift: readonly [number, number, number];
+}
+
+export interface CollisionsConfig {
+  readonly enabled: boolean;
+  /** Kernel exponent γ ∈ (−3, 1]. */
+  readonly gamma: number;
+  /** Knudsen number ε > 0. */
+  readonly knudsen: number;
+}
+
+export interface GridConfig {
+  /** x-cells, ≥ 1 (1 = spatially homogeneous). */
+  readonly nx: number;
+  /** Period ℓ > 0 of x. */
+  readonly length: number;
+  /** Velocity points per axis: 8, 16, 32 or 64. */
+  readonly nv: number;
+  /** Box half-width L; null = chosen automatically. */
+  readonly vmax: number | null;
+}
+
+export interface PerturbationConfig {
+  /** "density": n perturbed at fixed θ; "isentropic": θ ∝ n^{2/3} (the paper's Lemma 2.1). */
+  readonly kind: 'density' | 'isentropic';
+  /** a in n = n̄(1 + a cos(2π j x/ℓ)), |a| < 1. */
+  readonly amplitude: number;
+  /** j, an integer ≥ 0. */
+  readonly mode: number;
+}
+
+export interface TimeConfig {
+  /** Time step; null = from the CFL condition. */
+  readonly dt: number | null;
+  /** Final time > 0. */
+  readonly tEnd: number;
+  /** Output every this many steps (integer ≥ 1). */
+  readonly outputEvery: number;
+}
+
+export interface SimulationConfig {
+  readonly species: readonly [SpeciesConfig, SpeciesConfig];
+  readonly collisions: CollisionsConfig;
+  readonly field: { readonly enabled: boolean };
+  readonly grid: GridConfig;
+  readonly perturbation: PerturbationConfig;
+  readonly time: TimeConfig;
+}
+
+/** A config with every automatic choice made (vmax and dt numbers). */
+export interface ResolvedConfig extends SimulationConfig {
+  readonly grid: GridConfig & { readonly vmax: number };
+  readonly time: TimeConfig & { readonly dt: number };
+}
+
+/** timeseries.csv columns, in this order (issue 4's contract; more may be appended). */
+export const TIMESERIES_COLUMNS = [
+  't',
+  'mass_A',
+  'mass_B',
+  'momentum_x',
+  'momentum_y',
+  'momentum_z',
+  'energy_kinetic',
+  'energy_field',
+  'energy_total',
+  'entropy',
+  'temperature_A',
+  'temperature_B',
+  'velocity_x_A',
+  'velocity_x_B',
+  'field_L2',
+] as const;
+
+export type TimeseriesRow = Record<(typeof TIMESERIES_COLUMNS)[number], number>;
