@@ -1,6 +1,6 @@
 /**
  * The headless entry point: `npm run sim -- <command>`. The same WGSL and engine code as the
- * browser, on Dawn (Node). Commands grow with the solver; today: `adapter`, `probe`, `relax`.
+ * browser, on Dawn (Node). Commands: `adapter`, `probe`, `relax`, `run` (src/cli/run.ts).
  * Exit status: 0 done, 1 failure, 2 input refused (the message names the field and the allowed
  * range), 3 no WebGPU adapter.
  */
@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_PROBE, momentsProbe } from '../engine/momentsProbe';
 import { homogeneousRelaxation, RELAXATION_COLUMNS, type RelaxationRow } from '../engine/relaxation';
+import { runSimulation } from '../engine/simulation';
 import { describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import { acquireNodeGpu } from '../gpu/node';
 import { InvalidParameterError, velocityGrid } from '../physics/velocityGrid';
+import { registerRunCommand } from './run';
 
 function positiveInteger(field: string) {
   return (value: string): number => {
@@ -203,6 +205,16 @@ program
     }
     context?.device.destroy();
   });
+
+registerRunCommand(program, async (config, backend, onRow) => {
+  const context = backend === 'gpu' ? await acquireNodeGpu() : null;
+  try {
+    const { steps } = await runSimulation(config, context?.device ?? null, onRow);
+    return { steps, adapter: context ? describeAdapter(context.report) : 'none (float64 CPU reference)' };
+  } finally {
+    context?.device.destroy();
+  }
+});
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

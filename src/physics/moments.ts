@@ -47,7 +47,10 @@ export function velocityMoments(
         }
       }
     }
-    out.set([n * w, mass * p1 * w, mass * p2 * w, mass * p3 * w, 0.5 * mass * e * w, h * w], c * MOMENT_COUNT);
+    out.set(
+      [n * w, mass * p1 * w, mass * p2 * w, mass * p3 * w, 0.5 * mass * e * w, h * w],
+      c * MOMENT_COUNT,
+    );
   }
   return out;
 }

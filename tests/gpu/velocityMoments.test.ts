@@ -50,7 +50,10 @@ function absoluteScale(f: Float32Array, grid: VelocityGrid, cells: number, mass:
       e += (vx * vx + vy * vy + vz * vz) * fv;
       if (fv > 0) h += Math.abs(fv * Math.log(fv));
     }
-    scale.set([n * w, mass * s1 * w, mass * s1 * w, mass * s1 * w, 0.5 * mass * e * w, h * w], c * MOMENT_COUNT);
+    scale.set(
+      [n * w, mass * s1 * w, mass * s1 * w, mass * s1 * w, 0.5 * mass * e * w, h * w],
+      c * MOMENT_COUNT,
+    );
   }
   return scale;
 }

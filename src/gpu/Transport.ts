@@ -1,0 +1,124 @@
+/**
+ * Host side of the two free flows of the Strang splitting (src/shaders/advectX.wgsl, advectV.wgsl;
+ * float64 twin src/physics/transport.ts, whose weights are uploaded so both compute the same sums).
+ * x-advection weights depend only on τ (set once per time step size); v-advection weights depend on
+ * E(x) and are written every step after the Poisson solve (2·n_x·N_v floats).
+ */
+import { advectVWeights, advectXWeights } from '../physics/transport';
+import type { VelocityGrid } from '../physics/velocityGrid';
+import advectVSource from '../shaders/advectV.wgsl?raw';
+import advectXSource from '../shaders/advectX.wgsl?raw';
+import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
+import { createEmptyStorageBuffer } from './buffers';
+import { dispatchLinear } from './dispatch';
+import { buildComputePipeline } from './pipelines';
+
+const WORKGROUP_SIZE = 256;
+
+export class Transport {
+  private readonly xWeights: GPUBuffer;
+  private readonly vWeights: GPUBuffer;
+  private readonly groups = new Map<string, GPUBindGroup>();
+  private readonly ids = new WeakMap<GPUBuffer, number>();
+  private nextId = 0;
+
+  private constructor(
+    private readonly device: GPUDevice,
+    readonly grid: VelocityGrid,
+    readonly nx: number,
+    readonly length: number,
+    private readonly xPipeline: GPUComputePipeline,
+    private readonly vPipeline: GPUComputePipeline,
+  ) {
+    this.xWeights = createEmptyStorageBuffer(device, 'Transport.xWeights', grid.nv * nx * 4);
+    this.vWeights = createEmptyStorageBuffer(device, 'Transport.vWeights', 2 * nx * grid.nv * 4);
+  }
+
+  static async create(device: GPUDevice, grid: VelocityGrid, nx: number, length: number): Promise<Transport> {
+    const constants = { NV: grid.nv, NX: nx, WORKGROUP_SIZE };
+    const [x, v] = await Promise.all([
+      buildComputePipeline(device, {
+        label: 'Transport.advectX',
+        prelude: linearIndexSource,
+        code: advectXSource,
+        constants,
+      }),
+      buildComputePipeline(device, {
+        label: 'Transport.advectV',
+        prelude: linearIndexSource,
+        code: advectVSource,
+        constants,
+      }),
+    ]);
+    return new Transport(device, grid, nx, length, x, v);
+  }
+
+  /** The x-advection sub-step τ (e.g. Δt/2 of Strang). */
+  setAdvectXStep(tau: number): void {
+    this.device.queue.writeBuffer(
+      this.xWeights,
+      0,
+      Float32Array.from(advectXWeights(this.grid, this.nx, this.length, tau)),
+    );
+  }
+
+  /** The field E(x) and the v-advection sub-step τ; e/m per species (0 for a neutral one). */
+  setField(field: ArrayLike<number>, chargeToMass: readonly [number, number], tau: number): void {
+    this.device.queue.writeBuffer(
+      this.vWeights,
+      0,
+      Float32Array.from(advectVWeights(this.grid, field, chargeToMass, tau)),
+    );
+  }
+
+  recordX(encoder: GPUCommandEncoder, source: GPUBuffer, destination: GPUBuffer): void {
+    this.record(encoder, 'x', source, destination);
+  }
+
+  recordV(encoder: GPUCommandEncoder, source: GPUBuffer, destination: GPUBuffer): void {
+    this.record(encoder, 'v', source, destination);
+  }
+
+  destroy(): void {
+    this.xWeights.destroy();
+    this.vWeights.destroy();
+  }
+
+  private record(
+    encoder: GPUCommandEncoder,
+    axis: 'x' | 'v',
+    source: GPUBuffer,
+    destination: GPUBuffer,
+  ): void {
+    const pipeline = axis === 'x' ? this.xPipeline : this.vPipeline;
+    const key = `${axis}:${this.id(source)}>${this.id(destination)}`;
+    let group = this.groups.get(key);
+    if (!group) {
+      group = this.device.createBindGroup({
+        label: `Transport.advect${axis.toUpperCase()}(${source.label} → ${destination.label})`,
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: axis === 'x' ? this.xWeights : this.vWeights } },
+          { binding: 1, resource: { buffer: source } },
+          { binding: 2, resource: { buffer: destination } },
+        ],
+      });
+      this.groups.set(key, group);
+    }
+    const pass = encoder.beginComputePass({ label: `Transport.advect${axis.toUpperCase()}` });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    dispatchLinear(pass, 2 * this.nx * this.grid.pointsPerCell, WORKGROUP_SIZE);
+    pass.end();
+  }
+
+  /** A small id per buffer, for the bind-group cache (two ping-pong buffers in practice). */
+  private id(buffer: GPUBuffer): number {
+    let id = this.ids.get(buffer);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(buffer, id);
+    }
+    return id;
+  }
+}
