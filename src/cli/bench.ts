@@ -8,6 +8,13 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { collisionWork } from '../bench/collisionCost';
 import { measureRoofline, timeSubmissions } from '../bench/roofline';
+import {
+  fieldFromMoments,
+  GpuBackend,
+  initialState,
+  simulationSetup,
+  strangStep,
+} from '../engine/simulation';
 import { createStorageBuffer } from '../gpu/buffers';
 import { CollisionOperator } from '../gpu/CollisionOperator';
 import { describeAdapter } from '../gpu/context';
@@ -32,6 +39,86 @@ interface BenchRecord {
   fraction_of_peak_flops: number;
   peak_gflops: number;
   peak_gbs: number;
+}
+
+interface StepRecord {
+  case: string;
+  backend: 'webgpu';
+  adapter: string;
+  nx: number;
+  nv: number;
+  ms_per_step: number;
+  ms_poisson: number;
+  ms_transport: number;
+  ms_collision: number;
+}
+
+/** Wall time of `body` repeated `n` times, ending with the queue drained, per repetition. */
+async function perRepeat(device: GPUDevice, n: number, body: () => Promise<void> | void, flush: () => void) {
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await body();
+  flush();
+  await device.queue.onSubmittedWorkDone();
+  return (performance.now() - start) / n;
+}
+
+async function benchVpbStep(
+  device: GPUDevice,
+  adapter: string,
+  nx: number,
+  nv: number,
+  steps: number,
+): Promise<StepRecord> {
+  const species = (name: string, charge: number) => ({
+    name,
+    mass: 1,
+    charge,
+    diameter: 1,
+    density: 1,
+    temperature: 1,
+    drift: [0, 0, 0] as const,
+  });
+  const setup = simulationSetup({
+    species: [species('e', -1), species('n', 0)],
+    collisions: { enabled: false, gamma: 0, knudsen: 1 },
+    field: { enabled: true },
+    grid: { nx, length: 4 * Math.PI, nv, vmax: 5 },
+    perturbation: { kind: 'density', amplitude: 0.01, mode: 1 },
+    time: { dt: 0.05, tEnd: 1, outputEvery: 1 },
+  });
+  const backend = await GpuBackend.create(device, setup, initialState(setup));
+  const flush = () => backend.flush();
+  await perRepeat(device, 2, () => strangStep(setup, backend), flush); // warm-up
+  const step = await perRepeat(device, steps, () => strangStep(setup, backend), flush);
+  const poisson = await perRepeat(
+    device,
+    steps,
+    async () => {
+      backend.advectV(fieldFromMoments(setup, await backend.moments()));
+    },
+    flush,
+  );
+  const transport = await perRepeat(
+    device,
+    steps,
+    () => {
+      backend.advectX();
+      backend.advectX();
+    },
+    flush,
+  );
+  backend.destroy();
+  return {
+    case: `vpb step collisionless nv=${nv} nx=${nx}`,
+    backend: 'webgpu',
+    adapter,
+    nx,
+    nv,
+    ms_per_step: step,
+    ms_poisson: poisson,
+    ms_transport: transport,
+    ms_collision: 0,
+  };
 }
 
 interface Options {
@@ -109,6 +196,16 @@ program.action(async (options: Options) => {
     input.destroy();
     operator.destroy();
   }
+  // The VPB step (collisionless, field on) and its parts: the moments → CPU Poisson → field upload
+  // round trip that every step makes, and the transport kernels alone.
+  const stepRecords: StepRecord[] = [];
+  for (const nx of quick ? [16] : [16, 64]) {
+    stepRecords.push(await benchVpbStep(device, adapter, nx, 16, quick ? 5 : 20));
+    const r = stepRecords.at(-1)!;
+    console.error(
+      `${r.case}: ${r.ms_per_step.toFixed(1)} ms/step, of which Poisson round trip ${r.ms_poisson.toFixed(1)} ms, transport ${r.ms_transport.toFixed(1)} ms`,
+    );
+  }
   const perCell = (nv: number) => records.find((r) => r.nv === nv && r.nx === 1)?.ms_per_cell;
   for (const [a, b] of [
     [8, 16],
@@ -119,7 +216,7 @@ program.action(async (options: Options) => {
     if (ta && tb)
       console.error(`time per cell N_v=${b} / N_v=${a}: ${(tb / ta).toFixed(1)}x (N⁶ would be 64x)`);
   }
-  const json = JSON.stringify(records, null, 2);
+  const json = JSON.stringify([...records, ...stepRecords], null, 2);
   if (options.out) writeFileSync(options.out, `${json}\n`);
   else console.log(json);
   device.destroy();
