@@ -1,6 +1,7 @@
 /**
  * The headless entry point: `npm run sim -- <command>`. The same WGSL and engine code as the
- * browser, on Dawn (Node). Commands: `adapter`, `probe`, `relax`, `run` (src/cli/run.ts).
+ * browser, on Dawn (Node). Commands: `adapter`, `probe`, `relax`, `run` (src/cli/run.ts),
+ * `sweep` (src/cli/sweep.ts).
  * Exit status: 0 done, 1 failure, 2 input refused (the message names the field and the allowed
  * range), 3 no WebGPU adapter.
  */
@@ -13,7 +14,8 @@ import { runSimulation } from '../engine/simulation';
 import { describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import { acquireNodeGpu } from '../gpu/node';
 import { InvalidParameterError, velocityGrid } from '../physics/velocityGrid';
-import { registerRunCommand } from './run';
+import { type RunSimulation, registerRunCommand } from './run';
+import { registerSweepCommand } from './sweep';
 
 function positiveInteger(field: string) {
   return (value: string): number => {
@@ -206,7 +208,7 @@ program
     context?.device.destroy();
   });
 
-registerRunCommand(program, async (config, backend, onRow) => {
+const engine: RunSimulation = async (config, backend, onRow) => {
   const context = backend === 'gpu' ? await acquireNodeGpu() : null;
   try {
     const { steps } = await runSimulation(config, context?.device ?? null, onRow);
@@ -214,7 +216,9 @@ registerRunCommand(program, async (config, backend, onRow) => {
   } finally {
     context?.device.destroy();
   }
-});
+};
+registerRunCommand(program, engine);
+registerSweepCommand(program, engine);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

@@ -19,14 +19,27 @@ import { VelocityMoments } from '../gpu/VelocityMoments';
 import { collisionStep } from '../physics/collision/collisionStep';
 import { mixtureSpectralTables } from '../physics/collision/spectral';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
+
+/** The kinetic columns of the timeseries (the remainder ones come from RemainderMonitor). */
+export type KineticRow = Omit<
+  TimeseriesRow,
+  'remainder_L2' | 'remainder_Linf_w' | 'remainder_field_L2' | 'remainder_energy' | 'fluid_density_error_L2'
+>;
+
+import { RemainderNorms } from '../gpu/RemainderNorms';
 import { MOMENT_COUNT, velocityMoments } from '../physics/moments';
 import { fieldEnergy, poissonSolveFft } from '../physics/poisson';
+import { FLUID_CELL_FLOATS, type RemainderParameters, remainderCellSums } from '../physics/remainderNorms';
 import { advectV, advectVWeights, advectX, advectXWeights } from '../physics/transport';
 import { type VelocityGrid, velocityGrid } from '../physics/velocityGrid';
 import { perturbedMaxwellian } from './initialData';
+import { RemainderMonitor, type RemainderSums } from './remainderMonitor';
 
-/** The operations of one Strang step; `moments` are raw (mass 1): [species][cell][MOMENT_COUNT]. */
-export interface StepBackend {
+/**
+ * The operations of one Strang step; `moments` are raw (mass 1): [species][cell][MOMENT_COUNT];
+ * `remainderSums` are the per-cell sums of the remainder norms (remainderNorms.ts).
+ */
+export interface StepBackend extends RemainderSums {
   readonly name: 'webgpu' | 'cpu';
   advectX(): void;
   advectV(field: Float64Array): void;
@@ -86,7 +99,7 @@ export function diagnosticsRow(
   t: number,
   moments: Float64Array,
   field: Float64Array,
-): TimeseriesRow {
+): KineticRow {
   const { nx, length } = setup.config.grid;
   const dx = length / nx;
   const totals = setup.config.species.map((_, a) => {
@@ -148,6 +161,7 @@ export class GpuBackend implements StepBackend {
     private readonly transport: Transport,
     private readonly momentsKernel: VelocityMoments,
     private readonly collisions: CollisionStep | null,
+    private readonly remainder: RemainderNorms,
     state: Float32Array,
   ) {
     this.buffers = [
@@ -159,9 +173,10 @@ export class GpuBackend implements StepBackend {
   static async create(device: GPUDevice, setup: SimulationSetup, state: Float32Array): Promise<GpuBackend> {
     const { config, grid } = setup;
     const { nx, length } = config.grid;
-    const [transport, moments, collisions] = await Promise.all([
+    const [transport, moments, remainder, collisions] = await Promise.all([
       Transport.create(device, grid, nx, length),
       VelocityMoments.create(device, grid, 2 * nx),
+      RemainderNorms.create(device, grid, nx),
       setup.collisionsOn
         ? CollisionStep.create(device, grid, nx, {
             species: [
@@ -175,7 +190,7 @@ export class GpuBackend implements StepBackend {
     transport.setAdvectXStep(config.time.dt / 2);
     moments.setParameters({ mass: 1 });
     collisions?.setTimeStep(config.time.dt, config.collisions.knudsen);
-    return new GpuBackend(device, setup, transport, moments, collisions, state);
+    return new GpuBackend(device, setup, transport, moments, collisions, remainder, state);
   }
 
   advectX(): void {
@@ -200,6 +215,13 @@ export class GpuBackend implements StepBackend {
     return Float64Array.from(await readFloat32(this.device, this.momentsKernel.output));
   }
 
+  async remainderSums(cells: Float64Array, p: RemainderParameters): Promise<Float64Array> {
+    this.remainder.setParameters(cells, p);
+    this.remainder.record(this.commands(), this.buffers[this.current]!);
+    this.flush();
+    return Float64Array.from(await this.remainder.read());
+  }
+
   /** The state as it is now (submits what is recorded). */
   async state(): Promise<Float32Array> {
     this.flush();
@@ -216,6 +238,7 @@ export class GpuBackend implements StepBackend {
     this.transport.destroy();
     this.momentsKernel.destroy();
     this.collisions?.destroy();
+    this.remainder.destroy();
     for (const b of this.buffers) b.destroy();
   }
 
@@ -282,6 +305,24 @@ export class CpuBackend implements StepBackend {
     return velocityMoments(this.state, this.setup.grid, 2 * this.setup.config.grid.nx, 1);
   }
 
+  async remainderSums(cells: Float64Array, p: RemainderParameters): Promise<Float64Array> {
+    const { grid, config } = this.setup;
+    const { nx } = config.grid;
+    const points = grid.pointsPerCell;
+    const sums = new Float64Array(3 * nx);
+    for (let i = 0; i < nx; i++) {
+      const f = [
+        this.state.subarray(i * points, (i + 1) * points),
+        this.state.subarray((nx + i) * points, (nx + i + 1) * points),
+      ] as const;
+      sums.set(
+        remainderCellSums(grid, f, cells.subarray(i * FLUID_CELL_FLOATS, (i + 1) * FLUID_CELL_FLOATS), p),
+        3 * i,
+      );
+    }
+    return sums;
+  }
+
   /** A copy of the state, [species][cell][N³]. */
   snapshot(): Float64Array {
     return Float64Array.from(this.state);
@@ -310,18 +351,18 @@ export async function runSimulation(
     ? await GpuBackend.create(device, setup, state)
     : new CpuBackend(setup, state);
   const steps = Math.round(config.time.tEnd / config.time.dt);
+  const monitor = new RemainderMonitor(setup);
   const output = async (step: number) => {
+    const t = step * config.time.dt;
     const moments = await backend.moments();
-    onRow(
-      diagnosticsRow(setup, step * config.time.dt, moments, fieldFromMoments(setup, moments)),
-      step,
-      steps,
-    );
+    const kinetic = diagnosticsRow(setup, t, moments, fieldFromMoments(setup, moments));
+    onRow({ ...kinetic, ...(await monitor.measure(t, backend, moments)) }, step, steps);
   };
   try {
     await output(0);
     for (let step = 1; step <= steps; step++) {
       await strangStep(setup, backend);
+      monitor.advance(config.time.dt);
       if (step % config.time.outputEvery === 0 || step === steps) await output(step);
     }
   } finally {

@@ -59,6 +59,34 @@ export interface TimeConfig {
   readonly outputEvery: number;
 }
 
+/** The Hilbert-expansion remainder and the validity time (PHYSICS.md §3, issue 5). */
+export interface RemainderConfig {
+  /** Truncation order n of the expansion (only 0: F_0 alone). */
+  readonly order: 0;
+  /** The theorem's k ≥ 6 (for y(k, γ) and κ̃(t)). */
+  readonly k: number;
+  /** κ0 in κ̃(t) = κ0 (1 + (1+t)^{−2/(2k−1)}), 0 < κ0 ≪ 1. */
+  readonly kappa0: number;
+  /** l ≥ 7 in w = ⟨v⟩^l (γ = 1). */
+  readonly l: number;
+  /** The validity time is the first time the chosen norm exceeds this (> 0). */
+  readonly threshold: number;
+  /** Which norm defines the validity time. */
+  readonly norm: 'energy' | 'L2' | 'Linf' | 'field';
+  /** Fluid solver beside the kinetic run: finite volume (MUSCL) or pseudo-spectral. */
+  readonly fluid?: 'finiteVolume' | 'spectral';
+}
+
+export const DEFAULT_REMAINDER: RemainderConfig = {
+  order: 0,
+  k: 6,
+  kappa0: 0.01,
+  l: 7,
+  threshold: 1,
+  norm: 'energy',
+  fluid: 'finiteVolume',
+};
+
 export interface SimulationConfig {
   readonly species: readonly [SpeciesConfig, SpeciesConfig];
   readonly collisions: CollisionsConfig;
@@ -66,6 +94,8 @@ export interface SimulationConfig {
   readonly grid: GridConfig;
   readonly perturbation: PerturbationConfig;
   readonly time: TimeConfig;
+  /** Optional in files (defaults: DEFAULT_REMAINDER). */
+  readonly remainder?: RemainderConfig;
 }
 
 /** A config with every automatic choice made (vmax and dt numbers). */
@@ -91,6 +121,11 @@ export const TIMESERIES_COLUMNS = [
   'velocity_x_A',
   'velocity_x_B',
   'field_L2',
+  'remainder_L2',
+  'remainder_Linf_w',
+  'remainder_field_L2',
+  'remainder_energy',
+  'fluid_density_error_L2',
 ] as const;
 
 export type TimeseriesRow = Record<(typeof TIMESERIES_COLUMNS)[number], number>;

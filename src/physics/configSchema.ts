@@ -9,7 +9,13 @@
  * allows extras, e.g. a "description" in the examples).
  */
 import * as v from 'valibot';
-import type { ResolvedConfig, SimulationConfig, SpeciesConfig } from './config';
+import {
+  DEFAULT_REMAINDER,
+  type RemainderConfig,
+  type ResolvedConfig,
+  type SimulationConfig,
+  type SpeciesConfig,
+} from './config';
 import {
   checkResolvable,
   chooseVelocityBox,
@@ -76,7 +82,26 @@ function modeAllowed(nx: unknown): string {
   );
 }
 
-const CONFIG_OBJECT = 'an object {species, collisions, field, grid, perturbation, time}';
+const CONFIG_OBJECT = 'an object {species, collisions, field, grid, perturbation, time[, remainder]}';
+
+// The remainder and validity-time section (PHYSICS.md §3); optional: absent = DEFAULT_REMAINDER.
+const KAPPA0 = 'a finite number in (0, 1) (κ0 in κ̃(t), 0 < κ0 ≪ 1; default 0.01)';
+const remainderSchema = v.object(
+  {
+    order: v.literal(0, 'only 0 (the truncated expansion is F_0 alone for now)'),
+    k: integerIn(6, Number.MAX_SAFE_INTEGER, "an integer ≥ 6 (the theorem's k)"),
+    kappa0: v.pipe(v.number(KAPPA0), v.finite(KAPPA0), v.gtValue(0, KAPPA0), v.ltValue(1, KAPPA0)),
+    l: v.pipe(
+      v.number('a finite number ≥ 7 (w = ⟨v⟩^l for γ = 1)'),
+      v.finite('a finite number ≥ 7 (w = ⟨v⟩^l for γ = 1)'),
+      v.minValue(7, 'a finite number ≥ 7 (w = ⟨v⟩^l for γ = 1)'),
+    ),
+    threshold: positive(`${POSITIVE} (T_valid = first time the norm exceeds it)`),
+    norm: v.picklist(['energy', 'L2', 'Linf', 'field'], '"energy", "L2", "Linf" or "field"'),
+    fluid: v.optional(v.picklist(['finiteVolume', 'spectral'], '"finiteVolume" or "spectral" (optional)')),
+  },
+  'an object {order, k, kappa0, l, threshold, norm[, fluid]}',
+);
 
 const configSchema = v.pipe(
   v.object(
@@ -124,6 +149,7 @@ const configSchema = v.pipe(
         },
         'an object {dt, tEnd, outputEvery}',
       ),
+      remainder: v.optional(remainderSchema),
     },
     CONFIG_OBJECT,
   ),
@@ -141,15 +167,25 @@ const configSchema = v.pipe(
   ),
 );
 
-/** Validate JSON (already parsed) into a SimulationConfig; throws one InvalidParameterError. */
-export function parseConfig(json: unknown): SimulationConfig {
+/** A parsed config: the optional sections are filled in, so `remainder` is always set. */
+export type ParsedConfig = SimulationConfig & { readonly remainder: RemainderConfig };
+
+/**
+ * Validate JSON (already parsed) into a SimulationConfig; throws one InvalidParameterError. The
+ * optional "remainder" section is ALWAYS set in the result: DEFAULT_REMAINDER when absent, and
+ * its optional "fluid" defaults to DEFAULT_REMAINDER.fluid.
+ */
+export function parseConfig(json: unknown): ParsedConfig {
   // valibot's object schema takes arrays too; a top-level list is a different mistake than a missing key.
   if (Array.isArray(json)) throw new InvalidParameterError('config', CONFIG_OBJECT, describeValue(json));
   const result = v.safeParse(configSchema, json, { abortEarly: true });
   if (!result.success) throw toParameterError(result.issues[0]);
-  const { species, ...rest } = result.output;
+  const { species, remainder, ...rest } = result.output;
   const pair: readonly [SpeciesConfig, SpeciesConfig] = [species[0]!, species[1]!];
-  return { species: pair, ...rest };
+  const filled: RemainderConfig = remainder
+    ? { ...remainder, fluid: remainder.fluid ?? DEFAULT_REMAINDER.fluid }
+    : { ...DEFAULT_REMAINDER };
+  return { species: pair, ...rest, remainder: filled };
 }
 
 function toParameterError(issue: v.BaseIssue<unknown>): InvalidParameterError {
@@ -189,7 +225,7 @@ function allowedAt(keys: readonly unknown[]): string | undefined {
 
 function unwrap(schema: unknown): unknown {
   const s = schema as { type?: string; wrapped?: unknown } | undefined;
-  return s?.type === 'nullable' ? s.wrapped : schema;
+  return s?.type === 'nullable' || s?.type === 'optional' ? s.wrapped : schema;
 }
 
 /** The received value as the user wrote it: strings quoted, missing keys said so, long values cut. */

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ResolvedConfig } from '../../src/physics/config';
+import { DEFAULT_REMAINDER, type ResolvedConfig } from '../../src/physics/config';
 import { MAX_STEPS, parseConfig, resolveConfig, stepCount } from '../../src/physics/configSchema';
 import { InvalidParameterError } from '../../src/physics/velocityGrid';
 
@@ -46,6 +46,14 @@ function refusal(json: unknown): InvalidParameterError {
 }
 
 const POSITIVE = '> 0';
+const REMAINDER = { order: 0, k: 6, kappa0: 0.01, l: 7, threshold: 1, norm: 'energy', fluid: 'spectral' };
+/** A mutation of a valid "remainder" section (PHYSICS.md §3). */
+const remainder =
+  (mutate: (r: Json) => void) =>
+  (c: Json): void => {
+    c.remainder = { ...REMAINDER };
+    mutate(c.remainder);
+  };
 // [field path, mutation, a fragment of the allowed range]
 const invalid: [string, (c: Json) => void, string][] = [
   ['species', (c) => (c.species = {}), 'exactly 2 species'],
@@ -112,6 +120,23 @@ const invalid: [string, (c: Json) => void, string][] = [
   ['time.outputEvery', (c) => (c.time.outputEvery = 0), 'an integer ≥ 1'],
   ['time.outputEvery', (c) => (c.time.outputEvery = 2.5), 'an integer ≥ 1'],
   ['time', (c) => (c.time = 5), 'an object {dt, tEnd, outputEvery}'],
+  ['remainder', (c) => (c.remainder = 5), 'an object {order, k, kappa0, l, threshold, norm[, fluid]}'],
+  ['remainder', (c) => (c.remainder = null), 'an object {order, k, kappa0, l, threshold, norm[, fluid]}'],
+  ['remainder.order', remainder((r) => (r.order = 1)), 'only 0'],
+  ['remainder.order', remainder((r) => delete r.order), 'only 0'],
+  ['remainder.k', remainder((r) => (r.k = 5)), 'an integer ≥ 6'],
+  ['remainder.k', remainder((r) => (r.k = 6.5)), 'an integer ≥ 6'],
+  ['remainder.k', remainder((r) => delete r.k), 'an integer ≥ 6'],
+  ['remainder.kappa0', remainder((r) => (r.kappa0 = 0)), 'in (0, 1)'],
+  ['remainder.kappa0', remainder((r) => (r.kappa0 = 1)), 'in (0, 1)'],
+  ['remainder.kappa0', remainder((r) => (r.kappa0 = '0.01')), 'in (0, 1)'],
+  ['remainder.l', remainder((r) => (r.l = 6.9)), '≥ 7'],
+  ['remainder.l', remainder((r) => (r.l = Number.POSITIVE_INFINITY)), '≥ 7'],
+  ['remainder.threshold', remainder((r) => (r.threshold = 0)), POSITIVE],
+  ['remainder.threshold', remainder((r) => (r.threshold = -1)), POSITIVE],
+  ['remainder.norm', remainder((r) => (r.norm = 'L1')), '"energy", "L2", "Linf" or "field"'],
+  ['remainder.norm', remainder((r) => (r.norm = 'linf')), '"energy", "L2", "Linf" or "field"'],
+  ['remainder.fluid', remainder((r) => (r.fluid = 'weno')), '"finiteVolume" or "spectral"'],
 ];
 
 describe('parseConfig refuses each broken field with its path and allowed range', () => {
@@ -174,6 +199,34 @@ describe('parseConfig accepts', () => {
     expect(config.grid).toEqual({ nx: 16, length: 10, nv: 32, vmax: 7 });
     expect(config.species[0]).not.toHaveProperty('colour');
     expect(config).not.toHaveProperty('comment');
+  });
+
+  it('no "remainder" section: DEFAULT_REMAINDER is filled in, so config.remainder is always set', () => {
+    expect(parseConfig(base()).remainder).toEqual(DEFAULT_REMAINDER);
+    expect(DEFAULT_REMAINDER).toEqual({
+      order: 0,
+      k: 6,
+      kappa0: 0.01,
+      l: 7,
+      threshold: 1,
+      norm: 'energy',
+      fluid: 'finiteVolume',
+    });
+  });
+
+  it('a "remainder" section as given, its optional fluid defaulting to finiteVolume', () => {
+    const c = base();
+    c.remainder = { ...REMAINDER, k: 10, kappa0: 0.5, l: 7.5, threshold: 0.2, norm: 'Linf', extra: 1 };
+    expect(parseConfig(c).remainder).toEqual({
+      ...REMAINDER,
+      k: 10,
+      kappa0: 0.5,
+      l: 7.5,
+      threshold: 0.2,
+      norm: 'Linf',
+    });
+    delete c.remainder.fluid;
+    expect(parseConfig(c).remainder.fluid).toBe('finiteVolume');
   });
 
   it('nx = 1 with mode 0 (homogeneous)', () => {

@@ -1,0 +1,119 @@
+/**
+ * The hydrodynamic limit beside the kinetic run (PHYSICS.md §2, §3; issue 5): the two-fluid
+ * Euler–Poisson solution on the same x grid, advanced in lock-step, and at each output the
+ * remainder F_R = (F_ε − F_0)/ε measured against the fluid's discrete bi-Maxwellian F_0 by either
+ * backend (GPU kernel or float64 twin). An observer of the run, not part of the step.
+ */
+import type { RemainderConfig } from '../physics/config';
+import { DEFAULT_REMAINDER } from '../physics/config';
+import { fluidStateFromConfig, TwoFluidEulerPoisson } from '../physics/eulerPoisson';
+import { MOMENT_COUNT } from '../physics/moments';
+import {
+  globalMaxwellianTemperature,
+  logWeightCoefficients,
+  remainderEnergy,
+  trustedBallRadius,
+} from '../physics/remainder';
+import {
+  type FluidFieldsOnGrid,
+  fluidCellParameters,
+  type RemainderNorms,
+  type RemainderParameters,
+  remainderNormsFromSums,
+} from '../physics/remainderNorms';
+import type { SimulationSetup } from './simulation';
+
+/** μ_M ≥ TRUSTED_FLOOR · μ_M(0) defines the trusted ball (f32 noise / √μ_M stays ≲ 1e−5 of F there). */
+export const TRUSTED_FLOOR = 1e-4;
+
+export interface RemainderRow {
+  remainder_L2: number;
+  remainder_Linf_w: number;
+  remainder_field_L2: number;
+  remainder_energy: number;
+  fluid_density_error_L2: number;
+}
+
+/** Backends evaluate the per-cell sums of the remainder norms (GPU kernel or float64 twin). */
+export interface RemainderSums {
+  remainderSums(cells: Float64Array, p: RemainderParameters): Promise<Float64Array>;
+}
+
+export class RemainderMonitor {
+  readonly fluid: TwoFluidEulerPoisson;
+  readonly settings: RemainderConfig;
+  /** θ̄, the mixture's background temperature, and θ_M of the global Maxwellian. */
+  readonly thetaBar: number;
+  readonly thetaM: number;
+  readonly trustedRadius: [number, number];
+
+  constructor(private readonly setup: SimulationSetup) {
+    const { config } = setup;
+    this.settings = config.remainder ?? DEFAULT_REMAINDER;
+    this.fluid = new TwoFluidEulerPoisson(fluidStateFromConfig(config), {
+      scheme: this.settings.fluid ?? 'finiteVolume',
+    });
+    const [A, B] = config.species;
+    this.thetaBar = (A.density * A.temperature + B.density * B.temperature) / (A.density + B.density);
+    this.thetaM = globalMaxwellianTemperature(A.mass, B.mass, this.thetaBar);
+    this.trustedRadius = [
+      trustedBallRadius(A.mass, this.thetaM, TRUSTED_FLOOR),
+      trustedBallRadius(B.mass, this.thetaM, TRUSTED_FLOOR),
+    ];
+  }
+
+  advance(dt: number): void {
+    this.fluid.advance(dt);
+  }
+
+  kernelParameters(t: number): RemainderParameters {
+    const { config } = this.setup;
+    const gamma = config.collisions.gamma;
+    return {
+      masses: [config.species[0].mass, config.species[1].mass],
+      charges: [config.species[0].charge, config.species[1].charge],
+      knudsen: config.collisions.knudsen,
+      thetaM: this.thetaM,
+      gamma,
+      weight: logWeightCoefficients(gamma, t, this.settings),
+      trustedRadius: this.trustedRadius,
+    };
+  }
+
+  fluidFields(): FluidFieldsOnGrid {
+    const f = this.fluid;
+    return { densityA: f.densityA, densityB: f.densityB, velocity: f.velocity, temperature: f.temperature };
+  }
+
+  /** The remainder columns of the timeseries at time t, from the backend's sums and the raw moments. */
+  async measure(t: number, backend: RemainderSums, moments: Float64Array): Promise<RemainderRow> {
+    const { config, grid } = this.setup;
+    const fields = this.fluidFields();
+    const masses = [config.species[0].mass, config.species[1].mass] as const;
+    const cells = fluidCellParameters(grid, fields, masses);
+    const p = this.kernelParameters(t);
+    const sums = await backend.remainderSums(cells, p);
+    const norms: RemainderNorms = remainderNormsFromSums(sums, grid, config.grid.length, p.knudsen);
+    const { nx, length } = config.grid;
+    let densityError = 0;
+    for (const [s, fluid] of [
+      [0, fields.densityA],
+      [1, fields.densityB],
+    ] as const) {
+      let sum = 0;
+      for (let i = 0; i < nx; i++) sum += (moments[(s * nx + i) * MOMENT_COUNT]! - fluid[i]!) ** 2;
+      densityError += Math.sqrt((sum * length) / nx);
+    }
+    return {
+      remainder_L2: norms.l2,
+      remainder_Linf_w: norms.linfWeighted,
+      remainder_field_L2: norms.fieldL2,
+      remainder_energy: remainderEnergy({
+        l2: norms.l2,
+        field: norms.fieldL2,
+        linfWeighted: norms.linfWeighted,
+      }),
+      fluid_density_error_L2: densityError,
+    };
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Host side of src/shaders/remainderNorms.wgsl: the per-cell sums of the remainder norms of the
+ * state against the fluid's discrete bi-Maxwellian (parameters from fluidCellParameters() of the
+ * float64 twin src/physics/remainderNorms.ts). The time-dependent weight (κ̃(t)) is a uniform.
+ */
+import { FLUID_CELL_FLOATS, type RemainderParameters } from '../physics/remainderNorms';
+import type { VelocityGrid } from '../physics/velocityGrid';
+import source from '../shaders/remainderNorms.wgsl?raw';
+import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
+import { createEmptyStorageBuffer, readFloat32 } from './buffers';
+import { buildComputePipeline } from './pipelines';
+import { defineStruct } from './struct';
+
+export const RemainderParams = defineStruct('RemainderParams', {
+  cellCount: 'u32',
+  vmax: 'f32',
+  dv: 'f32',
+  massA: 'f32',
+  massB: 'f32',
+  chargeA: 'f32',
+  chargeB: 'f32',
+  knudsen: 'f32',
+  thetaM: 'f32',
+  gamma: 'f32',
+  bracketPower: 'f32',
+  expCoefficient: 'f32',
+  expPower: 'f32',
+  radiusA2: 'f32',
+  radiusB2: 'f32',
+});
+
+const WORKGROUP_SIZE = 256;
+
+export class RemainderNorms {
+  /** [cell][3]: Σ F_R²/μ, max weighted |F_R|/√μ_M, Σ e F_R. */
+  readonly sums: GPUBuffer;
+  private readonly params: GPUBuffer;
+  private readonly cells: GPUBuffer;
+  private readonly groups = new WeakMap<GPUBuffer, GPUBindGroup>();
+
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly pipeline: GPUComputePipeline,
+    readonly grid: VelocityGrid,
+    readonly cellCount: number,
+  ) {
+    this.sums = createEmptyStorageBuffer(device, 'RemainderNorms.sums', 3 * cellCount * 4);
+    this.cells = createEmptyStorageBuffer(device, 'RemainderNorms.cells', FLUID_CELL_FLOATS * cellCount * 4);
+    this.params = device.createBuffer({
+      label: 'RemainderNorms.params',
+      size: RemainderParams.byteSize,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  static async create(device: GPUDevice, grid: VelocityGrid, cellCount: number): Promise<RemainderNorms> {
+    const pipeline = await buildComputePipeline(device, {
+      label: 'RemainderNorms',
+      prelude: RemainderParams.wgsl + velocityGridSource,
+      code: source,
+      constants: { NV: grid.nv, WORKGROUP_SIZE },
+    });
+    return new RemainderNorms(device, pipeline, grid, cellCount);
+  }
+
+  /** The fluid cells (fluidCellParameters) and the norm parameters of this output time. */
+  setParameters(cells: Float64Array, p: RemainderParameters): void {
+    this.device.queue.writeBuffer(this.cells, 0, Float32Array.from(cells));
+    this.device.queue.writeBuffer(
+      this.params,
+      0,
+      RemainderParams.pack({
+        cellCount: this.cellCount,
+        vmax: this.grid.vmax,
+        dv: this.grid.dv,
+        massA: p.masses[0],
+        massB: p.masses[1],
+        chargeA: p.charges[0],
+        chargeB: p.charges[1],
+        knudsen: p.knudsen,
+        thetaM: p.thetaM,
+        gamma: p.gamma,
+        bracketPower: p.weight.bracketPower,
+        expCoefficient: p.weight.expCoefficient,
+        expPower: p.weight.expPower,
+        radiusA2: p.trustedRadius[0] ** 2,
+        radiusB2: p.trustedRadius[1] ** 2,
+      }),
+    );
+  }
+
+  record(encoder: GPUCommandEncoder, state: GPUBuffer): void {
+    let group = this.groups.get(state);
+    if (!group) {
+      group = this.device.createBindGroup({
+        label: `RemainderNorms(${state.label})`,
+        layout: this.pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: this.params } },
+          { binding: 1, resource: { buffer: state } },
+          { binding: 2, resource: { buffer: this.cells } },
+          { binding: 3, resource: { buffer: this.sums } },
+        ],
+      });
+      this.groups.set(state, group);
+    }
+    const pass = encoder.beginComputePass({ label: 'RemainderNorms' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(this.cellCount);
+    pass.end();
+  }
+
+  read(): Promise<Float32Array> {
+    return readFloat32(this.device, this.sums);
+  }
+
+  destroy(): void {
+    for (const b of [this.sums, this.params, this.cells]) b.destroy();
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The Hilbert-expansion remainder F_R = (F_ε − F_0)/ε and its norms (PHYSICS.md §3), float64 twin
+ * of src/shaders/remainderNorms.wgsl. F_0 is the bi-Maxwellian of the fluid state (n_A, n_B, u, θ)
+ * of each cell, made DISCRETE-exact: F_0 = μ + Cᵀλ with λ = (CCᵀ)⁻¹(target − Cμ), so that its
+ * midpoint-rule n_A, n_B, momentum and energy equal the fluid's (a kinetic run sitting at the
+ * fluid's equilibrium then has F_R = 0, not a discretisation artefact; issue 5).
+ *
+ * Numerical honesty (§3): F_R divides by ε and by √μ, and f32 round-off is an absolute noise spread
+ * over the whole box, so BOTH the L² and the weighted L∞ sums run over the trusted velocity ball of
+ * each species, |v| ≤ r_α, where μ_M^α ≥ floorRatio · μ_M^α(0). The radii go out with the numbers.
+ */
+import { conservationGramInverse } from './collision/conservation';
+import { maxwellianOnGrid } from './maxwellian';
+import { velocityMoments } from './moments';
+import { poissonSolveFft } from './poisson';
+import type { LogWeightCoefficients } from './remainder';
+import { type VelocityGrid, velocityNodes } from './velocityGrid';
+
+/** Fluid state per cell (arrays of length n_x), as the Euler–Poisson solver provides it. */
+export interface FluidFieldsOnGrid {
+  readonly densityA: ArrayLike<number>;
+  readonly densityB: ArrayLike<number>;
+  readonly velocity: readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
+  readonly temperature: ArrayLike<number>;
+}
+
+export interface RemainderParameters {
+  readonly masses: readonly [number, number];
+  readonly charges: readonly [number, number];
+  /** ε^r with r = 1 (PHYSICS.md §3). */
+  readonly knudsen: number;
+  /** θ_M of the global Maxwellian μ_M^α = (2πθ_M)^{−3/2} exp(−m_α|v|²/(2θ_M)) (paper's form). */
+  readonly thetaM: number;
+  /** γ of the kernel: sets the factor ⟨v⟩^{2−γ}. */
+  readonly gamma: number;
+  /** w_γ of the γ regime at the output time, in log form (logWeightCoefficients of remainder.ts). */
+  readonly weight: Pick<LogWeightCoefficients, 'bracketPower' | 'expCoefficient' | 'expPower'>;
+  /** Trusted ball radius per species. */
+  readonly trustedRadius: readonly [number, number];
+}
+
+/** log w_γ(|v|) = bracketPower log⟨v⟩ + expCoefficient ⟨v⟩^expPower (remainder.ts), ⟨v⟩ = 1 + |v|. */
+export function logWeightOf(p: RemainderParameters, speed: number): number {
+  const bracket = 1 + speed;
+  const { bracketPower, expCoefficient, expPower } = p.weight;
+  return bracketPower * Math.log(bracket) + expCoefficient * bracket ** expPower;
+}
+
+/** Per cell: the 12 floats the GPU kernel needs: n_A, n_B, u(3), θ, λ(6). */
+export const FLUID_CELL_FLOATS = 12;
+
+/** λ per cell (6 values) making μ + Cᵀλ discrete-exact, and the packed per-cell parameters. */
+export function fluidCellParameters(
+  grid: VelocityGrid,
+  fluid: FluidFieldsOnGrid,
+  masses: readonly [number, number],
+): Float64Array {
+  const nx = fluid.densityA.length;
+  const inverse = conservationGramInverse(grid, masses[0], masses[1]);
+  const out = new Float64Array(nx * FLUID_CELL_FLOATS);
+  for (let i = 0; i < nx; i++) {
+    const u: [number, number, number] = [fluid.velocity[0][i]!, fluid.velocity[1][i]!, fluid.velocity[2][i]!];
+    const theta = fluid.temperature[i]!;
+    const nA = fluid.densityA[i]!;
+    const nB = fluid.densityB[i]!;
+    const mA = velocityMoments(
+      maxwellianOnGrid(grid, { density: nA, mass: masses[0], temperature: theta, drift: u }),
+      grid,
+      1,
+      masses[0],
+    );
+    const mB = velocityMoments(
+      maxwellianOnGrid(grid, { density: nB, mass: masses[1], temperature: theta, drift: u }),
+      grid,
+      1,
+      masses[1],
+    );
+    const rho = masses[0] * nA + masses[1] * nB;
+    const u2 = u[0] ** 2 + u[1] ** 2 + u[2] ** 2;
+    // the fluid's conserved densities against the discrete ones of μ (same order as C's rows)
+    const target = [nA, nB, rho * u[0], rho * u[1], rho * u[2], 0.5 * rho * u2 + 1.5 * (nA + nB) * theta];
+    const discrete = [mA[0]!, mB[0]!, mA[1]! + mB[1]!, mA[2]! + mB[2]!, mA[3]! + mB[3]!, mA[4]! + mB[4]!];
+    const residual = target.map((x, d) => x - discrete[d]!);
+    const base = i * FLUID_CELL_FLOATS;
+    out.set([nA, nB, u[0], u[1], u[2], theta], base);
+    for (let r = 0; r < 6; r++) {
+      let lambda = 0;
+      for (let c = 0; c < 6; c++) lambda += inverse[r * 6 + c]! * residual[c]!;
+      out[base + 6 + r] = lambda;
+    }
+  }
+  return out;
+}
+
+/** F_0 of one cell for species s (0 = A) from its packed parameters: μ + Δv³(λ_s + m v·λ_p + m|v|²/2 λ_E). */
+export function discreteFluidMaxwellian(
+  grid: VelocityGrid,
+  cell: ArrayLike<number>,
+  species: 0 | 1,
+  mass: number,
+): Float64Array {
+  const [nA, nB, u1, u2, u3, theta] = [0, 1, 2, 3, 4, 5].map((k) => cell[k]!) as number[];
+  const mu = maxwellianOnGrid(grid, {
+    density: species === 0 ? nA! : nB!,
+    mass,
+    temperature: theta!,
+    drift: [u1!, u2!, u3!],
+  });
+  const v = velocityNodes(grid);
+  const w = grid.dv ** 3;
+  const { nv } = grid;
+  const lambdaS = cell[6 + species]!;
+  const [lp1, lp2, lp3, lE] = [cell[8]!, cell[9]!, cell[10]!, cell[11]!];
+  for (let i1 = 0; i1 < nv; i1++)
+    for (let i2 = 0; i2 < nv; i2++)
+      for (let i3 = 0; i3 < nv; i3++) {
+        const [a, b, c] = [v[i1]!, v[i2]!, v[i3]!];
+        mu[(i1 * nv + i2) * nv + i3]! +=
+          w * (lambdaS + mass * (a * lp1 + b * lp2 + c * lp3) + 0.5 * mass * (a * a + b * b + c * c) * lE);
+      }
+  return mu;
+}
+
+export interface RemainderNorms {
+  /** ‖F_R/√μ‖_{L²_{x,v}} summed over species (trusted balls). */
+  readonly l2: number;
+  /** ε^{3/2} ‖⟨v⟩^{2−γ} w_γ F_R/√μ_M‖_{L∞} (max over species, trusted balls). */
+  readonly linfWeighted: number;
+  /** ‖∇φ_R‖_{L²_x}, Δφ_R = Σ e_α ∫F_R^α dv. */
+  readonly fieldL2: number;
+}
+
+/**
+ * Per-cell sums of the remainder, the twin of the GPU kernel's output: [Σ F_R²/μ over the ball,
+ * max ⟨v⟩^{2−γ} w F_R/√μ_M over the ball, Σ_α e_α Σ_v F_R] (no Δv³, no ε^{3/2}).
+ */
+export function remainderCellSums(
+  grid: VelocityGrid,
+  f: readonly [ArrayLike<number>, ArrayLike<number>],
+  cell: ArrayLike<number>,
+  p: RemainderParameters,
+): [number, number, number] {
+  const v = velocityNodes(grid);
+  const { nv } = grid;
+  let l2 = 0;
+  let linf = 0;
+  let charge = 0;
+  for (let s = 0; s < 2; s++) {
+    const mass = p.masses[s]!;
+    const f0 = discreteFluidMaxwellian(grid, cell, s as 0 | 1, mass);
+    const mu = maxwellianOnGrid(grid, {
+      density: cell[s]!,
+      mass,
+      temperature: cell[5]!,
+      drift: [cell[2]!, cell[3]!, cell[4]!],
+    });
+    const r2 = p.trustedRadius[s]! ** 2;
+    for (let i1 = 0; i1 < nv; i1++)
+      for (let i2 = 0; i2 < nv; i2++)
+        for (let i3 = 0; i3 < nv; i3++) {
+          const i = (i1 * nv + i2) * nv + i3;
+          const fr = (f[s]![i]! - f0[i]!) / p.knudsen;
+          charge += p.charges[s]! * fr;
+          const speed2 = v[i1]! ** 2 + v[i2]! ** 2 + v[i3]! ** 2;
+          if (speed2 > r2) continue;
+          l2 += (fr * fr) / mu[i]!;
+          const speed = Math.sqrt(speed2);
+          // log of ⟨v⟩^{2−γ} w_γ / √μ_M, μ_M = (2πθ_M)^{−3/2} e^{−m|v|²/(2θ_M)}
+          const logFactor =
+            (2 - p.gamma) * Math.log(1 + speed) +
+            logWeightOf(p, speed) +
+            0.75 * Math.log(2 * Math.PI * p.thetaM) +
+            (mass * speed2) / (4 * p.thetaM);
+          linf = Math.max(linf, Math.abs(fr) * Math.exp(logFactor));
+        }
+  }
+  return [l2, linf, charge];
+}
+
+/** The three norms from per-cell sums (any backend): Δx, Δv³, ε^{3/2} and the field part. */
+export function remainderNormsFromSums(
+  sums: ArrayLike<number>,
+  grid: VelocityGrid,
+  length: number,
+  knudsen: number,
+): RemainderNorms {
+  const nx = sums.length / 3;
+  const dx = length / nx;
+  const w = grid.dv ** 3;
+  let l2 = 0;
+  let linf = 0;
+  const charge = new Float64Array(nx);
+  for (let i = 0; i < nx; i++) {
+    l2 += sums[3 * i]!;
+    linf = Math.max(linf, sums[3 * i + 1]!);
+    charge[i] = sums[3 * i + 2]! * w;
+  }
+  const field = poissonSolveFft(charge, length).field;
+  let e2 = 0;
+  for (const e of field) e2 += e * e;
+  return { l2: Math.sqrt(l2 * w * dx), linfWeighted: knudsen ** 1.5 * linf, fieldL2: Math.sqrt(e2 * dx) };
+}
+
+/** The remainder norms of a whole state [species][cell][N³] (float64 CPU path). */
+export function remainderNorms(
+  state: Float32Array | Float64Array,
+  grid: VelocityGrid,
+  nx: number,
+  length: number,
+  cells: Float64Array,
+  p: RemainderParameters,
+): RemainderNorms {
+  const points = grid.pointsPerCell;
+  const sums = new Float64Array(3 * nx);
+  const slice = (s: number, i: number) => state.subarray((s * nx + i) * points, (s * nx + i + 1) * points);
+  for (let i = 0; i < nx; i++) {
+    const cell = cells.subarray(i * FLUID_CELL_FLOATS, (i + 1) * FLUID_CELL_FLOATS);
+    sums.set(remainderCellSums(grid, [slice(0, i), slice(1, i)], cell, p), 3 * i);
+  }
+  return remainderNormsFromSums(sums, grid, length, p.knudsen);
+}
