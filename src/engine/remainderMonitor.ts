@@ -7,6 +7,7 @@
 import type { RemainderConfig } from '../physics/config';
 import { DEFAULT_REMAINDER } from '../physics/config';
 import { fluidStateFromConfig, TwoFluidEulerPoisson } from '../physics/eulerPoisson';
+import { mixtureEquilibrium } from '../physics/maxwellian';
 import { MOMENT_COUNT } from '../physics/moments';
 import {
   globalMaxwellianTemperature,
@@ -47,12 +48,39 @@ export class RemainderMonitor {
   readonly thetaM: number;
   readonly trustedRadius: [number, number];
 
-  constructor(private readonly setup: SimulationSetup) {
+  /**
+   * The fluid starts from the kinetic initial data's own discrete moments (raw moments, mass 1,
+   * [species][cell][MOMENT_COUNT]): per cell the mixture equilibrium (n_A, n_B, u, θ) with the same
+   * n_α, momentum and energy, so that F_0(0) is the discrete Maxwellian of F(0) itself.
+   */
+  constructor(
+    private readonly setup: SimulationSetup,
+    initialMoments: Float64Array,
+  ) {
     const { config } = setup;
     this.settings = config.remainder ?? DEFAULT_REMAINDER;
-    this.fluid = new TwoFluidEulerPoisson(fluidStateFromConfig(config), {
-      scheme: this.settings.fluid ?? 'finiteVolume',
-    });
+    const { nx } = config.grid;
+    const [mA, mB] = [config.species[0].mass, config.species[1].mass];
+    const template = fluidStateFromConfig(config);
+    const densityA = new Float64Array(nx);
+    const densityB = new Float64Array(nx);
+    const velocity = [new Float64Array(nx), new Float64Array(nx), new Float64Array(nx)] as const;
+    const temperature = new Float64Array(nx);
+    for (let i = 0; i < nx; i++) {
+      const raw = (s: number, mass: number) => {
+        const m = initialMoments.subarray((s * nx + i) * MOMENT_COUNT, (s * nx + i + 1) * MOMENT_COUNT);
+        return [m[0]!, mass * m[1]!, mass * m[2]!, mass * m[3]!, mass * m[4]!];
+      };
+      const eq = mixtureEquilibrium(raw(0, mA), raw(1, mB), mA, mB);
+      densityA[i] = eq.densityA;
+      densityB[i] = eq.densityB;
+      for (let k = 0; k < 3; k++) velocity[k]![i] = eq.drift[k]!;
+      temperature[i] = eq.temperature;
+    }
+    this.fluid = new TwoFluidEulerPoisson(
+      { ...template, densityA, densityB, velocity, temperature },
+      { scheme: this.settings.fluid ?? 'finiteVolume' },
+    );
     const [A, B] = config.species;
     this.thetaBar = (A.density * A.temperature + B.density * B.temperature) / (A.density + B.density);
     this.thetaM = globalMaxwellianTemperature(A.mass, B.mass, this.thetaBar);

@@ -351,7 +351,7 @@ export async function runSimulation(
     ? await GpuBackend.create(device, setup, state)
     : new CpuBackend(setup, state);
   const steps = Math.round(config.time.tEnd / config.time.dt);
-  const monitor = new RemainderMonitor(setup);
+  const monitor = new RemainderMonitor(setup, await backend.moments());
   const output = async (step: number) => {
     const t = step * config.time.dt;
     const moments = await backend.moments();

@@ -74,3 +74,127 @@ export function mixtureEquilibrium(
   const temperature = (2 * (momentsA[4]! + momentsB[4]!) - rho * u2) / (3 * (densityA + densityB));
   return { densityA, densityB, drift, temperature };
 }
+
+/** Solves A x = y (n × n, row-major) by Gaussian elimination with partial pivoting. */
+export function solveLinear(a: Float64Array, y: Float64Array, n: number): Float64Array {
+  const m = Float64Array.from(a);
+  const x = Float64Array.from(y);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++)
+      if (Math.abs(m[r * n + col]!) > Math.abs(m[pivot * n + col]!)) pivot = r;
+    if (pivot !== col) {
+      for (let c = 0; c < n; c++) [m[col * n + c], m[pivot * n + c]] = [m[pivot * n + c]!, m[col * n + c]!];
+      [x[col], x[pivot]] = [x[pivot]!, x[col]!];
+    }
+    const d = m[col * n + col]!;
+    for (let r = col + 1; r < n; r++) {
+      const f = m[r * n + col]! / d;
+      if (f === 0) continue;
+      for (let c = col; c < n; c++) m[r * n + c]! -= f * m[col * n + c]!;
+      x[r]! -= f * x[col]!;
+    }
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    let sum = x[r]!;
+    for (let c = r + 1; c < n; c++) sum -= m[r * n + c]! * x[c]!;
+    x[r] = sum / m[r * n + r]!;
+  }
+  return x;
+}
+
+/**
+ * The DISCRETE mixture bi-Maxwellian with the discrete (midpoint, Δv³) moments n_A, n_B, ρu and
+ * ρ|u|²/2 + 3/2 ñθ of `state`: F^α = exp(a_α + m_α b·v − m_α c|v|²) on the grid, returned as
+ * (a_A, a_B, b1, b2, b3, c). Newton from the continuous Maxwellian's parameters (a = log(n(m/2πθ)^{3/2})
+ * − m|u|²/2θ, b = u/θ, c = 1/2θ). The exponential family makes it exact: a grid-sampled Maxwellian is
+ * the unique member with its own discrete moments, so an equilibrium stays one to round-off, at any
+ * N_v (the continuous Maxwellian with the discrete moments would not: it differs by the
+ * discretisation error of the moments).
+ */
+export function discreteMaxwellianParameters(
+  grid: VelocityGrid,
+  masses: readonly [number, number],
+  state: MixtureEquilibrium,
+): Float64Array {
+  const v = velocityNodes(grid);
+  const { nv } = grid;
+  const w = grid.dv ** 3;
+  const u = state.drift;
+  const theta = state.temperature;
+  const n = [state.densityA, state.densityB];
+  const rho = masses[0] * n[0]! + masses[1] * n[1]!;
+  const u2 = u[0] ** 2 + u[1] ** 2 + u[2] ** 2;
+  const target = [
+    n[0]!,
+    n[1]!,
+    rho * u[0],
+    rho * u[1],
+    rho * u[2],
+    0.5 * rho * u2 + 1.5 * (n[0]! + n[1]!) * theta,
+  ];
+  const x = Float64Array.of(
+    ...[0, 1].map(
+      (s) => Math.log(n[s]! * (masses[s]! / (2 * Math.PI * theta)) ** 1.5) - (masses[s]! * u2) / (2 * theta),
+    ),
+    u[0] / theta,
+    u[1] / theta,
+    u[2] / theta,
+    1 / (2 * theta),
+  );
+  for (let iteration = 0; iteration < 30; iteration++) {
+    const g = new Float64Array(6);
+    const jac = new Float64Array(36);
+    for (let s = 0; s < 2; s++) {
+      const m = masses[s]!;
+      for (let i1 = 0; i1 < nv; i1++)
+        for (let i2 = 0; i2 < nv; i2++)
+          for (let i3 = 0; i3 < nv; i3++) {
+            const [p, q, r] = [v[i1]!, v[i2]!, v[i3]!];
+            const speed2 = p * p + q * q + r * r;
+            const f = w * Math.exp(x[s]! + m * (x[2]! * p + x[3]! * q + x[4]! * r) - m * x[5]! * speed2);
+            // φ: the moment functions; ψ = ∂ log F/∂x
+            const phi = [s === 0 ? 1 : 0, s === 1 ? 1 : 0, m * p, m * q, m * r, 0.5 * m * speed2];
+            const psi = [s === 0 ? 1 : 0, s === 1 ? 1 : 0, m * p, m * q, m * r, -m * speed2];
+            for (let a = 0; a < 6; a++) {
+              g[a]! += phi[a]! * f;
+              for (let c = 0; c < 6; c++) jac[a * 6 + c]! += phi[a]! * psi[c]! * f;
+            }
+          }
+    }
+    const step = solveLinear(
+      jac,
+      Float64Array.from(target, (t, a) => t - g[a]!),
+      6,
+    );
+    let largest = 0;
+    for (let a = 0; a < 6; a++) {
+      x[a]! += step[a]!;
+      largest = Math.max(largest, Math.abs(step[a]!));
+    }
+    if (largest < 1e-14) break;
+  }
+  return x;
+}
+
+/** exp(a_s + m b·v − m c|v|²) on the grid from discreteMaxwellianParameters' output. */
+export function discreteMaxwellianOnGrid(
+  grid: VelocityGrid,
+  parameters: ArrayLike<number>,
+  species: 0 | 1,
+  mass: number,
+) {
+  const v = velocityNodes(grid);
+  const { nv } = grid;
+  const f = new Float64Array(grid.pointsPerCell);
+  const [b1, b2, b3, c] = [parameters[2]!, parameters[3]!, parameters[4]!, parameters[5]!];
+  for (let i1 = 0; i1 < nv; i1++)
+    for (let i2 = 0; i2 < nv; i2++)
+      for (let i3 = 0; i3 < nv; i3++) {
+        const [x, y, z] = [v[i1]!, v[i2]!, v[i3]!];
+        f[(i1 * nv + i2) * nv + i3] = Math.exp(
+          parameters[species]! + mass * (b1 * x + b2 * y + b3 * z) - mass * c * (x * x + y * y + z * z),
+        );
+      }
+  return f;
+}

@@ -1,17 +1,18 @@
 /**
  * The Hilbert-expansion remainder F_R = (F_ε − F_0)/ε and its norms (PHYSICS.md §3), float64 twin
  * of src/shaders/remainderNorms.wgsl. F_0 is the bi-Maxwellian of the fluid state (n_A, n_B, u, θ)
- * of each cell, made DISCRETE-exact: F_0 = μ + Cᵀλ with λ = (CCᵀ)⁻¹(target − Cμ), so that its
- * midpoint-rule n_A, n_B, momentum and energy equal the fluid's (a kinetic run sitting at the
- * fluid's equilibrium then has F_R = 0, not a discretisation artefact; issue 5).
+ * of each cell as a DISCRETE Maxwellian: F_0^α(v) = exp(a_α + m_α b·v − m_α c|v|²) on the grid, with
+ * (a_A, a_B, b, c) solved by Newton so that its midpoint-rule n_A, n_B, momentum and energy equal the
+ * fluid's. The exponential family is what makes this exact: a grid-sampled Maxwellian is the
+ * unique member with its own discrete moments, so a kinetic run sitting at the fluid's equilibrium
+ * has F_R = 0 to round-off, not a discretisation artefact (issue 5). F_0 is also the μ of the L² norm.
  *
  * Numerical honesty (§3): F_R divides by ε and by √μ, and f32 round-off is an absolute noise spread
  * over the whole box, so BOTH the L² and the weighted L∞ sums run over the trusted velocity ball of
  * each species, |v| ≤ r_α, where μ_M^α ≥ floorRatio · μ_M^α(0). The radii go out with the numbers.
  */
-import { conservationGramInverse } from './collision/conservation';
-import { maxwellianOnGrid } from './maxwellian';
-import { velocityMoments } from './moments';
+
+import { discreteMaxwellianOnGrid, discreteMaxwellianParameters } from './maxwellian';
 import { poissonSolveFft } from './poisson';
 import type { LogWeightCoefficients } from './remainder';
 import { type VelocityGrid, velocityNodes } from './velocityGrid';
@@ -46,79 +47,45 @@ export function logWeightOf(p: RemainderParameters, speed: number): number {
   return bracketPower * Math.log(bracket) + expCoefficient * bracket ** expPower;
 }
 
-/** Per cell: the 12 floats the GPU kernel needs: n_A, n_B, u(3), θ, λ(6). */
-export const FLUID_CELL_FLOATS = 12;
+/** Per cell: the 6 floats the GPU kernel needs, (a_A, a_B, b1, b2, b3, c) of F_0 = exp(a + m b·v − m c|v|²). */
+export const FLUID_CELL_FLOATS = 6;
 
-/** λ per cell (6 values) making μ + Cᵀλ discrete-exact, and the packed per-cell parameters. */
+/**
+ * (a_A, a_B, b, c) per cell such that F_0^α = exp(a_α + m_α b·v − m_α c|v|²) has the fluid's
+ * n_A, n_B, ρu and energy ρ|u|²/2 + 3/2 ñθ as its discrete (midpoint, Δv³) moments
+ * (discreteMaxwellianParameters of maxwellian.ts).
+ */
 export function fluidCellParameters(
   grid: VelocityGrid,
   fluid: FluidFieldsOnGrid,
   masses: readonly [number, number],
 ): Float64Array {
   const nx = fluid.densityA.length;
-  const inverse = conservationGramInverse(grid, masses[0], masses[1]);
   const out = new Float64Array(nx * FLUID_CELL_FLOATS);
   for (let i = 0; i < nx; i++) {
-    const u: [number, number, number] = [fluid.velocity[0][i]!, fluid.velocity[1][i]!, fluid.velocity[2][i]!];
-    const theta = fluid.temperature[i]!;
-    const nA = fluid.densityA[i]!;
-    const nB = fluid.densityB[i]!;
-    const mA = velocityMoments(
-      maxwellianOnGrid(grid, { density: nA, mass: masses[0], temperature: theta, drift: u }),
-      grid,
-      1,
-      masses[0],
-    );
-    const mB = velocityMoments(
-      maxwellianOnGrid(grid, { density: nB, mass: masses[1], temperature: theta, drift: u }),
-      grid,
-      1,
-      masses[1],
-    );
-    const rho = masses[0] * nA + masses[1] * nB;
-    const u2 = u[0] ** 2 + u[1] ** 2 + u[2] ** 2;
-    // the fluid's conserved densities against the discrete ones of μ (same order as C's rows)
-    const target = [nA, nB, rho * u[0], rho * u[1], rho * u[2], 0.5 * rho * u2 + 1.5 * (nA + nB) * theta];
-    const discrete = [mA[0]!, mB[0]!, mA[1]! + mB[1]!, mA[2]! + mB[2]!, mA[3]! + mB[3]!, mA[4]! + mB[4]!];
-    const residual = target.map((x, d) => x - discrete[d]!);
-    const base = i * FLUID_CELL_FLOATS;
-    out.set([nA, nB, u[0], u[1], u[2], theta], base);
-    for (let r = 0; r < 6; r++) {
-      let lambda = 0;
-      for (let c = 0; c < 6; c++) lambda += inverse[r * 6 + c]! * residual[c]!;
-      out[base + 6 + r] = lambda;
-    }
+    const state = {
+      densityA: fluid.densityA[i]!,
+      densityB: fluid.densityB[i]!,
+      drift: [fluid.velocity[0][i]!, fluid.velocity[1][i]!, fluid.velocity[2][i]!] as [
+        number,
+        number,
+        number,
+      ],
+      temperature: fluid.temperature[i]!,
+    };
+    out.set(discreteMaxwellianParameters(grid, masses, state), i * FLUID_CELL_FLOATS);
   }
   return out;
 }
 
-/** F_0 of one cell for species s (0 = A) from its packed parameters: μ + Δv³(λ_s + m v·λ_p + m|v|²/2 λ_E). */
+/** F_0 of one cell for species s (0 = A) from its parameters: exp(a_s + m b·v − m c|v|²) on the grid. */
 export function discreteFluidMaxwellian(
   grid: VelocityGrid,
   cell: ArrayLike<number>,
   species: 0 | 1,
   mass: number,
 ): Float64Array {
-  const [nA, nB, u1, u2, u3, theta] = [0, 1, 2, 3, 4, 5].map((k) => cell[k]!) as number[];
-  const mu = maxwellianOnGrid(grid, {
-    density: species === 0 ? nA! : nB!,
-    mass,
-    temperature: theta!,
-    drift: [u1!, u2!, u3!],
-  });
-  const v = velocityNodes(grid);
-  const w = grid.dv ** 3;
-  const { nv } = grid;
-  const lambdaS = cell[6 + species]!;
-  const [lp1, lp2, lp3, lE] = [cell[8]!, cell[9]!, cell[10]!, cell[11]!];
-  for (let i1 = 0; i1 < nv; i1++)
-    for (let i2 = 0; i2 < nv; i2++)
-      for (let i3 = 0; i3 < nv; i3++) {
-        const [a, b, c] = [v[i1]!, v[i2]!, v[i3]!];
-        mu[(i1 * nv + i2) * nv + i3]! +=
-          w * (lambdaS + mass * (a * lp1 + b * lp2 + c * lp3) + 0.5 * mass * (a * a + b * b + c * c) * lE);
-      }
-  return mu;
+  return discreteMaxwellianOnGrid(grid, cell, species, mass);
 }
 
 export interface RemainderNorms {
@@ -147,13 +114,9 @@ export function remainderCellSums(
   let charge = 0;
   for (let s = 0; s < 2; s++) {
     const mass = p.masses[s]!;
+    // F_0 is the local bi-Maxwellian μ of the L² norm as well
     const f0 = discreteFluidMaxwellian(grid, cell, s as 0 | 1, mass);
-    const mu = maxwellianOnGrid(grid, {
-      density: cell[s]!,
-      mass,
-      temperature: cell[5]!,
-      drift: [cell[2]!, cell[3]!, cell[4]!],
-    });
+    const mu = f0;
     const r2 = p.trustedRadius[s]! ** 2;
     for (let i1 = 0; i1 < nv; i1++)
       for (let i2 = 0; i2 < nv; i2++)

@@ -1,10 +1,10 @@
 // The Hilbert-expansion remainder F_R = (F_ε − F_0)/ε of every x-cell and its norms' per-cell sums
 // (PHYSICS.md §3); float64 twin: remainderCellSums() in src/physics/remainderNorms.ts.
-// F_0^α = μ^α + Δv³(λ_α + m_α v·λ_p + m_α|v|²/2 λ_E): the fluid's bi-Maxwellian made discrete-exact
-// (λ from the host). Per cell: [Σ F_R²/μ, max ⟨v⟩^{2−γ} w_γ |F_R|/√μ_M, Σ_α e_α Σ_v F_R], the first
+// F_0^α = exp(a_α + m_α b·v − m_α c|v|²): the fluid's bi-Maxwellian as the discrete Maxwellian with
+// the fluid's discrete moments (a, b, c by Newton on the host); it is also the μ of the L² norm. Per cell: [Σ F_R²/μ, max ⟨v⟩^{2−γ} w_γ |F_R|/√μ_M, Σ_α e_α Σ_v F_R], the first
 // two over each species' trusted ball |v| ≤ r_α only (numerical honesty, §3). w_γ is evaluated in
 // log form without branches on γ: log w = bracketPower log⟨v⟩ + expCoefficient ⟨v⟩^expPower.
-// Layout: state [species][cell][N³]; cells [cell][12] = (n_A, n_B, u, θ, λ_A, λ_B, λ_p, λ_E).
+// Layout: state [species][cell][N³]; cells [cell][6] = (a_A, a_B, b, c).
 
 override NV: u32 = 16u;
 override WORKGROUP_SIZE: u32 = 256u;
@@ -29,17 +29,13 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
   let cell = group.x;
   if (cell >= params.cellCount) { return; } // uniform per workgroup
   let points = NV * NV * NV;
-  let c = cell * 12u;
-  let density = vec2f(cells[c], cells[c + 1u]);
-  let u = vec3f(cells[c + 2u], cells[c + 3u], cells[c + 4u]);
-  let theta = cells[c + 5u];
-  let lambdaSpecies = vec2f(cells[c + 6u], cells[c + 7u]);
-  let lambdaP = vec3f(cells[c + 8u], cells[c + 9u], cells[c + 10u]);
-  let lambdaE = cells[c + 11u];
+  let c = cell * 6u;
+  let a = vec2f(cells[c], cells[c + 1u]);
+  let b = vec3f(cells[c + 2u], cells[c + 3u], cells[c + 4u]);
+  let curvature = cells[c + 5u];
   let masses = vec2f(params.massA, params.massB);
   let charges = vec2f(params.chargeA, params.chargeB);
   let radii2 = vec2f(params.radiusA2, params.radiusB2);
-  let w = params.dv * params.dv * params.dv;
 
   var l2 = 0.0;
   var largest = 0.0;
@@ -48,11 +44,10 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
     let v = velocityNode(i, NV, params.vmax, params.dv);
     let speed2 = dot(v, v);
     let speed = sqrt(speed2);
-    let c2 = dot(v - u, v - u) / (2.0 * theta);
     for (var s = 0u; s < 2u; s++) {
       let m = masses[s];
-      let mu = density[s] * pow(m / (2.0 * PI * theta), 1.5) * exp(-m * c2);
-      let f0 = mu + w * (lambdaSpecies[s] + m * dot(v, lambdaP) + 0.5 * m * speed2 * lambdaE);
+      let f0 = exp(a[s] + m * (dot(b, v) - curvature * speed2));
+      let mu = f0;
       let fr = (state[(s * params.cellCount + cell) * points + i] - f0) / params.knudsen;
       charge += charges[s] * fr;
       if (speed2 <= radii2[s]) {
