@@ -57,6 +57,20 @@ async function start(): Promise<void> {
   await probeMainThread();
   const worker = Comlink.wrap<SimulationWorkerApi>(await startWorker());
   const init = await worker.init();
+  // An automation hook (tests, the developer console): run a config of the `sim run` contract in
+  // the worker and collect its timeseries rows.
+  (window as unknown as { vpb: unknown }).vpb = {
+    run: async (json: unknown) => {
+      const rows: unknown[] = [];
+      const result = await worker.run(
+        json,
+        Comlink.proxy((row) => {
+          rows.push(row);
+        }),
+      );
+      return { ...result, rows };
+    },
+  };
   let setup = DEFAULT_PROBE;
   if (init.ok) {
     setText('adapter-worker', describeAdapter(init.report));

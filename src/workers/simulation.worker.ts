@@ -4,7 +4,10 @@
  */
 import * as Comlink from 'comlink';
 import { DEFAULT_PROBE, momentsProbe, type ProbeResult, type ProbeSetup } from '../engine/momentsProbe';
+import { runSimulation } from '../engine/simulation';
 import { type AdapterReport, acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
+import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
+import { parseConfig, resolveConfig } from '../physics/configSchema';
 import { WORKER_READY } from './protocol';
 
 export type InitResult =
@@ -39,6 +42,27 @@ const api = {
       result.velocity1.buffer,
       result.temperature.buffer,
     ]);
+  },
+
+  /**
+   * A whole VPB run here in the worker (the engine, the CPU Poisson solve and the GPU kernels side
+   * by side), rows streamed to `onRow` (a Comlink.proxy). `config` is the JSON of the CLI contract;
+   * an invalid one is refused with the same one-line message as `sim run`.
+   */
+  async run(
+    json: unknown,
+    onRow: (row: TimeseriesRow, step: number, totalSteps: number) => void,
+  ): Promise<{
+    steps: number;
+    backend: string;
+    milliseconds: number;
+    warnings: string[];
+    config: ResolvedConfig;
+  }> {
+    const { config, warnings } = resolveConfig(parseConfig(json));
+    const start = performance.now();
+    const result = await runSimulation(config, context?.device ?? null, onRow);
+    return { ...result, milliseconds: performance.now() - start, warnings, config };
   },
 
   deviceLostReason(): string | null {

@@ -86,3 +86,59 @@ describe('the app in Chromium', () => {
     await page.close();
   });
 });
+
+describe('the VPB engine in the browser worker', () => {
+  it('runs a `sim run` config (Landau set-up) in the worker on WebGPU and streams its rows', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(inject('baseUrl'));
+      await page.waitForFunction(() => document.body.dataset.state === 'ready', undefined, {
+        timeout: 120_000,
+      });
+      const config = {
+        species: [
+          { name: 'e', mass: 1, charge: -1, diameter: 1, density: 1, temperature: 1, drift: [0, 0, 0] },
+          { name: 'n', mass: 1, charge: 0, diameter: 1, density: 1, temperature: 1, drift: [0, 0, 0] },
+        ],
+        collisions: { enabled: false, gamma: 0, knudsen: 1 },
+        field: { enabled: true },
+        grid: { nx: 16, length: 4 * Math.PI, nv: 8, vmax: 5 },
+        perturbation: { kind: 'density', amplitude: 0.01, mode: 1 },
+        time: { dt: 0.1, tEnd: 1, outputEvery: 2 },
+      };
+      const result = await page.evaluate(
+        (c) => (window as unknown as { vpb: { run: (c: unknown) => Promise<unknown> } }).vpb.run(c),
+        config,
+      );
+      const { rows, steps, backend } = result as {
+        rows: Record<string, number>[];
+        steps: number;
+        backend: string;
+      };
+      expect(backend).toBe('webgpu');
+      expect(steps).toBe(10);
+      expect(rows.length).toBe(6);
+      const [first, last] = [rows[0]!, rows.at(-1)!];
+      expect(rows.every((r) => Object.values(r).every(Number.isFinite))).toBe(true);
+      expect(Math.abs(last.mass_A! - first.mass_A!) / first.mass_A!).toBeLessThan(1e-5);
+      // the Langmuir wave exchanges field and kinetic energy: the field changes, the total does not
+      expect(Math.abs(last.field_L2! - first.field_L2!) / first.field_L2!).toBeGreaterThan(0.05);
+      expect(Math.abs(last.energy_total! - first.energy_total!) / first.energy_total!).toBeLessThan(1e-4);
+      // an invalid config is refused with the field named, as by the CLI
+      const refusal = await page.evaluate(async () => {
+        try {
+          await (window as unknown as { vpb: { run: (c: unknown) => Promise<unknown> } }).vpb.run({
+            species: [],
+          });
+          return 'accepted';
+        } catch (e) {
+          return String(e);
+        }
+      });
+      expect(refusal).toMatch(/species/);
+    } finally {
+      await browser.close();
+    }
+  });
+});
