@@ -3,7 +3,8 @@
  * first-order exponential AP scheme of src/physics/collision/collisionStep.ts (its float64 twin,
  * where the derivation, order, stability and ε → 0 limit are stated), for every x-cell at once:
  *   1. Q and ν (CollisionOperator), 2. Q projected to exact conservation,
- *   3. M − F and the penalty μ = max ν per cell (mixtureMaxwellian.wgsl), 4. M − F projected,
+ *   3. M − F, M the discrete bi-Maxwellian of F's moments (Newton), and the penalty μ = max ν per
+ *      cell (mixtureMaxwellian.wgsl), 4. M − F projected,
  *   5. F ← F + (Δt/ε)e^{−λ}Q + (1 − e^{−λ}(1+λ))(M − F)   (collisionUpdate.wgsl).
  * record() only records; the state buffer ([species][cell][N³] f32) is updated in place.
  */
@@ -26,6 +27,7 @@ export const UpdateParams = defineStruct('UpdateParams', {
 });
 
 const WORKGROUP_SIZE = 256;
+const EQUILIBRIUM_WORKGROUP_SIZE = 64;
 
 export class CollisionStep {
   /** Projected M − F, [species][cell][N³]. */
@@ -72,7 +74,8 @@ export class CollisionStep {
         label: 'CollisionStep.mixtureMaxwellian',
         prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}${conservedSumsSource}`,
         code: mixtureMaxwellianSource,
-        constants: { NV: grid.nv, WORKGROUP_SIZE },
+        // 42 Newton partial sums per invocation: a smaller workgroup keeps them in workgroup memory
+        constants: { NV: grid.nv, WORKGROUP_SIZE: EQUILIBRIUM_WORKGROUP_SIZE },
       }),
       buildComputePipeline(device, {
         label: 'CollisionStep.update',

@@ -19,7 +19,12 @@
  *   the linearised operator, at most 1 in modulus for every Δt.
  */
 import { fft3d } from '../fft';
-import { type MixtureEquilibrium, maxwellianOnGrid, mixtureEquilibrium } from '../maxwellian';
+import {
+  discreteMaxwellianOnGrid,
+  discreteMaxwellianParameters,
+  type MixtureEquilibrium,
+  mixtureEquilibrium,
+} from '../maxwellian';
 import { velocityMoments } from '../moments';
 import type { VelocityGrid } from '../velocityGrid';
 import { conservationProjection } from './conservation';
@@ -58,7 +63,11 @@ export function lossFrequencies(fA: ArrayLike<number>, fB: ArrayLike<number>, ta
   return { nuA, nuB };
 }
 
-/** M[F] on the grid with exactly the discrete conserved moments of (F^A, F^B): F + Proj(M − F). */
+/**
+ * M[F] on the grid with exactly the discrete conserved moments of (F^A, F^B): the discrete
+ * bi-Maxwellian of those moments (discreteMaxwellianParameters), then F + Proj(M − F) so that any
+ * residual of the Newton solve leaves the moments exact too.
+ */
 export function discreteMixtureMaxwellian(
   fA: ArrayLike<number>,
   fB: ArrayLike<number>,
@@ -72,9 +81,10 @@ export function discreteMixtureMaxwellian(
     massA,
     massB,
   );
-  const { drift, temperature } = equilibrium;
-  const muA = maxwellianOnGrid(grid, { density: equilibrium.densityA, mass: massA, temperature, drift });
-  const muB = maxwellianOnGrid(grid, { density: equilibrium.densityB, mass: massB, temperature, drift });
+  // the discrete bi-Maxwellian (exponential family, Newton): an equilibrium F is its own M exactly
+  const parameters = discreteMaxwellianParameters(grid, [massA, massB], equilibrium);
+  const muA = discreteMaxwellianOnGrid(grid, parameters, 0, massA);
+  const muB = discreteMaxwellianOnGrid(grid, parameters, 1, massB);
   const d = conservationProjection(
     muA.map((m, i) => m - fA[i]!),
     muB.map((m, i) => m - fB[i]!),
