@@ -68,38 +68,54 @@ interface RunOptions {
 }
 
 export function registerRunCommand(program: Command, runner: RunSimulation, io: RunCommandIo = {}): Command {
+  const command = program
+    .command('run')
+    .description('run a simulation from a JSON config; writes timeseries.csv and summary.json')
+    .requiredOption('--config <file.json>', 'the run configuration (see examples/*.json)')
+    .requiredOption('--out <dir>', 'output directory (created if missing)')
+    .addOption(
+      new Option('--backend <backend>', 'where the kernels run').choices(['gpu', 'cpu']).default('gpu'),
+    );
+  return withOneLineErrors<RunOptions>(command, io, async (options, stderr) => {
+    const progress = new Progress(stderr);
+    try {
+      await execute(options, runner, stderr, progress);
+    } finally {
+      progress.endLine();
+    }
+  });
+}
+
+/**
+ * The error contract of `run` and `sweep`: a commander usage error or a failure of the action ends
+ * as ONE line `error: …` on stderr and the status of exitCodeFor (2 for invalid input, not
+ * commander's 1). `io` makes exit and stderr injectable for in-process tests.
+ */
+export function withOneLineErrors<O>(
+  command: Command,
+  io: RunCommandIo,
+  action: (options: O, stderr: TextSink) => Promise<void>,
+): Command {
   const exit = io.exit ?? ((code: number) => process.exit(code));
   const stderr = io.stderr ?? process.stderr;
-  return (
-    program
-      .command('run')
-      .description('run a simulation from a JSON config; writes timeseries.csv and summary.json')
-      .requiredOption('--config <file.json>', 'the run configuration (see examples/*.json)')
-      .requiredOption('--out <dir>', 'output directory (created if missing)')
-      .addOption(
-        new Option('--backend <backend>', 'where the kernels run').choices(['gpu', 'cpu']).default('gpu'),
-      )
-      // Usage errors are invalid input too: one line on our stderr and status 2, not commander's 1.
-      .showHelpAfterError(false)
-      .configureOutput({
-        writeErr: (text) => stderr.write(text),
-        outputError: (text, write) => write(`${oneLine(text)}\n`),
-      })
-      .exitOverride((error) => {
-        exit(error.exitCode === 0 ? 0 : 2);
-        throw error;
-      })
-      .action(async (options: RunOptions) => {
-        const progress = new Progress(stderr);
-        try {
-          await execute(options, runner, stderr, progress);
-        } catch (error) {
-          progress.endLine();
-          stderr.write(`error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
-          exit(exitCodeFor(error));
-        }
-      })
-  );
+  return command
+    .showHelpAfterError(false)
+    .configureOutput({
+      writeErr: (text) => stderr.write(text),
+      outputError: (text, write) => write(`${oneLine(text)}\n`),
+    })
+    .exitOverride((error) => {
+      exit(error.exitCode === 0 ? 0 : 2);
+      throw error;
+    })
+    .action(async (options: O) => {
+      try {
+        await action(options, stderr);
+      } catch (error) {
+        stderr.write(`error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+        exit(exitCodeFor(error));
+      }
+    });
 }
 
 async function execute(

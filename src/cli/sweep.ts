@@ -16,12 +16,11 @@ import {
 } from '../physics/validity';
 import { InvalidParameterError } from '../physics/velocityGrid';
 import {
-  exitCodeFor,
   InvalidInputError,
-  oneLine,
   type RunCommandIo,
   type RunSimulation,
   type TextSink,
+  withOneLineErrors,
   writeAtomically,
 } from './run';
 
@@ -73,9 +72,7 @@ export function registerSweepCommand(
   runner: RunSimulation,
   io: RunCommandIo = {},
 ): Command {
-  const exit = io.exit ?? ((code: number) => process.exit(code));
-  const stderr = io.stderr ?? process.stderr;
-  return program
+  const command = program
     .command('sweep')
     .description(
       'validity time of the Hilbert expansion over a sweep of the Knudsen number; ' +
@@ -97,26 +94,15 @@ export function registerSweepCommand(
     .option(
       '--no-trust-check',
       `skip the rerun at dt/2 (a point is trustworthy when T_valid changes by < ${100 * TRUST_TOLERANCE} %)`,
-    )
-    .showHelpAfterError(false)
-    .configureOutput({
-      writeErr: (text) => stderr.write(text),
-      outputError: (text, write) => write(`${oneLine(text)}\n`),
-    })
-    .exitOverride((error) => {
-      exit(error.exitCode === 0 ? 0 : 2);
-      throw error;
-    })
-    .action(async (options: SweepOptions) => {
-      const progress = new RunProgress(stderr);
-      try {
-        await execute(options, runner, stderr, progress);
-      } catch (error) {
-        progress.endLine();
-        stderr.write(`error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
-        exit(exitCodeFor(error));
-      }
-    });
+    );
+  return withOneLineErrors<SweepOptions>(command, io, async (options, stderr) => {
+    const progress = new RunProgress(stderr);
+    try {
+      await execute(options, runner, stderr, progress);
+    } finally {
+      progress.endLine();
+    }
+  });
 }
 
 /** One run's remainder norms at each output. */
