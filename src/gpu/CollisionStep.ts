@@ -1,16 +1,19 @@
 /**
  * The collision time step on the GPU, homogeneous in x (PHYSICS.md §4 "Stiffness"): the
  * first-order exponential AP scheme of src/physics/collision/collisionStep.ts (its float64 twin,
- * where the derivation, order, stability and ε → 0 limit are stated), for every x-cell at once:
- *   1. Q and ν (CollisionOperator), 2. Q projected to exact conservation,
- *   3. M − F, M the discrete bi-Maxwellian of F's moments (Newton), and the penalty μ = max ν per
- *      cell (mixtureMaxwellian.wgsl), 4. M − F projected,
- *   5. F ← F + (Δt/ε)e^{−λ}Q + (1 − e^{−λ}(1+λ))(M − F)   (collisionUpdate.wgsl).
+ * where the derivation, order, stability, ε → 0 limit and the well-balanced form are stated), for
+ * every x-cell at once:
+ *   1. Q(F) and ν (CollisionOperator), projected to exact conservation and kept in `qState`,
+ *   2. M − F, M the discrete bi-Maxwellian of F's moments (Newton), and the penalty μ = max ν per
+ *      cell (mixtureMaxwellian.wgsl), M − F projected, M = F + (M − F) (equilibriumState.wgsl),
+ *   3. Q(M) by the same operator, projected (the spectral method's equilibrium residual),
+ *   4. F ← F + (Δt/ε)e^{−λ}(Q(F) − Q(M)) + (1 − e^{−λ}(1+λ))(M − F)   (collisionUpdate.wgsl).
  * record() only records; the state buffer ([species][cell][N³] f32) is updated in place.
  */
 import type { VelocityGrid } from '../physics/velocityGrid';
 import collisionUpdateSource from '../shaders/collisionUpdate.wgsl?raw';
 import conservedSumsSource from '../shaders/conservedSums.wgsl?raw';
+import equilibriumStateSource from '../shaders/equilibriumState.wgsl?raw';
 import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
 import mixtureMaxwellianSource from '../shaders/mixtureMaxwellian.wgsl?raw';
 import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
@@ -32,11 +35,14 @@ const EQUILIBRIUM_WORKGROUP_SIZE = 64;
 export class CollisionStep {
   /** Projected M − F, [species][cell][N³]. */
   private readonly deviation: GPUBuffer;
+  /** M itself and the projected Q(F), [species][cell][N³]. */
+  private readonly equilibrium: GPUBuffer;
+  private readonly qState: GPUBuffer;
   /** μ per cell. */
   readonly penalty: GPUBuffer;
   private readonly equilibriumParams: GPUBuffer;
   private readonly updateParams: GPUBuffer;
-  private readonly groups = new WeakMap<GPUBuffer, [GPUBindGroup, GPUBindGroup]>();
+  private readonly groups = new WeakMap<GPUBuffer, [GPUBindGroup, GPUBindGroup, GPUBindGroup]>();
   private masses: [number, number];
 
   private constructor(
@@ -47,10 +53,13 @@ export class CollisionStep {
     private readonly projection: ConservationProjection,
     private readonly equilibriumPipeline: GPUComputePipeline,
     private readonly updatePipeline: GPUComputePipeline,
+    private readonly equilibriumStatePipeline: GPUComputePipeline,
     setup: CollisionSetup,
   ) {
     const values = 2 * cellCount * grid.pointsPerCell;
     this.deviation = createEmptyStorageBuffer(device, 'CollisionStep.deviation', values * 4);
+    this.equilibrium = createEmptyStorageBuffer(device, 'CollisionStep.equilibrium', values * 4);
+    this.qState = createEmptyStorageBuffer(device, 'CollisionStep.qState', values * 4);
     this.penalty = createEmptyStorageBuffer(device, 'CollisionStep.penalty', cellCount * 4);
     const uniform = (label: string, size: number) =>
       device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
@@ -67,7 +76,7 @@ export class CollisionStep {
     cellCount: number,
     setup: CollisionSetup,
   ): Promise<CollisionStep> {
-    const [operator, projection, equilibrium, update] = await Promise.all([
+    const [operator, projection, equilibrium, update, equilibriumState] = await Promise.all([
       CollisionOperator.create(device, grid, cellCount, setup),
       ConservationProjection.create(device, grid, cellCount),
       buildComputePipeline(device, {
@@ -83,8 +92,24 @@ export class CollisionStep {
         code: collisionUpdateSource,
         constants: { WORKGROUP_SIZE, POINTS: grid.pointsPerCell },
       }),
+      buildComputePipeline(device, {
+        label: 'CollisionStep.equilibriumState',
+        prelude: UpdateParams.wgsl + linearIndexSource,
+        code: equilibriumStateSource,
+        constants: { WORKGROUP_SIZE, POINTS: grid.pointsPerCell },
+      }),
     ]);
-    return new CollisionStep(device, grid, cellCount, operator, projection, equilibrium, update, setup);
+    return new CollisionStep(
+      device,
+      grid,
+      cellCount,
+      operator,
+      projection,
+      equilibrium,
+      update,
+      equilibriumState,
+      setup,
+    );
   }
 
   /** New masses, diameters or γ: no pipeline is rebuilt. */
@@ -108,15 +133,26 @@ export class CollisionStep {
   }
 
   record(encoder: GPUCommandEncoder, state: GPUBuffer): void {
+    const values = 2 * this.cellCount * this.grid.pointsPerCell;
     this.operator.record(encoder, state);
     this.projection.record(encoder, this.operator.q);
-    const [equilibriumGroup, updateGroup] = this.bindGroups(state);
+    encoder.copyBufferToBuffer(this.operator.q, 0, this.qState, 0, values * 4);
+    const [equilibriumGroup, updateGroup, equilibriumStateGroup] = this.bindGroups(state);
     let pass = encoder.beginComputePass({ label: 'CollisionStep.mixtureMaxwellian' });
     pass.setPipeline(this.equilibriumPipeline);
     pass.setBindGroup(0, equilibriumGroup);
     pass.dispatchWorkgroups(this.cellCount);
     pass.end();
     this.projection.record(encoder, this.deviation);
+    pass = encoder.beginComputePass({ label: 'CollisionStep.equilibriumState' });
+    pass.setPipeline(this.equilibriumStatePipeline);
+    pass.setBindGroup(0, equilibriumStateGroup);
+    dispatchLinear(pass, values, WORKGROUP_SIZE);
+    pass.end();
+    // the well-balanced form: Q(M) of the spectral method is not exactly 0; subtracting it makes M
+    // an exact fixed point of the step (collisionStep.ts)
+    this.operator.record(encoder, this.equilibrium);
+    this.projection.record(encoder, this.operator.q);
     pass = encoder.beginComputePass({ label: 'CollisionStep.update' });
     pass.setPipeline(this.updatePipeline);
     pass.setBindGroup(0, updateGroup);
@@ -127,7 +163,15 @@ export class CollisionStep {
   destroy(): void {
     this.operator.destroy();
     this.projection.destroy();
-    for (const b of [this.deviation, this.penalty, this.equilibriumParams, this.updateParams]) b.destroy();
+    for (const b of [
+      this.deviation,
+      this.equilibrium,
+      this.qState,
+      this.penalty,
+      this.equilibriumParams,
+      this.updateParams,
+    ])
+      b.destroy();
   }
 
   private writeMasses(): void {
@@ -141,7 +185,7 @@ export class CollisionStep {
     );
   }
 
-  private bindGroups(state: GPUBuffer): [GPUBindGroup, GPUBindGroup] {
+  private bindGroups(state: GPUBuffer): [GPUBindGroup, GPUBindGroup, GPUBindGroup] {
     let groups = this.groups.get(state);
     if (!groups) {
       const make = (pipeline: GPUComputePipeline, label: string, buffers: GPUBuffer[]) =>
@@ -161,9 +205,16 @@ export class CollisionStep {
         make(this.updatePipeline, 'update', [
           this.updateParams,
           state,
+          this.qState,
           this.operator.q,
           this.deviation,
           this.penalty,
+        ]),
+        make(this.equilibriumStatePipeline, 'equilibriumState', [
+          this.updateParams,
+          state,
+          this.deviation,
+          this.equilibrium,
         ]),
       ];
       this.groups.set(state, groups);

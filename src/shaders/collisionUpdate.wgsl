@@ -1,18 +1,20 @@
 // The exponential AP collision step (PHYSICS.md §4 "Stiffness"; Dimarco & Pareschi 2011, first
 // order), element by element; derivation, order and ε → 0 limit in src/physics/collision/collisionStep.ts:
-//     F ← e^{−λ}(1+λ) F + (Δt/ε) e^{−λ} Q + (1 − e^{−λ}(1+λ)) M = F + (Δt/ε) e^{−λ} Q + (1 − e^{−λ}(1+λ)) D,
-// λ = μ Δt/ε with μ the cell's penalty, Q the projected operator and D = M − F projected.
+//     F ← F + (Δt/ε) e^{−λ} (Q(F) − Q(M)) + (1 − e^{−λ}(1+λ)) D,
+// λ = μ Δt/ε with μ the cell's penalty, Q the projected operator, D = M − F projected; subtracting
+// the spectral residual Q(M) (well-balanced form) makes M an exact fixed point.
 // 1 − e^{−λ}(1+λ) is summed as a series for small λ (no cancellation in f32).
-// Layout: state, q, deviation [species][cell][N³]; penalty [cell].
+// Layout: state, qState, qEquilibrium, deviation [species][cell][N³]; penalty [cell].
 
 override WORKGROUP_SIZE: u32 = 256u;
 override POINTS: u32 = 4096u; // N³
 
 @group(0) @binding(0) var<uniform> params: UpdateParams;
 @group(0) @binding(1) var<storage, read_write> state: array<f32>;
-@group(0) @binding(2) var<storage, read> q: array<f32>;
-@group(0) @binding(3) var<storage, read> deviation: array<f32>;
-@group(0) @binding(4) var<storage, read> penalty: array<f32>;
+@group(0) @binding(2) var<storage, read> qState: array<f32>;
+@group(0) @binding(3) var<storage, read> qEquilibrium: array<f32>;
+@group(0) @binding(4) var<storage, read> deviation: array<f32>;
+@group(0) @binding(5) var<storage, read> penalty: array<f32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) id: vec3u, @builtin(num_workgroups) groups: vec3u,
@@ -28,5 +30,5 @@ fn main(@builtin(workgroup_id) id: vec3u, @builtin(num_workgroups) groups: vec3u
   } else {
     toEquilibrium = 1.0 - decay * (1.0 + lambda);
   }
-  state[i] += params.dtOverKnudsen * decay * q[i] + toEquilibrium * deviation[i];
+  state[i] += params.dtOverKnudsen * decay * (qState[i] - qEquilibrium[i]) + toEquilibrium * deviation[i];
 }

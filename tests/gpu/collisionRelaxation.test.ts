@@ -113,12 +113,14 @@ describe('homogeneous relaxation on the GPU (N_v = 8, m_B = 2 m_A)', () => {
         expect(Math.abs(s.conserved[k]! - first.conserved[k]!) / scale[k]!).toBeLessThan(1e-5);
     }
     expect(first.distance).toBeGreaterThan(0.4);
-    expect(history.at(-1)!.distance).toBeLessThan(0.05); // the N_v = 8 grid's own equilibrium floor is ~3e−2
+    // the well-balanced step's fixed point is M itself (measured 1.3e−4 after 1000 steps; without
+    // the Q(M) correction the N_v = 8 grid stalled at ~3e−2 from it)
+    expect(history.at(-1)!.distance).toBeLessThan(2e-3);
     // H falls while far from equilibrium (first snapshots), and overall
     expect(history[1]!.entropy).toBeLessThan(history[0]!.entropy);
     expect(history[2]!.entropy).toBeLessThan(history[1]!.entropy);
     expect(history.at(-1)!.entropy).toBeLessThan(history[0]!.entropy);
-  });
+  }, 300_000); // two evaluations of Q per step on SwiftShader: ~2.5 min on a 2-core machine
 
   for (const gamma of [1, -1, -2, -2.9]) {
     it(`γ = ${gamma}: runs, stays finite, conserves and relaxes`, async () => {

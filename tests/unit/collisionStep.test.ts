@@ -78,6 +78,25 @@ describe('the float64 collision step', () => {
     expect(relativeDistance(step.fB, discrete.mB)).toBeLessThan(1e-12);
   });
 
+  it('well-balanced: the discrete bi-Maxwellian is an exact fixed point; without Q(M) subtracted it is not', () => {
+    const grid = velocityGrid(8, 5);
+    const tables = mixtureSpectralTables(grid, species, 0, { nRho: 4, nTheta: 4, nPhi: 8 });
+    const { mA, mB } = discreteMixtureMaxwellian(
+      maxwellianOnGrid(grid, A),
+      maxwellianOnGrid(grid, B),
+      grid,
+      1,
+      2,
+    );
+    const balanced = collisionStep(mA, mB, tables, 0.05, 1);
+    expect(Math.max(relativeDistance(balanced.fA, mA), relativeDistance(balanced.fB, mB))).toBeLessThan(
+      1e-13,
+    );
+    // the spectral residual Q(M) ≠ 0 at N_v = 8 moves the plain step off M by far more than round-off
+    const plain = collisionStep(mA, mB, tables, 0.05, 1, false);
+    expect(Math.max(relativeDistance(plain.fA, mA), relativeDistance(plain.fB, mB))).toBeGreaterThan(1e-5);
+  });
+
   it('relaxes a two-temperature mixture: exact conservation, H falls, the bi-Maxwellian is approached', () => {
     const grid = velocityGrid(16, 6);
     const tables = mixtureSpectralTables(grid, species, 0, { nRho: 8, nTheta: 4, nPhi: 8 });

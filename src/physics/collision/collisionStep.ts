@@ -17,6 +17,13 @@
  *   M − F the same way, so each of the three terms carries exactly the moments of F^n.
  * - Stability: the linearised update is e^{−λ}(1 + λ + (Δt/ε)ℓ) on an eigenvalue ℓ ∈ [−2μ, 0] of
  *   the linearised operator, at most 1 in modulus for every Δt.
+ * - Well-balanced (Filbet, Pareschi & Rey, J. Comput. Phys. 2015, "steady-state preserving"
+ *   spectral methods): Q is replaced by Q(F) − Q(M[F]). The spectral Q(M) is not 0 (it is the
+ *   method's consistency error, spectrally small in N_v), and without the correction the step's
+ *   fixed point is a state at a distance O(that error × ε/(μΔt)) from M — measured 4.6e−2
+ *   (relative L²) at N_v = 8, m_B = 2m_A. With it, M is an exact fixed point, the state relaxes
+ *   to M itself, and the Hilbert remainder of an equilibrium is round-off. Consistency and order
+ *   are unchanged (Q(M) = O(spectral error)); the cost is a second evaluation of Q per step.
  */
 import { fft3d } from '../fft';
 import {
@@ -106,13 +113,17 @@ export interface CollisionStepResult {
   readonly penalty: number;
 }
 
-/** One exponential AP collision step of length dt at Knudsen number ε, for ONE x-cell. */
+/**
+ * One exponential AP collision step of length dt at Knudsen number ε, for ONE x-cell;
+ * `wellBalanced` false drops the Q(M) correction (kept for the tests that show why it is there).
+ */
 export function collisionStep(
   fA: ArrayLike<number>,
   fB: ArrayLike<number>,
   tables: MixtureTables,
   dt: number,
   knudsen: number,
+  wellBalanced = true,
 ): CollisionStepResult {
   const grid = tables.AA.grid;
   const massA = tables.AA.pair.alpha.mass;
@@ -123,6 +134,14 @@ export function collisionStep(
   let penalty = 0;
   for (let i = 0; i < grid.pointsPerCell; i++) penalty = Math.max(penalty, nuA[i]!, nuB[i]!);
   const { mA, mB } = discreteMixtureMaxwellian(fA, fB, grid, massA, massB);
+  if (wellBalanced) {
+    const atEquilibrium = mixtureCollisionOperators(mA, mB, tables);
+    const r = conservationProjection(atEquilibrium.qA, atEquilibrium.qB, grid, massA, massB);
+    for (let i = 0; i < grid.pointsPerCell; i++) {
+      q.qA[i]! -= r.qA[i]!;
+      q.qB[i]! -= r.qB[i]!;
+    }
+  }
   const [, b, c] = exponentialWeights((penalty * dt) / knudsen, dt / knudsen);
   return {
     fA: mA.map((m, i) => fA[i]! + b * q.qA[i]! + c * (m - fA[i]!)),
