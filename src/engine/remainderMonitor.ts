@@ -33,6 +33,8 @@ export interface RemainderRow {
   remainder_field_L2: number;
   remainder_energy: number;
   fluid_density_error_L2: number;
+  /** ε^5 ‖∇_{x,v}(w_γ F_R/√μ_M)‖_{L∞}, the last term of E(t). */
+  remainder_gradient_Linf: number;
 }
 
 /** Backends evaluate the per-cell sums of the remainder norms (GPU kernel or float64 twin). */
@@ -105,6 +107,7 @@ export class RemainderMonitor {
       gamma,
       weight: logWeightCoefficients(gamma, t, this.settings),
       trustedRadius: this.trustedRadius,
+      cellWidth: config.grid.length / config.grid.nx,
     };
   }
 
@@ -140,8 +143,10 @@ export class RemainderMonitor {
         l2: norms.l2,
         field: norms.fieldL2,
         linfWeighted: norms.linfWeighted,
+        gradientTerm: norms.gradient,
       }),
       fluid_density_error_L2: densityError,
+      remainder_gradient_Linf: norms.gradient,
     };
   }
 }

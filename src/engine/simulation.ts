@@ -23,13 +23,18 @@ import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
 /** The kinetic columns of the timeseries (the remainder ones come from RemainderMonitor). */
 export type KineticRow = Omit<
   TimeseriesRow,
-  'remainder_L2' | 'remainder_Linf_w' | 'remainder_field_L2' | 'remainder_energy' | 'fluid_density_error_L2'
+  | 'remainder_L2'
+  | 'remainder_Linf_w'
+  | 'remainder_field_L2'
+  | 'remainder_energy'
+  | 'fluid_density_error_L2'
+  | 'remainder_gradient_Linf'
 >;
 
 import { RemainderNorms } from '../gpu/RemainderNorms';
 import { MOMENT_COUNT, velocityMoments } from '../physics/moments';
 import { fieldEnergy, poissonSolveFft } from '../physics/poisson';
-import { FLUID_CELL_FLOATS, type RemainderParameters, remainderCellSums } from '../physics/remainderNorms';
+import { type RemainderParameters, remainderStateSums } from '../physics/remainderNorms';
 import { advectV, advectVWeights, advectX, advectXWeights } from '../physics/transport';
 import { type VelocityGrid, velocityGrid } from '../physics/velocityGrid';
 import { perturbedMaxwellian } from './initialData';
@@ -306,21 +311,7 @@ export class CpuBackend implements StepBackend {
   }
 
   async remainderSums(cells: Float64Array, p: RemainderParameters): Promise<Float64Array> {
-    const { grid, config } = this.setup;
-    const { nx } = config.grid;
-    const points = grid.pointsPerCell;
-    const sums = new Float64Array(3 * nx);
-    for (let i = 0; i < nx; i++) {
-      const f = [
-        this.state.subarray(i * points, (i + 1) * points),
-        this.state.subarray((nx + i) * points, (nx + i + 1) * points),
-      ] as const;
-      sums.set(
-        remainderCellSums(grid, f, cells.subarray(i * FLUID_CELL_FLOATS, (i + 1) * FLUID_CELL_FLOATS), p),
-        3 * i,
-      );
-    }
-    return sums;
+    return remainderStateSums(this.state, this.setup.grid, this.setup.config.grid.nx, cells, p);
   }
 
   /** A copy of the state, [species][cell][N³]. */

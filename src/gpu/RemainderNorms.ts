@@ -5,6 +5,7 @@
  */
 import { FLUID_CELL_FLOATS, type RemainderParameters } from '../physics/remainderNorms';
 import type { VelocityGrid } from '../physics/velocityGrid';
+import gradientSource from '../shaders/remainderGradient.wgsl?raw';
 import source from '../shaders/remainderNorms.wgsl?raw';
 import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
 import { createEmptyStorageBuffer, readFloat32 } from './buffers';
@@ -27,24 +28,26 @@ export const RemainderParams = defineStruct('RemainderParams', {
   expPower: 'f32',
   radiusA2: 'f32',
   radiusB2: 'f32',
+  cellWidth: 'f32',
 });
 
 const WORKGROUP_SIZE = 256;
 
 export class RemainderNorms {
-  /** [cell][3]: Σ F_R²/μ, max weighted |F_R|/√μ_M, Σ e F_R. */
+  /** [cell][3]: Σ F_R²/μ, max weighted |F_R|/√μ_M, Σ e F_R; then [cell]: max |∇_{x,v}(w F_R/√μ_M)|. */
   readonly sums: GPUBuffer;
   private readonly params: GPUBuffer;
   private readonly cells: GPUBuffer;
-  private readonly groups = new WeakMap<GPUBuffer, GPUBindGroup>();
+  private readonly groups = new WeakMap<GPUBuffer, [GPUBindGroup, GPUBindGroup]>();
 
   private constructor(
     private readonly device: GPUDevice,
     private readonly pipeline: GPUComputePipeline,
+    private readonly gradientPipeline: GPUComputePipeline,
     readonly grid: VelocityGrid,
     readonly cellCount: number,
   ) {
-    this.sums = createEmptyStorageBuffer(device, 'RemainderNorms.sums', 3 * cellCount * 4);
+    this.sums = createEmptyStorageBuffer(device, 'RemainderNorms.sums', 4 * cellCount * 4);
     this.cells = createEmptyStorageBuffer(device, 'RemainderNorms.cells', FLUID_CELL_FLOATS * cellCount * 4);
     this.params = device.createBuffer({
       label: 'RemainderNorms.params',
@@ -54,13 +57,18 @@ export class RemainderNorms {
   }
 
   static async create(device: GPUDevice, grid: VelocityGrid, cellCount: number): Promise<RemainderNorms> {
-    const pipeline = await buildComputePipeline(device, {
-      label: 'RemainderNorms',
-      prelude: RemainderParams.wgsl + velocityGridSource,
-      code: source,
-      constants: { NV: grid.nv, WORKGROUP_SIZE },
-    });
-    return new RemainderNorms(device, pipeline, grid, cellCount);
+    const build = (label: string, code: string) =>
+      buildComputePipeline(device, {
+        label,
+        prelude: RemainderParams.wgsl + velocityGridSource,
+        code,
+        constants: { NV: grid.nv, WORKGROUP_SIZE },
+      });
+    const [pipeline, gradient] = await Promise.all([
+      build('RemainderNorms', source),
+      build('RemainderNorms.gradient', gradientSource),
+    ]);
+    return new RemainderNorms(device, pipeline, gradient, grid, cellCount);
   }
 
   /** The fluid cells (fluidCellParameters) and the norm parameters of this output time. */
@@ -85,28 +93,37 @@ export class RemainderNorms {
         expPower: p.weight.expPower,
         radiusA2: p.trustedRadius[0] ** 2,
         radiusB2: p.trustedRadius[1] ** 2,
+        cellWidth: p.cellWidth,
       }),
     );
   }
 
   record(encoder: GPUCommandEncoder, state: GPUBuffer): void {
-    let group = this.groups.get(state);
-    if (!group) {
-      group = this.device.createBindGroup({
-        label: `RemainderNorms(${state.label})`,
-        layout: this.pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: this.params } },
-          { binding: 1, resource: { buffer: state } },
-          { binding: 2, resource: { buffer: this.cells } },
-          { binding: 3, resource: { buffer: this.sums } },
-        ],
-      });
-      this.groups.set(state, group);
+    let groups = this.groups.get(state);
+    if (!groups) {
+      const make = (pipeline: GPUComputePipeline, label: string) =>
+        this.device.createBindGroup({
+          label: `${label}(${state.label})`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [
+            { binding: 0, resource: { buffer: this.params } },
+            { binding: 1, resource: { buffer: state } },
+            { binding: 2, resource: { buffer: this.cells } },
+            { binding: 3, resource: { buffer: this.sums } },
+          ],
+        });
+      groups = [
+        make(this.pipeline, 'RemainderNorms'),
+        make(this.gradientPipeline, 'RemainderNorms.gradient'),
+      ];
+      this.groups.set(state, groups);
     }
     const pass = encoder.beginComputePass({ label: 'RemainderNorms' });
     pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, group);
+    pass.setBindGroup(0, groups[0]);
+    pass.dispatchWorkgroups(this.cellCount);
+    pass.setPipeline(this.gradientPipeline);
+    pass.setBindGroup(0, groups[1]);
     pass.dispatchWorkgroups(this.cellCount);
     pass.end();
   }

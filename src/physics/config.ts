@@ -126,6 +126,7 @@ export const TIMESERIES_COLUMNS = [
   'remainder_field_L2',
   'remainder_energy',
   'fluid_density_error_L2',
+  'remainder_gradient_Linf',
 ] as const;
 
 export type TimeseriesRow = Record<(typeof TIMESERIES_COLUMNS)[number], number>;

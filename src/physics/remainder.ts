@@ -153,8 +153,9 @@ export interface RemainderNorms {
   /** ε^{3/2} Σ_α ‖⟨v⟩^{2−γ} w_γ F^α_R/√μ^α_M‖_{L∞}, the ε^{3/2} INCLUDED (column remainder_Linf_w). */
   readonly linfWeighted: number;
   /**
-   * ε^5 Σ_α ‖∇_{x,v}(w_γ F^α_R/√μ^α_M)‖_{L∞}, the ε^5 included. NOT COMPUTED YET: omit it (0);
-   * E(t) is then a lower bound of the theorem's energy.
+   * ε^5 ‖∇_{x,v}(w_γ F_R/√μ_M)‖_{L∞} (max over species), the ε^5 included (column
+   * remainder_gradient_Linf; central differences over the trusted balls, remainderNorms.ts).
+   * Optional for callers that evaluate E(t) without it (a lower bound then).
    */
   readonly gradientTerm?: number;
 }

@@ -38,6 +38,8 @@ export interface RemainderParameters {
   readonly weight: Pick<LogWeightCoefficients, 'bracketPower' | 'expCoefficient' | 'expPower'>;
   /** Trusted ball radius per species. */
   readonly trustedRadius: readonly [number, number];
+  /** Δx of the x grid (the x part of the gradient term). */
+  readonly cellWidth: number;
 }
 
 /** log w_γ(|v|) = bracketPower log⟨v⟩ + expCoefficient ⟨v⟩^expPower (remainder.ts), ⟨v⟩ = 1 + |v|. */
@@ -95,6 +97,87 @@ export interface RemainderNorms {
   readonly linfWeighted: number;
   /** ‖∇φ_R‖_{L²_x}, Δφ_R = Σ e_α ∫F_R^α dv. */
   readonly fieldL2: number;
+  /** ε^5 ‖∇_{x,v}(w_γ F_R/√μ_M)‖_{L∞} (max over species, trusted balls, central differences). */
+  readonly gradient: number;
+}
+
+/** log of w_γ/√μ_M^α at |v|: the factor of the gradient term (no ⟨v⟩^{2−γ} there, PHYSICS.md §3). */
+function logGradientFactor(p: RemainderParameters, mass: number, speed2: number): number {
+  return (
+    logWeightOf(p, Math.sqrt(speed2)) +
+    0.75 * Math.log(2 * Math.PI * p.thetaM) +
+    (mass * speed2) / (4 * p.thetaM)
+  );
+}
+
+/**
+ * Per cell, max over both species of |∇_{x,v} g|, g = w_γ F_R/√μ_M, by central differences: in v
+ * at the points whose six neighbours lie in the trusted ball too (so no difference reaches the
+ * round-off-dominated tail), in x between the periodic neighbour cells (each with its own F_0).
+ * Float64 twin of src/shaders/remainderGradient.wgsl. No ε^5 here (remainderNormsFromSums).
+ */
+export function remainderGradientMax(
+  grid: VelocityGrid,
+  state: Float32Array | Float64Array,
+  nx: number,
+  cells: Float64Array,
+  p: RemainderParameters,
+): Float64Array {
+  const { nv, dv } = grid;
+  const points = grid.pointsPerCell;
+  const v = velocityNodes(grid);
+  const out = new Float64Array(nx);
+  for (let s = 0; s < 2; s++) {
+    const mass = p.masses[s]!;
+    const factor = new Float64Array(points);
+    for (let i1 = 0; i1 < nv; i1++)
+      for (let i2 = 0; i2 < nv; i2++)
+        for (let i3 = 0; i3 < nv; i3++)
+          factor[(i1 * nv + i2) * nv + i3] = Math.exp(
+            logGradientFactor(p, mass, v[i1]! ** 2 + v[i2]! ** 2 + v[i3]! ** 2),
+          );
+    // g of every cell of this species
+    const g = new Float64Array(nx * points);
+    for (let i = 0; i < nx; i++) {
+      const f0 = discreteFluidMaxwellian(
+        grid,
+        cells.subarray(i * FLUID_CELL_FLOATS, (i + 1) * FLUID_CELL_FLOATS),
+        s as 0 | 1,
+        mass,
+      );
+      const base = (s * nx + i) * points;
+      for (let j = 0; j < points; j++)
+        g[i * points + j] = ((state[base + j]! - f0[j]!) / p.knudsen) * factor[j]!;
+    }
+    const r2 = p.trustedRadius[s]! ** 2;
+    const inBall = (a: number, b: number, c: number) =>
+      a >= 0 && a < nv && b >= 0 && b < nv && c >= 0 && c < nv && v[a]! ** 2 + v[b]! ** 2 + v[c]! ** 2 <= r2;
+    for (let i = 0; i < nx; i++) {
+      const left = ((i + nx - 1) % nx) * points;
+      const right = ((i + 1) % nx) * points;
+      const here = i * points;
+      for (let i1 = 0; i1 < nv; i1++)
+        for (let i2 = 0; i2 < nv; i2++)
+          for (let i3 = 0; i3 < nv; i3++) {
+            if (
+              !inBall(i1 - 1, i2, i3) ||
+              !inBall(i1 + 1, i2, i3) ||
+              !inBall(i1, i2 - 1, i3) ||
+              !inBall(i1, i2 + 1, i3) ||
+              !inBall(i1, i2, i3 - 1) ||
+              !inBall(i1, i2, i3 + 1)
+            )
+              continue;
+            const j = (i1 * nv + i2) * nv + i3;
+            const gx = (g[right + j]! - g[left + j]!) / (2 * p.cellWidth);
+            const g1 = (g[here + j + nv * nv]! - g[here + j - nv * nv]!) / (2 * dv);
+            const g2 = (g[here + j + nv]! - g[here + j - nv]!) / (2 * dv);
+            const g3 = (g[here + j + 1]! - g[here + j - 1]!) / (2 * dv);
+            out[i] = Math.max(out[i]!, Math.sqrt(gx * gx + g1 * g1 + g2 * g2 + g3 * g3));
+          }
+    }
+  }
+  return out;
 }
 
 /**
@@ -140,14 +223,20 @@ export function remainderCellSums(
   return [l2, linf, charge];
 }
 
-/** The three norms from per-cell sums (any backend): Δx, Δv³, ε^{3/2} and the field part. */
+/**
+ * The norms from the backend's per-cell output (any backend): [cell][3] sums (remainderCellSums)
+ * followed by n_x gradient maxima (remainderGradientMax); applies Δx, Δv³, ε^{3/2}, ε^5 and the
+ * field part.
+ */
 export function remainderNormsFromSums(
   sums: ArrayLike<number>,
   grid: VelocityGrid,
   length: number,
   knudsen: number,
 ): RemainderNorms {
-  const nx = sums.length / 3;
+  const nx = sums.length / 4;
+  let gradient = 0;
+  for (let i = 0; i < nx; i++) gradient = Math.max(gradient, sums[3 * nx + i]!);
   const dx = length / nx;
   const w = grid.dv ** 3;
   let l2 = 0;
@@ -161,7 +250,12 @@ export function remainderNormsFromSums(
   const field = poissonSolveFft(charge, length).field;
   let e2 = 0;
   for (const e of field) e2 += e * e;
-  return { l2: Math.sqrt(l2 * w * dx), linfWeighted: knudsen ** 1.5 * linf, fieldL2: Math.sqrt(e2 * dx) };
+  return {
+    l2: Math.sqrt(l2 * w * dx),
+    linfWeighted: knudsen ** 1.5 * linf,
+    fieldL2: Math.sqrt(e2 * dx),
+    gradient: knudsen ** 5 * gradient,
+  };
 }
 
 /** The remainder norms of a whole state [species][cell][N³] (float64 CPU path). */
@@ -173,12 +267,24 @@ export function remainderNorms(
   cells: Float64Array,
   p: RemainderParameters,
 ): RemainderNorms {
+  return remainderNormsFromSums(remainderStateSums(state, grid, nx, cells, p), grid, length, p.knudsen);
+}
+
+/** The backend output of the float64 path: [cell][3] sums, then n_x gradient maxima. */
+export function remainderStateSums(
+  state: Float32Array | Float64Array,
+  grid: VelocityGrid,
+  nx: number,
+  cells: Float64Array,
+  p: RemainderParameters,
+): Float64Array {
   const points = grid.pointsPerCell;
-  const sums = new Float64Array(3 * nx);
+  const sums = new Float64Array(4 * nx);
   const slice = (s: number, i: number) => state.subarray((s * nx + i) * points, (s * nx + i + 1) * points);
   for (let i = 0; i < nx; i++) {
     const cell = cells.subarray(i * FLUID_CELL_FLOATS, (i + 1) * FLUID_CELL_FLOATS);
     sums.set(remainderCellSums(grid, [slice(0, i), slice(1, i)], cell, p), 3 * i);
   }
-  return remainderNormsFromSums(sums, grid, length, p.knudsen);
+  sums.set(remainderGradientMax(grid, state, nx, cells, p), 3 * nx);
+  return sums;
 }

@@ -9,6 +9,7 @@ import {
   FLUID_CELL_FLOATS,
   fluidCellParameters,
   remainderCellSums,
+  remainderGradientMax,
 } from '../../src/physics/remainderNorms';
 import { velocityGrid } from '../../src/physics/velocityGrid';
 import { testGpu } from '../support/gpu';
@@ -58,6 +59,7 @@ describe('remainderNorms.wgsl against its float64 twin', () => {
         gamma,
         weight: logWeightCoefficients(gamma, 0.5, { kappa0: 0.01, k: 6, l: 7 }),
         trustedRadius: [4.5, 3.2] as const,
+        cellWidth: 0.7,
       };
       const kernel = await RemainderNorms.create(device, grid, nx);
       kernel.setParameters(cells, p);
@@ -78,6 +80,13 @@ describe('remainderNorms.wgsl against its float64 twin', () => {
         // the charge sum cancels (Σ F_R is small against Σ|F_R|): judged against l2's scale
         expect(Math.abs(sums[3 * i + 2]! - charge)).toBeLessThan(1e-3 * Math.sqrt(l2 * points));
         expect(l2).toBeGreaterThan(0);
+      }
+      // the gradient term's per-cell maxima (after the 3·n_x sums): f32 differences of a 1 %
+      // perturbation over 2Δv lose ~3 digits, hence 1e−2
+      const gradient = remainderGradientMax(grid, state, nx, cells, p);
+      for (let i = 0; i < nx; i++) {
+        expect(gradient[i]!).toBeGreaterThan(0);
+        expect(Math.abs(sums[3 * nx + i]! - gradient[i]!) / gradient[i]!).toBeLessThan(1e-2);
       }
       input.destroy();
       kernel.destroy();
