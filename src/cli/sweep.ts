@@ -1,19 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { RemainderConfig, ResolvedConfig, TimeseriesRow } from '../physics/config';
-import { MAX_STEPS, type ParsedConfig, parseConfig, resolveConfig, stepCount } from '../physics/configSchema';
-import { theoremExponent } from '../physics/remainder';
-import {
-  type LogLogFit,
-  logLogFit,
-  REMAINDER_NORM_COLUMN,
-  refinementCheck,
-  TRUST_TOLERANCE,
-  type TrustCheck,
-  validityPlotSvg,
-  validityTime,
-} from '../physics/validity';
+import { planSweep, runSweep, type SweepFit, type SweepRun, TRUST_RULE, validityCsv } from '../engine/sweep';
+import type { ResolvedConfig } from '../physics/config';
+import { type ParsedConfig, parseConfig } from '../physics/configSchema';
+import { TRUST_TOLERANCE, validityPlotSvg } from '../physics/validity';
 import { InvalidParameterError } from '../physics/velocityGrid';
 import {
   InvalidInputError,
@@ -24,25 +15,8 @@ import {
   writeAtomically,
 } from './run';
 
-/** The remainder columns the sweep reads from every row (config.ts TIMESERIES_COLUMNS). */
-export const REMAINDER_COLUMNS = [
-  'remainder_L2',
-  'remainder_Linf_w',
-  'remainder_field_L2',
-  'remainder_energy',
-] as const;
-type RemainderColumn = (typeof REMAINDER_COLUMNS)[number];
-
-/** validity.csv columns, in this order. */
-export const VALIDITY_CSV_COLUMNS = [
-  'knudsen',
-  'validity_time',
-  'trustworthy',
-  'dt',
-  ...REMAINDER_COLUMNS.map((c) => `${c}_at_tEnd` as const),
-  'validity_time_half_dt',
-  'trust_change',
-] as const;
+// The sweep's logic lives in src/engine/sweep.ts (shared with the worker); re-exported for callers.
+export { REMAINDER_COLUMNS, type SweepPoint, VALIDITY_CSV_COLUMNS } from '../engine/sweep';
 
 const KNUDSEN_ALLOWED = 'a comma-separated list of distinct finite numbers > 0, e.g. 0.1,0.05,0.025';
 
@@ -105,36 +79,6 @@ export function registerSweepCommand(
   });
 }
 
-/** One run's remainder norms at each output. */
-interface RunSeries {
-  readonly t: number[];
-  readonly norms: Record<RemainderColumn, number[]>;
-  readonly steps: number;
-  readonly adapter: string;
-  readonly seconds: number;
-}
-
-/** The record of one ε in sweep.json (and one row of validity.csv). */
-export interface SweepPoint {
-  readonly knudsen: number;
-  readonly dt: number;
-  readonly steps: number;
-  /** First time the chosen norm exceeds the threshold; null = never up to tEnd. */
-  readonly validityTime: number | null;
-  /** null: not checked (--no-trust-check). */
-  readonly trustworthy: boolean | null;
-  readonly normsAtEnd: Record<RemainderColumn, number>;
-  /** The rerun at dt/2, absent with --no-trust-check. */
-  readonly halfDt?: {
-    readonly dt: number;
-    readonly validityTime: number | null;
-    readonly normsAtEnd: Record<RemainderColumn, number>;
-    /** Relative change |a − b|/max(|a|, |b|) of `compared`; null in JSON when not comparable. */
-    readonly change: number;
-    readonly compared: TrustCheck['compared'];
-  };
-}
-
 async function execute(
   options: SweepOptions,
   runner: RunSimulation,
@@ -142,28 +86,16 @@ async function execute(
   progress: RunProgress,
 ): Promise<void> {
   const parsed = loadConfig(options.config);
-  const settings: RemainderConfig = parsed.remainder;
-  const column = REMAINDER_NORM_COLUMN[settings.norm];
-  const gamma = parsed.collisions.gamma;
-  const theorem = { y: theoremExponent(settings.k, gamma), k: settings.k, gamma };
-
   // Resolve every ε before the first run: a refusal should not come after an hour of computing.
-  const warnings = new Set<string>();
-  const configs = options.knudsen.map((knudsen) => {
-    const { config, warnings: w } = wrapInput(options.config, () =>
-      resolveConfig({ ...parsed, collisions: { ...parsed.collisions, knudsen } }),
-    );
-    for (const text of w) warnings.add(text);
-    const steps = stepCount(config);
-    if (options.trustCheck && 2 * steps > MAX_STEPS) {
-      throw new InvalidInputError(
-        `${options.config}: time.dt = ${config.time.dt} is not allowed: the trust check reruns at dt/2, ` +
-          `${2 * steps} steps, more than ${MAX_STEPS} (raise time.dt or pass --no-trust-check)`,
-      );
-    }
-    return config;
-  });
-  for (const w of warnings) stderr.write(`warning: ${w}\n`);
+  const plan = wrapInput(options.config, () =>
+    planSweep(parsed, options.knudsen, {
+      trustCheck: options.trustCheck,
+      trustCheckOff: 'pass --no-trust-check',
+    }),
+  );
+  const { configs, settings, column, theorem } = plan;
+  const gamma = parsed.collisions.gamma;
+  for (const w of plan.warnings) stderr.write(`warning: ${w}\n`);
   try {
     mkdirSync(options.out, { recursive: true });
   } catch (e) {
@@ -175,82 +107,31 @@ async function execute(
       `${options.trustCheck ? ', each point rerun at dt/2 (trust check)' : ', no trust check'}\n`,
   );
 
-  const started = performance.now();
-  const points: SweepPoint[] = [];
-  let adapter = '';
-  for (const [i, config] of configs.entries()) {
-    const eps = config.collisions.knudsen;
-    const tag = `sweep: [${i + 1}/${configs.length}] ε = ${fmt(eps)}`;
-    const series = await runSeries(
-      config,
-      options.backend,
-      runner,
-      progress,
-      `${tag}, dt = ${fmt(config.time.dt)}`,
-    );
-    adapter ||= series.adapter;
-    const tValid = validityTime(series.t, series.norms[column], settings.threshold);
-    const normsAtEnd = lastValues(series);
-    stderr.write(`${tag}: T_valid = ${describeT(tValid, config)} (${stepsText(series)})\n`);
-    let point: SweepPoint = {
-      knudsen: eps,
-      dt: config.time.dt,
-      steps: series.steps,
-      validityTime: tValid,
-      trustworthy: null,
-      normsAtEnd,
-    };
-    if (options.trustCheck) {
-      // Same output times at dt/2: the interpolation of T_valid is then the same in both runs.
-      const half: ResolvedConfig = {
-        ...config,
-        time: { ...config.time, dt: config.time.dt / 2, outputEvery: 2 * config.time.outputEvery },
-      };
-      const rerun = await runSeries(
-        half,
-        options.backend,
-        runner,
-        progress,
-        `${tag}, dt/2 = ${fmt(half.time.dt)}`,
-      );
-      const halfT = validityTime(rerun.t, rerun.norms[column], settings.threshold);
-      const halfNorms = lastValues(rerun);
-      const check = refinementCheck(
-        { validityTime: tValid, normAtEnd: normsAtEnd[column] },
-        { validityTime: halfT, normAtEnd: halfNorms[column] },
-      );
-      point = {
-        ...point,
-        trustworthy: check.trustworthy,
-        halfDt: {
-          dt: half.time.dt,
-          validityTime: halfT,
-          normsAtEnd: halfNorms,
-          change: check.change,
-          compared: check.compared,
-        },
-      };
+  const tagOf = (run: SweepRun) => `sweep: [${run.point + 1}/${run.points}] ε = ${fmt(run.knudsen)}`;
+  const outcome = await runSweep(plan, (config, onRow) => runner(config, options.backend, onRow), {
+    onRunStart: (run) =>
+      progress.start(
+        `${tagOf(run)}, ${run.halfDt ? 'dt/2' : 'dt'} = ${fmt(run.config.time.dt)}`,
+        run.totalSteps,
+      ),
+    onStep: (_run, step) => progress.update(step),
+    onRunEnd: (run, result) => {
+      progress.endLine();
+      const steps = stepsText(result);
+      const config = configs[run.point]!;
+      if (!result.check) {
+        stderr.write(`${tagOf(run)}: T_valid = ${describeT(result.validityTime, config)} (${steps})\n`);
+        return;
+      }
+      const check = result.check;
       stderr.write(
-        `${tag}: at dt/2, T_valid = ${describeT(halfT, config)}; ${check.compared === 'validity_time' ? 'T_valid' : `${column} at tEnd`} ` +
+        `${tagOf(run)}: at dt/2, T_valid = ${describeT(result.validityTime, config)}; ${check.compared === 'validity_time' ? 'T_valid' : `${column} at tEnd`} ` +
           `changes by ${Number.isFinite(check.change) ? `${fmt(100 * check.change)} %` : 'an incomparable amount'} → ` +
-          `${check.trustworthy ? 'trustworthy' : 'NOT trustworthy'} (${stepsText(rerun)})\n`,
+          `${check.trustworthy ? 'trustworthy' : 'NOT trustworthy'} (${steps})\n`,
       );
-    }
-    points.push(point);
-  }
-  const wallSeconds = (performance.now() - started) / 1000;
-
-  // The fit: over the trustworthy points (unchecked ones with --no-trust-check), and over all.
-  const usable = points.filter((p) => p.trustworthy !== false);
-  const fitOf = (ps: readonly SweepPoint[]): LogLogFit & { knudsen: number[] } => ({
-    ...logLogFit(
-      ps.map((p) => 1 / p.knudsen),
-      ps.map((p) => p.validityTime),
-    ),
-    knudsen: ps.filter((p) => p.validityTime !== null).map((p) => p.knudsen),
+    },
   });
-  const fit = fitOf(usable);
-  const fitAll = fitOf(points);
+  const { points, fit, fitAll, adapter, wallSeconds } = outcome;
   const tEnd = parsed.time.tEnd;
 
   const csv = validityCsv(points, column, settings, tEnd, options.trustCheck);
@@ -283,7 +164,7 @@ async function execute(
     backend: options.backend,
     adapter,
     wallSeconds: Number(wallSeconds.toFixed(3)),
-    warnings: [...warnings],
+    warnings: [...plan.warnings],
     config: parsed,
   };
   const csvPath = join(options.out, 'validity.csv');
@@ -300,12 +181,7 @@ async function execute(
   stderr.write(`wrote ${csvPath}, ${svgPath} and ${jsonPath} in ${fmt(wallSeconds)} s\n`);
 }
 
-const TRUST_RULE =
-  `a point is trustworthy when halving dt (same output times) changes T_valid by less than ${100 * TRUST_TOLERANCE} % ` +
-  '(relative to the larger of the two); when neither run crosses the threshold, the chosen norm at tEnd; ' +
-  'not trustworthy when only one run crosses it';
-
-function fitJson(fit: LogLogFit & { knudsen: number[] }) {
+function fitJson(fit: SweepFit) {
   return {
     slope: fit.slope,
     slope_error: fit.slopeError,
@@ -315,88 +191,12 @@ function fitJson(fit: LogLogFit & { knudsen: number[] }) {
   };
 }
 
-async function runSeries(
-  config: ResolvedConfig,
-  backend: 'gpu' | 'cpu',
-  runner: RunSimulation,
-  progress: RunProgress,
-  label: string,
-): Promise<RunSeries> {
-  const t: number[] = [];
-  const norms = Object.fromEntries(REMAINDER_COLUMNS.map((c) => [c, [] as number[]])) as Record<
-    RemainderColumn,
-    number[]
-  >;
-  const started = performance.now();
-  const total = stepCount(config);
-  progress.start(label, total);
-  const result = await runner(config, backend, (row: TimeseriesRow, step) => {
-    for (const c of ['t', ...REMAINDER_COLUMNS] as const) {
-      if (typeof row[c] !== 'number')
-        throw new Error(`the engine's row at step ${step} has no number for "${c}"`);
-    }
-    t.push(row.t);
-    for (const c of REMAINDER_COLUMNS) norms[c].push(row[c]);
-    progress.update(step);
-  });
-  progress.endLine();
-  if (t.length === 0) throw new Error('the engine produced no output rows (not even the initial state)');
-  return {
-    t,
-    norms,
-    steps: result.steps,
-    adapter: result.adapter,
-    seconds: (performance.now() - started) / 1000,
-  };
-}
-
-function lastValues(series: RunSeries): Record<RemainderColumn, number> {
-  return Object.fromEntries(REMAINDER_COLUMNS.map((c) => [c, series.norms[c].at(-1)!])) as Record<
-    RemainderColumn,
-    number
-  >;
-}
-
-function validityCsv(
-  points: readonly SweepPoint[],
-  column: string,
-  settings: RemainderConfig,
-  tEnd: number,
-  trustCheck: boolean,
-): string {
-  const number = (x: number | null | undefined) =>
-    x === null || x === undefined ? '' : Number.isFinite(x) ? x.toPrecision(9) : String(x);
-  const lines = [
-    '# sim sweep: validity time T_valid(ε) of the Hilbert expansion (PHYSICS.md §3)',
-    `# validity_time: first time ${column} (remainder.norm = "${settings.norm}") exceeds remainder.threshold = ` +
-      `${settings.threshold}, linearly interpolated between outputs; empty = not reached by tEnd = ${tEnd}`,
-    `# trustworthy (true/false): ${trustCheck ? TRUST_RULE : 'not checked (--no-trust-check): empty'}`,
-    '# dt: the time step of the run; *_at_tEnd: the four remainder norms at t = tEnd (run at dt)',
-    '# validity_time_half_dt, trust_change: the rerun at dt/2 and the relative change it made (empty if not run)',
-    VALIDITY_CSV_COLUMNS.join(','),
-  ];
-  for (const p of points) {
-    lines.push(
-      [
-        String(p.knudsen),
-        number(p.validityTime),
-        p.trustworthy === null ? '' : String(p.trustworthy),
-        String(p.dt),
-        ...REMAINDER_COLUMNS.map((c) => number(p.normsAtEnd[c])),
-        number(p.halfDt?.validityTime),
-        number(p.halfDt?.change),
-      ].join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 function describeT(tValid: number | null, config: ResolvedConfig): string {
   return tValid === null ? `never (below the threshold up to tEnd = ${config.time.tEnd})` : fmt(tValid);
 }
 
-function stepsText(series: RunSeries): string {
-  return `${series.steps} steps in ${fmt(series.seconds)} s`;
+function stepsText(run: { readonly steps: number; readonly seconds: number }): string {
+  return `${run.steps} steps in ${fmt(run.seconds)} s`;
 }
 
 /** Read, parse and validate; every failure names the file and is invalid input (as `sim run`). */
@@ -413,16 +213,7 @@ function loadConfig(path: string): ParsedConfig {
   } catch (e) {
     throw new InvalidInputError(`the config file ${path} is not valid JSON: ${messageOf(e)}`);
   }
-  const parsed = wrapInput(path, () => parseConfig(json));
-  if (!parsed.collisions.enabled) {
-    const e = new InvalidParameterError(
-      'collisions.enabled',
-      'true (the sweep varies collisions.knudsen, which acts only through the collisions)',
-      false,
-    );
-    throw new InvalidInputError(`${path}: ${e.message}`, { cause: e });
-  }
-  return parsed;
+  return wrapInput(path, () => parseConfig(json));
 }
 
 function wrapInput<T>(path: string, f: () => T): T {

@@ -38,7 +38,8 @@ import { type RemainderParameters, remainderStateSums } from '../physics/remaind
 import { advectV, advectVWeights, advectX, advectXWeights } from '../physics/transport';
 import { type VelocityGrid, velocityGrid } from '../physics/velocityGrid';
 import { perturbedMaxwellian } from './initialData';
-import { RemainderMonitor, type RemainderSums } from './remainderMonitor';
+import type { RemainderSums } from './remainderMonitor';
+import { SimulationSession, yieldToEventLoop } from './session';
 
 /**
  * The operations of one Strang step; `moments` are raw (mass 1): [species][cell][MOMENT_COUNT];
@@ -50,6 +51,10 @@ export interface StepBackend extends RemainderSums {
   advectV(field: Float64Array): void;
   collide(): void;
   moments(): Promise<Float64Array>;
+  /** The whole state F as it is now, [species][cell][N³] (a copy the caller owns). */
+  readState(): Promise<Float32Array | Float64Array>;
+  /** Replaces the state by `state` (same layout), e.g. the t = 0 data on a reset. */
+  load(state: Float32Array<ArrayBuffer>): void;
   destroy(): void;
 }
 
@@ -73,7 +78,7 @@ export function simulationSetup(config: ResolvedConfig): SimulationSetup {
 }
 
 /** F at t = 0, [species][cell][N³], from the species' densities, temperatures, drifts and the perturbation. */
-export function initialState(setup: SimulationSetup): Float32Array {
+export function initialState(setup: SimulationSetup): Float32Array<ArrayBuffer> {
   const { config, grid } = setup;
   const { nx, length } = config.grid;
   const state = new Float32Array(2 * nx * grid.pointsPerCell);
@@ -233,6 +238,17 @@ export class GpuBackend implements StepBackend {
     return readFloat32(this.device, this.buffers[this.current]!);
   }
 
+  readState(): Promise<Float32Array> {
+    return this.state();
+  }
+
+  load(state: Float32Array<ArrayBuffer>): void {
+    // after what is recorded so far: the queue orders this write behind the earlier submits
+    this.flush();
+    this.current = 0;
+    this.device.queue.writeBuffer(this.buffers[0]!, 0, state);
+  }
+
   flush(): void {
     if (this.encoder) this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
@@ -319,6 +335,14 @@ export class CpuBackend implements StepBackend {
     return Float64Array.from(this.state);
   }
 
+  async readState(): Promise<Float64Array> {
+    return this.snapshot();
+  }
+
+  load(state: Float32Array<ArrayBuffer>): void {
+    this.state = Float64Array.from(state);
+  }
+
   destroy(): void {}
 }
 
@@ -327,37 +351,40 @@ export interface RunResult {
   readonly backend: 'webgpu' | 'cpu';
 }
 
+export interface RunOptions {
+  /**
+   * Stops the run between two steps once aborted (the result then counts the steps taken). With a
+   * signal the loop also yields to the event loop after every step, so that the message that
+   * aborts it (a worker's cancel) can be delivered at all.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Runs `config` to tEnd, calling onRow at t = 0 and every outputEvery steps (and at the end).
- * `device` null selects the float64 CPU backend.
+ * `device` null selects the float64 CPU backend. A thin loop over SimulationSession, the one
+ * stepping code path of the CLI, the worker's interactive session and its ε-sweep.
  */
 export async function runSimulation(
   config: ResolvedConfig,
   device: GPUDevice | null,
   onRow: (row: TimeseriesRow, step: number, totalSteps: number) => void,
+  options: RunOptions = {},
 ): Promise<RunResult> {
-  const setup = simulationSetup(config);
-  const state = initialState(setup);
-  const backend: StepBackend = device
-    ? await GpuBackend.create(device, setup, state)
-    : new CpuBackend(setup, state);
-  const steps = Math.round(config.time.tEnd / config.time.dt);
-  const monitor = new RemainderMonitor(setup, await backend.moments());
-  const output = async (step: number) => {
-    const t = step * config.time.dt;
-    const moments = await backend.moments();
-    const kinetic = diagnosticsRow(setup, t, moments, fieldFromMoments(setup, moments));
-    onRow({ ...kinetic, ...(await monitor.measure(t, backend, moments)) }, step, steps);
-  };
+  const session = await SimulationSession.create(config, device, { recordRows: false });
+  const { signal } = options;
   try {
-    await output(0);
-    for (let step = 1; step <= steps; step++) {
-      await strangStep(setup, backend);
-      monitor.advance(config.time.dt);
-      if (step % config.time.outputEvery === 0 || step === steps) await output(step);
+    onRow(session.latestRow, 0, session.totalSteps);
+    if (!signal) {
+      await session.advance(session.totalSteps, onRow);
+    } else {
+      while (!session.done && !signal.aborted) {
+        await session.advance(1, onRow);
+        await yieldToEventLoop();
+      }
     }
+    return { steps: session.step, backend: session.backendName };
   } finally {
-    backend.destroy();
+    session.destroy();
   }
-  return { steps, backend: backend.name };
 }

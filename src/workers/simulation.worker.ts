@@ -1,23 +1,135 @@
 /**
  * The simulation's worker: it owns the GPU device (the main thread only draws). Exposed with
- * comlink; results come back as transferred typed arrays.
+ * comlink; results come back as transferred typed arrays. It implements the interactive session of
+ * sessionApi.ts (configure / advance / snapshot / reset / rows / sweep) over SimulationSession,
+ * and keeps the one-shot `run` and the moments `probe` of the earlier app.
+ *
+ * Session calls (configure, advance, snapshot, reset, rows) run one at a time in arrival order, so
+ * a configure that arrives during an advance replaces the session only after that advance has
+ * returned. A sweep runs beside them on sessions of its own (the running session is untouched) and
+ * yields to the event loop after every step, so that cancelSweep is delivered between two steps.
+ * After a device loss new sessions run on the float64 CPU backend.
  */
 import * as Comlink from 'comlink';
 import { DEFAULT_PROBE, momentsProbe, type ProbeResult, type ProbeSetup } from '../engine/momentsProbe';
+import { acceptConfig, configRefusal, SimulationSession } from '../engine/session';
 import { runSimulation } from '../engine/simulation';
-import { type AdapterReport, acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
+import { planSweep, runSweep, type SweepPlan, type SweepPoint, validityCsv } from '../engine/sweep';
+import { acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
-import { parseConfig, resolveConfig } from '../physics/configSchema';
+import { type ParsedConfig, parseConfig, resolveConfig } from '../physics/configSchema';
+import { theoremExponent } from '../physics/remainder';
 import { WORKER_READY } from './protocol';
+import type {
+  ConfigAccepted,
+  ConfigRefusal,
+  InitResult,
+  SimulationWorkerApi as SessionApi,
+  SessionSnapshot,
+  SweepPointReport,
+  SweepProgress,
+  SweepResult,
+} from './sessionApi';
 
-export type InitResult =
-  | { readonly ok: true; readonly report: AdapterReport }
-  | { readonly ok: false; readonly reason: string; readonly advice: string };
+export type { InitResult } from './sessionApi';
 
 let context: GpuContext | null = null;
 let lost: string | null = null;
 
-const api = {
+let session: SimulationSession | null = null;
+let sessionConfig: ParsedConfig | null = null;
+let queue: Promise<unknown> = Promise.resolve();
+let sweepAbort: AbortController | null = null;
+
+/** Most progress messages per second sent to the page during a sweep. */
+const PROGRESS_PER_SECOND = 10;
+
+/** Runs session calls one after another (see the file comment); a failure does not block the next. */
+function serial<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+function running(): SimulationSession {
+  if (!session) throw new Error('no simulation is configured yet: call configure(config) first');
+  return session;
+}
+
+/**
+ * The snapshot with its arrays ready to transfer: every array owns its whole buffer, none shared
+ * (a view into a larger buffer, or a second view of one buffer, is copied first).
+ */
+function transferable(snapshot: SessionSnapshot): [SessionSnapshot, ArrayBuffer[]] {
+  const buffers = new Set<ArrayBuffer>();
+  const own = <A extends Float32Array | Float64Array>(a: A): A => {
+    const mine =
+      a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength
+        ? !buffers.has(a.buffer)
+        : false;
+    const out = (mine ? a : a.slice()) as A;
+    buffers.add(out.buffer as ArrayBuffer);
+    return out;
+  };
+  const pair = <A extends Float32Array | Float64Array>(p: readonly [A, A]): [A, A] => [own(p[0]), own(p[1])];
+  const ready: SessionSnapshot = {
+    ...snapshot,
+    x: own(snapshot.x),
+    v: own(snapshot.v),
+    phaseSpace: pair(snapshot.phaseSpace),
+    density: pair(snapshot.density),
+    field: own(snapshot.field),
+    fluidDensity: pair(snapshot.fluidDensity),
+    fluidField: own(snapshot.fluidField),
+    velocity: pair(snapshot.velocity),
+    velocityFluid: pair(snapshot.velocityFluid),
+  };
+  return [ready, [...buffers]];
+}
+
+function sendSnapshot(snapshot: SessionSnapshot): SessionSnapshot {
+  const [ready, buffers] = transferable(snapshot);
+  return Comlink.transfer(ready, buffers);
+}
+
+/** A comlink callback (a proxy of the page's function): fire and forget, a closed page is no error. */
+function notify<T>(callback: (value: T) => unknown, value: T): void {
+  try {
+    void Promise.resolve(callback(value)).catch(() => undefined);
+  } catch {
+    // the page went away
+  }
+}
+
+function pointReport(p: SweepPoint): SweepPointReport {
+  return {
+    knudsen: p.knudsen,
+    validityTime: p.validityTime,
+    trustworthy: p.trustworthy === true,
+    norms: { ...p.normsAtEnd },
+    dt: p.dt,
+    steps: p.steps,
+    validityTimeHalfDt: p.halfDt?.validityTime ?? null,
+    trustChange: p.halfDt && Number.isFinite(p.halfDt.change) ? p.halfDt.change : null,
+  };
+}
+
+/** The sweep's list of ε, as `sim sweep --knudsen` takes it: distinct finite numbers > 0. */
+function knudsenRefusal(knudsen: unknown): ConfigRefusal | null {
+  const allowed = 'a non-empty list of distinct finite numbers > 0';
+  const refusal = (why: string): ConfigRefusal => ({
+    ok: false,
+    field: 'knudsen',
+    message: `knudsen ${why} is not allowed: ${allowed}`,
+  });
+  if (!Array.isArray(knudsen) || knudsen.length === 0) return refusal('= (no list)');
+  const bad = knudsen.findIndex((k) => !(typeof k === 'number' && Number.isFinite(k) && k > 0));
+  if (bad >= 0) return refusal(`= ${String(knudsen[bad])} (entry ${bad})`);
+  if (new Set(knudsen).size !== knudsen.length) return refusal('with a repeated value');
+  return null;
+}
+
+const sessionApi: SessionApi = {
   async init(): Promise<InitResult> {
     try {
       context = await acquireGpu(self.navigator.gpu, 'browser-worker', {
@@ -32,6 +144,132 @@ const api = {
       return { ok: false, reason: (e as Error).message, advice: '' };
     }
   },
+
+  configure(json: unknown): Promise<ConfigAccepted | ConfigRefusal> {
+    return serial(async () => {
+      const accepted = acceptConfig(json);
+      if (!accepted.ok) return accepted;
+      // built before the old one goes: a failure here leaves the running session as it was
+      const next = await SimulationSession.create(accepted.config, context?.device ?? null);
+      session?.destroy();
+      session = next;
+      sessionConfig = accepted.parsed;
+      return {
+        ok: true,
+        config: accepted.config,
+        warnings: accepted.warnings,
+        backend: next.backendName,
+        totalSteps: next.totalSteps,
+      };
+    });
+  },
+
+  advance(steps: number, velocityCell = 0) {
+    return serial(async () => {
+      const s = running();
+      const rows = await s.advance(Math.max(0, Math.floor(Number.isFinite(steps) ? steps : 0)));
+      const snapshot = sendSnapshot(await s.snapshot(velocityCell));
+      return { rows, snapshot, done: s.done };
+    });
+  },
+
+  snapshot(velocityCell = 0): Promise<SessionSnapshot> {
+    return serial(async () => sendSnapshot(await running().snapshot(velocityCell)));
+  },
+
+  reset(velocityCell = 0): Promise<SessionSnapshot> {
+    return serial(async () => {
+      const s = running();
+      await s.reset();
+      return sendSnapshot(await s.snapshot(velocityCell));
+    });
+  },
+
+  rows(): Promise<readonly TimeseriesRow[]> {
+    return serial(async () => running().rows.slice());
+  },
+
+  async sweep(
+    knudsen: readonly number[],
+    onPoint: (point: SweepPointReport) => void,
+    onProgress: (progress: SweepProgress) => void,
+  ): Promise<SweepResult> {
+    if (sweepAbort) throw new Error('a sweep is already running: cancel it first');
+    if (!sessionConfig) throw new Error('no simulation is configured yet: call configure(config) first');
+    const parsed = sessionConfig;
+    const refuse = (refusal: ConfigRefusal): SweepResult => ({
+      cancelled: false,
+      points: [],
+      slope: null,
+      slopeError: null,
+      theoremExponent: theoremExponent(parsed.remainder.k, parsed.collisions.gamma),
+      refusal,
+    });
+    const badList = knudsenRefusal(knudsen);
+    if (badList) return refuse(badList);
+    let plan: SweepPlan;
+    try {
+      plan = planSweep(parsed, [...knudsen], { trustCheck: true });
+    } catch (e) {
+      const refusal = configRefusal(e);
+      if (refusal) return refuse(refusal);
+      throw e;
+    }
+    const controller = new AbortController();
+    sweepAbort = controller;
+    try {
+      const device = context?.device ?? null;
+      let lastProgress = -Infinity;
+      const outcome = await runSweep(
+        plan,
+        async (config, onRow, signal) => {
+          const result = await runSimulation(config, device, onRow, signal ? { signal } : {});
+          return { steps: result.steps, adapter: result.backend };
+        },
+        {
+          onRunStart: (run) => notify(onProgress, { point: run.point, points: run.points, fraction: 0 }),
+          onStep: (run, _step, done, total) => {
+            const now = performance.now();
+            if (now - lastProgress < 1000 / PROGRESS_PER_SECOND) return;
+            lastProgress = now;
+            notify(onProgress, { point: run.point, points: run.points, fraction: done / total });
+          },
+          onPoint: (point) => notify(onPoint, pointReport(point)),
+        },
+        controller.signal,
+      );
+      if (!outcome.cancelled) {
+        notify(onProgress, { point: plan.configs.length - 1, points: plan.configs.length, fraction: 1 });
+      }
+      return {
+        cancelled: outcome.cancelled,
+        points: outcome.points.map(pointReport),
+        slope: outcome.fit.slope,
+        slopeError: outcome.fit.slopeError,
+        theoremExponent: plan.theorem.y,
+        intercept: outcome.fit.intercept,
+        fitPoints: outcome.fit.n,
+        column: plan.column,
+        threshold: plan.settings.threshold,
+        warnings: [...plan.warnings],
+        validityCsv: validityCsv(outcome.points, plan.column, plan.settings, parsed.time.tEnd, true),
+      };
+    } finally {
+      sweepAbort = null;
+    }
+  },
+
+  cancelSweep(): void {
+    sweepAbort?.abort();
+  },
+
+  deviceLostReason(): string | null {
+    return lost;
+  },
+};
+
+const api = {
+  ...sessionApi,
 
   /** Moments of the demo slab on the GPU, or with the float64 reference when there is none. */
   async probe(setup: ProbeSetup = DEFAULT_PROBE): Promise<ProbeResult> {
@@ -63,10 +301,6 @@ const api = {
     const start = performance.now();
     const result = await runSimulation(config, context?.device ?? null, onRow);
     return { ...result, milliseconds: performance.now() - start, warnings, config };
-  },
-
-  deviceLostReason(): string | null {
-    return lost;
   },
 };
 

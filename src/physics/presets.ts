@@ -1,0 +1,183 @@
+/**
+ * Ready-made run set-ups for the app (issue 6): the ion pairs of the paper's ionosphere list (§1 of
+ * its introduction: D, E, F1, F2 layers), equal masses, a collisionless Landau-damping demo and a
+ * hydrodynamic-limit demo at small ε. Each is a complete SimulationConfig of the CLI contract
+ * (configSchema.ts), remainder section included, that resolves WITHOUT warnings
+ * (tests/unit/presets.test.ts). Masses in proton masses, charges in units of e, everything else
+ * dimensionless (PHYSICS.md §1).
+ *
+ * Grid sizes, and why they are not all N_v = 16: with collisions the velocity box must hold the
+ * lighter species inside the alias-free support ball (velocityBox.ts) and the narrowest species
+ * must span ≥ 1 velocity cell per thermal speed to resolve without a warning. At equal thermal
+ * speeds that needs N_v ≥ 5.5·D(m_A/m_B) with D ≥ 2 + √2 + 1 (D = 4.41 at equal masses, 5.31 for
+ * 16 : 30, 6.44 for 16 : 4), i.e. N_v = 32 for every collisional pair here and N_v = 64 for O⁺/He⁺
+ * (so n_x = 8 there, keeping n_x·N_v³ at 64·32³). Where the masses differ a lot the heavier
+ * species is given the same thermal speed √(θ/m) as the lighter one (θ ∝ m); the explanation says
+ * so. Only the collisionless Landau demo runs at N_v = 16.
+ */
+import { DEFAULT_REMAINDER, type RemainderConfig, type SimulationConfig, type SpeciesConfig } from './config';
+
+export interface Preset {
+  /** Stable id (URLs, tests): lower-case words joined by '-'. */
+  readonly id: string;
+  /** Short title for a menu. */
+  readonly title: string;
+  /** One line shown with the preset: what it shows and why it is set up this way. */
+  readonly explanation: string;
+  readonly config: SimulationConfig;
+}
+
+const REMAINDER: RemainderConfig = { ...DEFAULT_REMAINDER, fluid: 'finiteVolume' };
+
+function ion(
+  name: string,
+  mass: number,
+  charge: number,
+  density: number,
+  temperature: number,
+  diameter = 1,
+): SpeciesConfig {
+  return { name, mass, charge, diameter, density, temperature, drift: [0, 0, 0] };
+}
+
+interface Setup {
+  readonly species: readonly [SpeciesConfig, SpeciesConfig];
+  readonly gamma: number;
+  readonly knudsen: number;
+  readonly collisions?: boolean;
+  readonly nx?: number;
+  readonly nv?: number;
+  readonly length?: number;
+  readonly kind?: 'density' | 'isentropic';
+  readonly amplitude?: number;
+  readonly tEnd: number;
+  readonly outputEvery?: number;
+}
+
+function config(s: Setup): SimulationConfig {
+  return {
+    species: s.species,
+    collisions: { enabled: s.collisions ?? true, gamma: s.gamma, knudsen: s.knudsen },
+    field: { enabled: true },
+    grid: { nx: s.nx ?? 16, length: s.length ?? 4 * Math.PI, nv: s.nv ?? 32, vmax: null },
+    perturbation: { kind: s.kind ?? 'density', amplitude: s.amplitude ?? 0.05, mode: 1 },
+    time: { dt: null, tEnd: s.tEnd, outputEvery: s.outputEvery ?? 5 },
+    remainder: REMAINDER,
+  };
+}
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'e-layer',
+    title: 'E layer: NO⁺ / O₂⁺',
+    explanation:
+      'E layer (90–140 km): NO⁺ (30 m_p) dominant over O₂⁺ (32 m_p), nearly equal masses, Maxwell molecules (γ = 0), ε = 0.1; an ion plasma wave relaxes toward the two-fluid Euler–Poisson solution.',
+    config: config({
+      species: [ion('NO+', 30, 1, 1, 1), ion('O2+', 32, 1, 0.5, 1)],
+      gamma: 0,
+      knudsen: 0.1,
+      tEnd: 60,
+    }),
+  },
+  {
+    id: 'f1-layer',
+    title: 'F1 layer: O⁺ / NO⁺',
+    explanation:
+      "F1 layer (140–210 km): O⁺ (16 m_p) dominant over NO⁺ (30 m_p), the paper's Figure 1 pair, γ = 0, ε = 0.1; NO⁺ starts hotter (θ = 30/16, the same thermal speed) so N_v = 32 resolves both, and collisions equalise the temperatures.",
+    config: config({
+      species: [ion('O+', 16, 1, 1, 1), ion('NO+', 30, 1, 0.5, 30 / 16)],
+      gamma: 0,
+      knudsen: 0.1,
+      tEnd: 50,
+    }),
+  },
+  {
+    id: 'f2-layer-no',
+    title: 'F2 layer: O⁺ / NO⁺',
+    explanation:
+      'F2 layer (210–1000 km): O⁺ with a trace of NO⁺ (10 %), rarer collisions (ε = 1, hard potential γ = 0.5); NO⁺ at θ = 30/16 (same thermal speed as O⁺) so N_v = 32 resolves both.',
+    config: config({
+      species: [ion('O+', 16, 1, 1, 1), ion('NO+', 30, 1, 0.1, 30 / 16)],
+      gamma: 0.5,
+      knudsen: 1,
+      tEnd: 50,
+    }),
+  },
+  {
+    id: 'f2-layer-he',
+    title: 'F2 layer: O⁺ / He⁺',
+    explanation:
+      'F2 layer: O⁺ (16 m_p) against light He⁺ (4 m_p, 10 %), the largest mass ratio (4) the spectral method is published at; He⁺ at θ = 1/4 (same thermal speed) and N_v = 64, n_x = 8 to resolve it, ε = 1, γ = 0.',
+    config: config({
+      species: [ion('O+', 16, 1, 1, 1), ion('He+', 4, 1, 0.1, 0.25)],
+      gamma: 0,
+      knudsen: 1,
+      nx: 8,
+      nv: 64,
+      tEnd: 40,
+    }),
+  },
+  {
+    id: 'd-layer',
+    title: 'D layer: NO⁺ / O₂⁻',
+    explanation:
+      'D layer (60–90 km): positive NO⁺ (30 m_p) and negative O₂⁻ (32 m_p, e_B = −1) pushed apart by the field, denser so more collisional (ε = 0.05), moderately soft potential γ = −1.',
+    config: config({
+      species: [ion('NO+', 30, 1, 1, 1), ion('O2-', 32, -1, 0.5, 1)],
+      gamma: -1,
+      knudsen: 0.05,
+      tEnd: 60,
+    }),
+  },
+  {
+    id: 'equal-masses',
+    title: 'Equal masses',
+    explanation:
+      'm_A = m_B = 1, both charge +1, B colder (θ = 0.8) and twice as large (d_B = 2): the classical one-mass case; hard spheres (γ = 1), ε = 0.1, the temperatures relax to one θ.',
+    config: config({
+      species: [ion('A', 1, 1, 1, 1), ion('B', 1, 1, 1, 0.8, 2)],
+      gamma: 1,
+      knudsen: 0.1,
+      tEnd: 10,
+    }),
+  },
+  {
+    id: 'landau',
+    title: 'Landau damping (collisionless)',
+    explanation:
+      'No collisions: species A (m = 1, e = −1) on the neutralising background, B neutral; k = 0.5, ‖E‖ oscillates at ω ≈ 1.416 and decays at the rate 0.153 (linear Landau damping).',
+    config: {
+      ...config({
+        species: [ion('A', 1, -1, 1, 1), ion('B (neutral)', 1, 0, 1, 1)],
+        gamma: 0,
+        knudsen: 1,
+        collisions: false,
+        nx: 32,
+        nv: 16,
+        amplitude: 0.01,
+        tEnd: 15,
+        outputEvery: 1,
+      }),
+    },
+  },
+  {
+    id: 'hydrodynamic-limit',
+    title: 'Hydrodynamic limit (small ε)',
+    explanation:
+      'ε = 10⁻³ with well-prepared isentropic data: collisions lock A (m = 1) and B (m = 2, θ = 2) to one velocity and temperature, and the kinetic densities follow the two-fluid Euler–Poisson ghost.',
+    config: config({
+      species: [ion('A', 1, 1, 1, 1), ion('B', 2, 1, 1, 2)],
+      gamma: 0,
+      knudsen: 1e-3,
+      length: 8 * Math.PI,
+      kind: 'isentropic',
+      amplitude: 0.05,
+      tEnd: 20,
+    }),
+  },
+];
+
+/** The preset with this id, or undefined. */
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}

@@ -1,0 +1,147 @@
+/**
+ * The contract between the page (src/ui) and the simulation worker (simulation.worker.ts) for the
+ * interactive app of issue 6. Types only: the worker implements `SimulationWorkerApi`, the page
+ * calls it through comlink. Typed arrays in results are transferred, not copied.
+ *
+ * The page drives the run: while playing it calls `advance(k)` again as soon as the previous call
+ * returns (k = the speed setting), so the worker is never asked to do two things at once and the
+ * main thread only draws what comes back.
+ */
+import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
+
+/** Why a config (or one field of it) was refused: `field` is the dotted path, e.g. "species.0.mass". */
+export interface ConfigRefusal {
+  readonly ok: false;
+  readonly field: string | null;
+  readonly message: string;
+}
+
+export interface ConfigAccepted {
+  readonly ok: true;
+  readonly config: ResolvedConfig;
+  readonly warnings: readonly string[];
+  readonly backend: 'webgpu' | 'cpu';
+  readonly totalSteps: number;
+}
+
+/** What the views draw at one moment of the run. Units: dimensionless (PHYSICS.md §1 scaling). */
+export interface SessionSnapshot {
+  readonly step: number;
+  readonly time: number;
+  readonly totalSteps: number;
+  /** Cell centres x_i, length nx. */
+  readonly x: Float64Array;
+  /** Velocity nodes v_j of one axis (cell-centred), length nv. */
+  readonly v: Float64Array;
+  /** ∫∫ F_α dv2 dv3 over (x, v1), per species, [cell][j1] (nx·nv). */
+  readonly phaseSpace: readonly [Float32Array, Float32Array];
+  /** Kinetic n_α(x) (number densities), per species. */
+  readonly density: readonly [Float64Array, Float64Array];
+  /** E(x) from the kinetic charge density. */
+  readonly field: Float64Array;
+  /** The Euler–Poisson solution's n_α(x) and E(x) at the same time. */
+  readonly fluidDensity: readonly [Float64Array, Float64Array];
+  readonly fluidField: Float64Array;
+  /** The cell whose full velocity distribution is included below. */
+  readonly velocityCell: number;
+  /** F_α(x_cell, ·) on the N³ grid, [j1][j2][j3], per species. */
+  readonly velocity: readonly [Float32Array, Float32Array];
+  /** The fluid's discrete bi-Maxwellian F_0 at that cell (the "ghost"), same layout. */
+  readonly velocityFluid: readonly [Float32Array, Float32Array];
+  /**
+   * The timeseries row at this time (same columns as the CLI's timeseries.csv): the latest output
+   * row, so row.t = time at an output step and the previous output's t between outputs (measuring
+   * the remainder costs a Newton solve per cell, done at outputs only).
+   */
+  readonly row: TimeseriesRow;
+}
+
+/** One point of an ε-sweep as it arrives (the CLI's validity.csv row, plus its trust verdict). */
+export interface SweepPointReport {
+  readonly knudsen: number;
+  readonly validityTime: number | null;
+  readonly trustworthy: boolean;
+  readonly norms: Readonly<Record<string, number>>;
+  /** Added by the worker: the run's dt and steps (validity.csv's dt column). */
+  readonly dt?: number;
+  readonly steps?: number;
+  /** Added by the worker: the rerun at dt/2 (validity_time_half_dt) and the relative change it made (trust_change; null when not comparable). */
+  readonly validityTimeHalfDt?: number | null;
+  readonly trustChange?: number | null;
+}
+
+export interface SweepProgress {
+  /** Index of the point being run, 0-based, and how many in all. */
+  readonly point: number;
+  readonly points: number;
+  /** Fraction of the whole sweep done, 0..1. */
+  readonly fraction: number;
+}
+
+export interface SweepResult {
+  readonly cancelled: boolean;
+  readonly points: readonly SweepPointReport[];
+  /** Fitted slope of log T_valid against log(1/ε) and its standard error (null below 2 points). */
+  readonly slope: number | null;
+  readonly slopeError: number | null;
+  /** The theorem's y(k, γ) for the config's k and γ. */
+  readonly theoremExponent: number;
+  /** Added by the worker: ln T_valid = intercept + slope · ln(1/ε), over fitPoints points. */
+  readonly intercept?: number | null;
+  readonly fitPoints?: number;
+  /** Added by the worker: the timeseries column T_valid reads and its threshold (the config's remainder section). */
+  readonly column?: string;
+  readonly threshold?: number;
+  /** Added by the worker: resolveConfig's warnings over every ε. */
+  readonly warnings?: readonly string[];
+  /** Added by the worker: the table as the CLI's validity.csv (same comments, header and number format), for export. */
+  readonly validityCsv?: string;
+  /**
+   * Added by the worker: set when the sweep was refused before any run (collisions off, an ε the
+   * grid cannot resolve, a bad list): nothing ran, `points` is empty. field "knudsen" for the list.
+   */
+  readonly refusal?: ConfigRefusal;
+}
+
+export type InitResult =
+  | { readonly ok: true; readonly report: import('../gpu/context').AdapterReport }
+  | { readonly ok: false; readonly reason: string; readonly advice: string };
+
+export interface SimulationWorkerApi {
+  /** Acquires the GPU (or reports why there is none: the CPU float64 backend is then used). */
+  init(): Promise<InitResult>;
+  /**
+   * Validates `json` (the CLI's config contract) and, if valid, replaces the running session with a
+   * fresh one at t = 0. A refusal leaves the running session untouched.
+   */
+  configure(json: SimulationConfig | unknown): Promise<ConfigAccepted | ConfigRefusal>;
+  /** Advances up to `steps` steps (stops at tEnd); returns the rows produced and the snapshot after. */
+  advance(
+    steps: number,
+    velocityCell?: number,
+  ): Promise<{
+    readonly rows: readonly TimeseriesRow[];
+    readonly snapshot: SessionSnapshot;
+    readonly done: boolean;
+  }>;
+  /** The snapshot now, without stepping (e.g. another velocityCell was chosen). */
+  snapshot(velocityCell?: number): Promise<SessionSnapshot>;
+  /** Back to t = 0 with the current config (velocityCell: added, optional, as in snapshot()). */
+  reset(velocityCell?: number): Promise<SessionSnapshot>;
+  /** Every timeseries row recorded since t = 0 (for CSV export). */
+  rows(): Promise<readonly TimeseriesRow[]>;
+  /**
+   * An ε-sweep of the current config; points arrive through the callbacks (Comlink.proxy). Runs
+   * on sessions of its own (the running session is untouched), each point rerun at dt/2 (trust
+   * check). A refused sweep resolves with `refusal` set; a second sweep while one runs rejects.
+   */
+  sweep(
+    knudsen: readonly number[],
+    onPoint: (point: SweepPointReport) => void,
+    onProgress: (progress: SweepProgress) => void,
+  ): Promise<SweepResult>;
+  /** Asks a running sweep to stop after the current step; its finished points are kept. */
+  cancelSweep(): void;
+  /** Why the device was lost, if it was. */
+  deviceLostReason(): string | null;
+}
