@@ -1,24 +1,109 @@
 /**
- * Counted work of one CollisionOperator.record() (PHYSICS.md §4), for GFLOP/s and GB/s figures.
- * FFTs: 5 n log₂ n real operations per complex n-point transform (the customary count), n = N³.
- * Per pair, chunk and radial node: M inverse transforms (shifted pairs) and one forward (sphere
- * sum); per pair and chunk two inverse (gain, loss); plus the 2·cells forward transforms of F.
- * Element-wise kernels: the shifted-pair product (~40 FLOP per element and sphere point) and the
- * sphere sum (3 per point); the rest is small and not counted. Bytes: each FFT axis pass reads and
- * writes every value once (3 × 16 B per value); the shift writes 8 B and reads 16 B per element.
+ * Counted work of the collision kernels, for the GFLOP/s and GB/s figures of `npm run bench`.
+ * Counted from what the kernels do (src/gpu/CollisionOperator.ts, CollisionStep.ts and their
+ * shaders), not measured by hardware counters. n = N_v³ values per grid, M sphere points, N_ρ
+ * radial nodes; "cells" are x-cells, each holding one grid per species.
+ *
+ * FFTs: 5 n log₂ n real operations per complex n-point transform (the customary count); every one
+ * of the 3 axis passes of src/shaders/fft.wgsl reads and writes each value once, 3 × 16 B per value
+ * (twiddles come from a small table and are not counted).
+ *
+ * ONE operator evaluation, CollisionOperator.record(), per the loops there:
+ *   spectrum      2·cells·n          0 FLOP, 4 B read + 8 B written
+ *   forward FFT   2·cells grids
+ *   per pair (4), per padded cell of a chunk, per radial node:
+ *     shift       M·n elements       38 FLOP (2·3 phase products, 2 spectrum products, 2 adds),
+ *                                     16 B read (f̂, ĝ) + 8 B written; phase tables not counted
+ *     inverse FFT M grids
+ *     sphere      n elements         3 FLOP and 8 B read per sphere point, 8 B written
+ *     forward FFT 1 grid
+ *     radial      n elements         4 FLOP, 16 B read + 8 B written
+ *   per pair, per padded cell: inverse FFT of the gain, loss multiplier (2 FLOP, 16 B), inverse
+ *     FFT of the loss, combine (5 FLOP, 30 B: state, gain, loss, q and ν read-modify-write)
+ * "Padded": the last chunk of cells runs whole (CollisionOperator.chunkCells); the kernels zero
+ * the cells past the end, and that work is done, so it is counted.
+ *
+ * The collision STEP (CollisionStep.record(), the well-balanced exponential AP step) evaluates the
+ * operator TWICE, Q(F) and Q(M), and adds O(n) work per value of the state (estimated from the
+ * shaders, about 2 % of the total at N_v = 8 and less above): three conservation projections
+ * (≈ 28 FLOP, 12 B each), the q copy (8 B), the discrete bi-Maxwellian by 3 Newton iterations
+ * (≈ 420 FLOP, 16 B), the equilibrium state (1 FLOP, 12 B) and the update (≈ 18 FLOP, 20 B).
  */
 export interface CollisionWork {
   readonly flops: number;
   readonly bytes: number;
+  /** Complex 3D transforms of N_v³ values. */
   readonly transforms: number;
 }
 
-export function collisionWork(nv: number, cells: number, nRho: number, sphereCount: number): CollisionWork {
+export interface CollisionSize {
+  readonly nv: number;
+  readonly cells: number;
+  readonly nRho: number;
+  readonly sphereCount: number;
+  /** Cells per chunk of the batched shifted grids (default: all cells in one chunk). */
+  readonly chunkCells?: number;
+}
+
+const FFT_BYTES_PER_VALUE = 3 * 16;
+const SHIFT_FLOPS = 38;
+const SHIFT_BYTES = 16 + 8;
+const SPHERE_FLOPS_PER_POINT = 3;
+const SPHERE_BYTES_PER_POINT = 8;
+const SPHERE_BYTES_WRITTEN = 8;
+const RADIAL_FLOPS = 4;
+const RADIAL_BYTES = 24;
+const LOSS_FLOPS = 2;
+const LOSS_BYTES = 16;
+const COMBINE_FLOPS = 5;
+const COMBINE_BYTES = 30;
+const SPECTRUM_BYTES = 12;
+/** The collision step's O(n) kernels, per value of the state (module comment). */
+const STEP_EXTRA_FLOPS = 3 * 28 + 420 + 1 + 18;
+const STEP_EXTRA_BYTES = 3 * 12 + 8 + 16 + 12 + 20;
+
+function fftFlops(n: number): number {
+  return 5 * n * Math.log2(n);
+}
+
+/** Padded cells of the pair loops: whole chunks. */
+export function paddedCells(cells: number, chunkCells = cells): number {
+  if (!(Number.isInteger(cells) && cells >= 1 && Number.isInteger(chunkCells) && chunkCells >= 1)) {
+    throw new RangeError(`collisionCost: cells ${cells} and chunkCells ${chunkCells} must be integers ≥ 1`);
+  }
+  return Math.ceil(cells / chunkCells) * chunkCells;
+}
+
+/** Work of ONE evaluation of the four Q^{αβ} for every cell (CollisionOperator.record()). */
+export function collisionOperatorWork(size: CollisionSize): CollisionWork {
+  const { nv, cells, nRho, sphereCount: m } = size;
   const n = nv ** 3;
-  const fftFlops = 5 * n * Math.log2(n);
-  const transforms = 2 * cells + 4 * cells * (nRho * (sphereCount + 1) + 2);
-  const elementwise = 4 * cells * nRho * n * sphereCount * (40 + 3);
-  const fftBytes = transforms * 3 * 16 * n;
-  const shiftBytes = 4 * cells * nRho * sphereCount * n * (8 + 16 + 8);
-  return { flops: transforms * fftFlops + elementwise, bytes: fftBytes + shiftBytes, transforms };
+  const padded = paddedCells(cells, size.chunkCells);
+  const perPairCell = nRho * (m + 1) + 2; // transforms per pair and padded cell
+  const transforms = 2 * cells + 4 * padded * perPairCell;
+  const radialElements = 4 * padded * nRho * n; // (pair, cell, node, value)
+  const pairElements = 4 * padded * n; // (pair, cell, value)
+  const elementwiseFlops =
+    radialElements * (m * SHIFT_FLOPS + m * SPHERE_FLOPS_PER_POINT + RADIAL_FLOPS) +
+    pairElements * (LOSS_FLOPS + COMBINE_FLOPS);
+  const elementwiseBytes =
+    2 * cells * n * SPECTRUM_BYTES +
+    radialElements * (m * SHIFT_BYTES + m * SPHERE_BYTES_PER_POINT + SPHERE_BYTES_WRITTEN + RADIAL_BYTES) +
+    pairElements * (LOSS_BYTES + COMBINE_BYTES);
+  return {
+    flops: transforms * fftFlops(n) + elementwiseFlops,
+    bytes: transforms * n * FFT_BYTES_PER_VALUE + elementwiseBytes,
+    transforms,
+  };
+}
+
+/** Work of ONE collision step (CollisionStep.record()): two operator evaluations plus O(n) kernels. */
+export function collisionStepWork(size: CollisionSize): CollisionWork {
+  const operator = collisionOperatorWork(size);
+  const values = 2 * size.cells * size.nv ** 3;
+  return {
+    flops: 2 * operator.flops + values * STEP_EXTRA_FLOPS,
+    bytes: 2 * operator.bytes + values * STEP_EXTRA_BYTES,
+    transforms: 2 * operator.transforms,
+  };
 }

@@ -1,83 +1,112 @@
 /**
  * The adapter's measured limits for the roofline of `npm run bench`: a peak-FMA kernel and a copy
- * kernel (src/shaders/benchPeak.wgsl), timed by queue completion, median of repeats after warm-up.
+ * kernel (src/shaders/benchPeak.wgsl), timed by GpuTimer (timestamps where the device has them).
+ * The problem grows (more invocations, a larger copy, then several dispatches per sample) until one
+ * sample lasts long enough to be timed well, so the same code measures SwiftShader (GFLOP/s) and a
+ * data-centre GPU (tens of TFLOP/s); then the median of a few samples.
  */
 import { createEmptyStorageBuffer } from '../gpu/buffers';
 import { buildComputePipeline } from '../gpu/pipelines';
 import source from '../shaders/benchPeak.wgsl?raw';
+import type { GpuTimer, GpuTimingMethod } from './gpuTimer';
+import { median } from './stats';
 
 const WORKGROUP_SIZE = 256;
-
-/**
- * Median wall time (ms) of `record` submitted and completed `repeats` times after one warm-up
- * (fewer repeats when one run takes longer than `budgetMs`: slow cases on a CPU adapter).
- */
-export async function timeSubmissions(
-  device: GPUDevice,
-  record: (e: GPUCommandEncoder) => void,
-  repeats: number,
-  budgetMs = 20_000,
-) {
-  const once = async () => {
-    const encoder = device.createCommandEncoder();
-    record(encoder);
-    const start = performance.now();
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
-    return performance.now() - start;
-  };
-  const warmUp = await once();
-  const times: number[] = [];
-  const count = Math.max(1, Math.min(repeats, Math.floor(budgetMs / warmUp)));
-  for (let i = 0; i < count; i++) times.push(await once());
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
+/** FMA loop length of one invocation: 4 accumulators × vec4 × 2 FLOP per iteration. */
+const ITERATIONS = 1024;
+const FLOPS_PER_INVOCATION = ITERATIONS * 4 * 4 * 2;
+const MAX_INVOCATIONS = 4 * 1024 * 1024;
+const FIRST_INVOCATIONS = 16 * 1024;
+const FIRST_COPY_BYTES = 16 * 1024 * 1024;
+const MAX_COPY_BYTES = 256 * 1024 * 1024;
+const MAX_DISPATCHES_PER_SAMPLE = 64;
+const SAMPLES = 3;
 
 export interface Roofline {
   /** Peak f32 FMA throughput, GFLOP/s (2 FLOP per FMA). */
   readonly peakGflops: number;
   /** Copy bandwidth, GB/s (bytes read + written). */
   readonly bandwidthGBs: number;
+  readonly timing: GpuTimingMethod;
 }
 
-export async function measureRoofline(device: GPUDevice, quick: boolean): Promise<Roofline> {
-  const iterations = quick ? 256 : 2048;
-  const invocations = quick ? 64 * 1024 : 1024 * 1024;
-  const bytes = (quick ? 16 : 128) * 1024 * 1024;
+export async function measureRoofline(device: GPUDevice, timer: GpuTimer): Promise<Roofline> {
+  // timestamps time short work well; queue completion needs long samples to hide the submit latency
+  const targetMs = timer.method === 'timestamp-query' ? 20 : 100;
   const build = (entryPoint: string) =>
     buildComputePipeline(device, {
       label: `roofline.${entryPoint}`,
       code: source,
       entryPoint,
-      constants: { WORKGROUP_SIZE, ITERATIONS: iterations },
+      constants: { WORKGROUP_SIZE, ITERATIONS },
     });
   const [fma, copy] = await Promise.all([build('peakFma'), build('copyBandwidth')]);
-  const source_ = createEmptyStorageBuffer(device, 'roofline.source', bytes);
-  const target = createEmptyStorageBuffer(device, 'roofline.target', bytes);
-  const groupFor = (p: GPUComputePipeline) =>
-    device.createBindGroup({
-      layout: p.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: source_ } },
-        { binding: 1, resource: { buffer: target } },
-      ],
-    });
-  const dispatch = (p: GPUComputePipeline, count: number) => (e: GPUCommandEncoder) => {
-    const pass = e.beginComputePass();
-    pass.setPipeline(p);
-    pass.setBindGroup(0, groupFor(p));
-    const groups = Math.ceil(count / WORKGROUP_SIZE);
-    const x = Math.min(groups, 65535);
+  const limit = Math.min(
+    MAX_COPY_BYTES,
+    device.limits.maxStorageBufferBindingSize,
+    device.limits.maxBufferSize,
+  );
+
+  let bytes = Math.min(FIRST_COPY_BYTES, limit);
+  let buffers = allocate(device, bytes);
+  const run = (pipeline: GPUComputePipeline, invocations: number) => (encoder: GPUCommandEncoder) => {
+    const pass = encoder.beginComputePass({ label: pipeline.label });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(
+      0,
+      device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      }),
+    );
+    const groups = Math.ceil(invocations / WORKGROUP_SIZE);
+    const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(x, Math.ceil(groups / x));
     pass.end();
   };
-  const fmaMs = await timeSubmissions(device, dispatch(fma, invocations), 3);
-  const copyMs = await timeSubmissions(device, dispatch(copy, bytes / 16), 3);
-  source_.destroy();
-  target.destroy();
+
+  // FMA: more invocations, then more dispatches per sample, until a sample reaches targetMs
+  let invocations = FIRST_INVOCATIONS;
+  let sample = await timer.time(run(fma, invocations));
+  while (sample < targetMs && invocations < MAX_INVOCATIONS) {
+    invocations *= 8;
+    sample = await timer.time(run(fma, invocations));
+  }
+  const fmaBatch = batchToReach(sample, targetMs);
+  const fmaMs = median(await samples(() => timer.time(run(fma, invocations), fmaBatch)));
+
+  // copy: a larger buffer, then more dispatches per sample
+  sample = await timer.time(run(copy, bytes / 16));
+  while (sample < targetMs && bytes * 4 <= limit) {
+    bytes *= 4;
+    for (const b of buffers) b.destroy();
+    buffers = allocate(device, bytes);
+    sample = await timer.time(run(copy, bytes / 16));
+  }
+  const copyBatch = batchToReach(sample, targetMs);
+  const copyMs = median(await samples(() => timer.time(run(copy, bytes / 16), copyBatch)));
+  for (const b of buffers) b.destroy();
   return {
-    peakGflops: (invocations * iterations * 4 * 4 * 2) / (fmaMs * 1e6),
+    peakGflops: (invocations * FLOPS_PER_INVOCATION) / (fmaMs * 1e6),
     bandwidthGBs: (2 * bytes) / (copyMs * 1e6),
+    timing: timer.method,
   };
+}
+
+function allocate(device: GPUDevice, bytes: number): [GPUBuffer, GPUBuffer] {
+  return [
+    createEmptyStorageBuffer(device, 'roofline.source', bytes),
+    createEmptyStorageBuffer(device, 'roofline.target', bytes),
+  ];
+}
+
+function batchToReach(sampleMs: number, targetMs: number): number {
+  if (!(sampleMs > 0)) return MAX_DISPATCHES_PER_SAMPLE;
+  return Math.max(1, Math.min(MAX_DISPATCHES_PER_SAMPLE, Math.ceil(targetMs / sampleMs)));
+}
+
+async function samples(once: () => Promise<number>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) out.push(await once());
+  return out;
 }

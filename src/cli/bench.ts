@@ -1,228 +1,200 @@
 /**
- * `npm run bench -- [--quick] [--out file.json]`: timings of the collision operator on the adapter
- * Dawn finds (a real GPU, or SwiftShader on the CPU), with its counted GFLOP/s and GB/s against
- * the adapter's measured roofline. Absolute times mean something only on a real GPU; on
- * SwiftShader read the ratios (cost per doubling of N_v). Records go to stdout (JSON) or --out.
+ * `npm run bench -- [--quick] [--out file.json] [--max-case-seconds 120] [--repeats n]` (issue 7):
+ * the full VPB step and its parts (collision step, transport, Poisson round trip, remainder norms)
+ * on the adapter Dawn finds (a real GPU, or SwiftShader on the CPU) and on the float64 CPU backend
+ * for small cases, with the collision step's counted GFLOP/s and GB/s against the adapter's
+ * measured roofline. One record per case (src/bench/record.ts) to --out or stdout; progress and a
+ * human summary on stderr. A case whose projected time exceeds --max-case-seconds is skipped (or,
+ * for a full step, reduced to the collision step alone) with a line saying so; nothing is
+ * extrapolated into the records. Absolute times mean something only on a real GPU.
+ * Exit status: 0 done, 1 failure, 2 invalid option, 3 no WebGPU adapter.
  */
 import { writeFileSync } from 'node:fs';
-import { Command } from 'commander';
-import { collisionWork } from '../bench/collisionCost';
-import { measureRoofline, timeSubmissions } from '../bench/roofline';
+import { cpus } from 'node:os';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
-  fieldFromMoments,
-  GpuBackend,
-  initialState,
-  simulationSetup,
-  strangStep,
-} from '../engine/simulation';
-import { createStorageBuffer } from '../gpu/buffers';
-import { CollisionOperator } from '../gpu/CollisionOperator';
-import { describeAdapter } from '../gpu/context';
+  BENCH_GAMMA,
+  BENCH_MASS_RATIO,
+  type BenchCase,
+  benchCases,
+  CostModel,
+  caseName,
+  fitCase,
+} from '../bench/cases';
+import { GpuTimer } from '../bench/gpuTimer';
+import { measureCpuCase, measureGpuCase } from '../bench/measure';
+import { provenance } from '../bench/provenance';
+import {
+  assertValidRecord,
+  type BenchRecord,
+  buildRecord,
+  type RunContext,
+  recordLine,
+  scalingLines,
+} from '../bench/record';
+import { measureRoofline } from '../bench/roofline';
+import { formatDuration, formatMs } from '../bench/stats';
+import { describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import { acquireNodeGpu } from '../gpu/node';
-import { defaultSpectralQuadrature } from '../physics/collision/spectral';
-import { maxwellianOnGrid } from '../physics/maxwellian';
-import { velocityGrid } from '../physics/velocityGrid';
-
-interface BenchRecord {
-  case: string;
-  backend: 'webgpu' | 'cpu';
-  adapter: string;
-  software: boolean;
-  nx: number;
-  nv: number;
-  n_rho: number;
-  sphere_points: number;
-  ms_collision: number;
-  ms_per_cell: number;
-  gflops: number;
-  gbs: number;
-  fraction_of_peak_flops: number;
-  peak_gflops: number;
-  peak_gbs: number;
-}
-
-interface StepRecord {
-  case: string;
-  backend: 'webgpu';
-  adapter: string;
-  nx: number;
-  nv: number;
-  ms_per_step: number;
-  ms_poisson: number;
-  ms_transport: number;
-  ms_collision: number;
-}
-
-/** Wall time of `body` repeated `n` times, ending with the queue drained, per repetition. */
-async function perRepeat(device: GPUDevice, n: number, body: () => Promise<void> | void, flush: () => void) {
-  const start = performance.now();
-  for (let i = 0; i < n; i++) await body();
-  flush();
-  await device.queue.onSubmittedWorkDone();
-  return (performance.now() - start) / n;
-}
-
-async function benchVpbStep(
-  device: GPUDevice,
-  adapter: string,
-  nx: number,
-  nv: number,
-  steps: number,
-): Promise<StepRecord> {
-  const species = (name: string, charge: number) => ({
-    name,
-    mass: 1,
-    charge,
-    diameter: 1,
-    density: 1,
-    temperature: 1,
-    drift: [0, 0, 0] as const,
-  });
-  const setup = simulationSetup({
-    species: [species('e', -1), species('n', 0)],
-    collisions: { enabled: false, gamma: 0, knudsen: 1 },
-    field: { enabled: true },
-    grid: { nx, length: 4 * Math.PI, nv, vmax: 5 },
-    perturbation: { kind: 'density', amplitude: 0.01, mode: 1 },
-    time: { dt: 0.05, tEnd: 1, outputEvery: 1 },
-  });
-  const backend = await GpuBackend.create(device, setup, initialState(setup));
-  const flush = () => backend.flush();
-  await perRepeat(device, 2, () => strangStep(setup, backend), flush); // warm-up
-  const step = await perRepeat(device, steps, () => strangStep(setup, backend), flush);
-  const poisson = await perRepeat(
-    device,
-    steps,
-    async () => {
-      backend.advectV(fieldFromMoments(setup, await backend.moments()));
-    },
-    flush,
-  );
-  const transport = await perRepeat(
-    device,
-    steps,
-    () => {
-      backend.advectX();
-      backend.advectX();
-    },
-    flush,
-  );
-  backend.destroy();
-  return {
-    case: `vpb step collisionless nv=${nv} nx=${nx}`,
-    backend: 'webgpu',
-    adapter,
-    nx,
-    nv,
-    ms_per_step: step,
-    ms_poisson: poisson,
-    ms_transport: transport,
-    ms_collision: 0,
-  };
-}
 
 interface Options {
   quick?: boolean;
   out?: string;
+  maxCaseSeconds: number;
+  repeats?: number;
+}
+
+function positiveNumber(field: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`${field} must be a number > 0, got "${value}"`);
+    return n;
+  };
+}
+
+function positiveInteger(field: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${field} must be an integer ≥ 1, got "${value}"`);
+    return n;
+  };
+}
+
+const log = (line: string) => console.error(line);
+
+async function bench(options: Options): Promise<void> {
+  const quick = Boolean(options.quick);
+  const started = performance.now();
+  const { device, report } = await acquireNodeGpu();
+  const adapter = describeAdapter(report);
+  log(`adapter: ${adapter}`);
+  const timer = new GpuTimer(device);
+  log(
+    `GPU kernel timing: ${timer.method}${timer.method === 'timestamp-query' ? '' : ' (the device has no timestamp-query)'}`,
+  );
+  const roofline = await measureRoofline(device, timer);
+  log(
+    `roofline: ${roofline.peakGflops.toPrecision(3)} GFLOP/s FMA, ${roofline.bandwidthGBs.toPrecision(3)} GB/s copy`,
+  );
+  const { commit, worktreeDirty } = provenance();
+  const date = new Date().toISOString();
+  const cpu = cpus()[0]?.model.trim() || 'unknown CPU';
+  const contexts: Record<BenchCase['backend'], RunContext> = {
+    webgpu: {
+      adapter,
+      software: report.isSoftware,
+      roofline,
+      timing: timer.method,
+      date,
+      commit,
+      worktreeDirty,
+    },
+    cpu: {
+      adapter: `float64 CPU backend, Node ${process.version}, one thread of ${cpu}`,
+      software: true,
+      roofline: null,
+      timing: 'wall-clock',
+      date,
+      commit,
+      worktreeDirty,
+    },
+  };
+
+  const model = new CostModel(roofline.peakGflops);
+  const cases = benchCases(quick);
+  const repeats = options.repeats ?? (quick ? 3 : 5);
+  const budgetMs = options.maxCaseSeconds * 1000;
+  const total = cases.reduce((sum, c) => sum + (fitCase(model, c, repeats, budgetMs)?.projectedMs ?? 0), 0);
+  log(
+    `${cases.length} cases, ${repeats} repeats after one warm-up, at most ${options.maxCaseSeconds} s each; ` +
+      `projected before any measurement: ${formatDuration(total)} (refined as cases run)`,
+  );
+
+  const records: BenchRecord[] = [];
+  const skipped: string[] = [];
+  for (const [i, planned] of cases.entries()) {
+    const prefix = `[${i + 1}/${cases.length}]`;
+    const fit = fitCase(model, planned, repeats, budgetMs);
+    if (!fit) {
+      const line = `${caseName(planned)}: projected ${formatDuration(2 * model.perRepeatMs(planned))} for a warm-up and one repeat, over the ${options.maxCaseSeconds} s budget`;
+      log(`${prefix} skipped ${line}`);
+      skipped.push(line);
+      continue;
+    }
+    const { c } = fit;
+    const name = caseName(c);
+    const fallback =
+      c.kind === planned.kind
+        ? ''
+        : ` (the full step, projected ${formatDuration(2 * model.perRepeatMs(planned))} for a warm-up and one repeat, does not fit: the collision step alone)`;
+    log(`${prefix} ${name}: projected ${formatDuration(fit.projectedMs)} plus set-up${fallback}`);
+    const caseStart = performance.now();
+    const measureOptions = { repeats, budgetMs, log };
+    const m =
+      c.backend === 'webgpu'
+        ? await measureGpuCase(device, timer, c, measureOptions)
+        : await measureCpuCase(c, measureOptions);
+    const record = assertValidRecord(
+      buildRecord(name, c, m, contexts[c.backend], { massRatio: BENCH_MASS_RATIO, gamma: BENCH_GAMMA }),
+    );
+    records.push(record);
+    model.observe(c.backend, record.gflops);
+    log(`  ${recordLine(record)}; took ${formatDuration(performance.now() - caseStart)}`);
+  }
+
+  log('');
+  log(`summary (${adapter}; commit ${commit}${worktreeDirty ? ', uncommitted changes' : ''}):`);
+  for (const r of records) {
+    const flops = r.fraction_of_peak_flops;
+    const bandwidth = r.fraction_of_peak_bandwidth;
+    const roof =
+      flops === null || bandwidth === null
+        ? 'no roofline (CPU backend)'
+        : `${(100 * flops).toFixed(1)}% of FMA peak, ${(100 * bandwidth).toFixed(1)}% of copy bandwidth`;
+    const step = r.ms_per_step === null ? '' : `${formatMs(r.ms_per_step)} ms/step, `;
+    log(`  ${r.case}: ${step}collision step ${formatMs(r.ms_collision_per_cell)} ms/cell, ${roof}`);
+  }
+  for (const line of scalingLines(records)) log(`  ${line}`);
+  for (const line of skipped) log(`  skipped ${line}`);
+  log(`total ${formatDuration(performance.now() - started)}`);
+
+  const json = `${JSON.stringify(records, null, 2)}\n`;
+  if (options.out) {
+    writeFileSync(options.out, json);
+    log(`${records.length} records written to ${options.out}`);
+  } else {
+    process.stdout.write(json);
+  }
+  timer.destroy();
+  device.destroy();
 }
 
 const program = new Command('bench')
-  .description('benchmark the WGSL kernels (collision operator) against the adapter roofline')
-  .option('--quick', 'small cases only (minutes on a 2-core CPU adapter)')
-  .option('--out <file>', 'write the JSON records here');
-
-program.action(async (options: Options) => {
-  const quick = Boolean(options.quick);
-  const { device, report } = await acquireNodeGpu();
-  const adapter = describeAdapter(report);
-  console.error(`adapter: ${adapter}`);
-  const roofline = await measureRoofline(device, quick);
-  console.error(
-    `roofline: ${roofline.peakGflops.toFixed(1)} GFLOP/s FMA, ${roofline.bandwidthGBs.toFixed(1)} GB/s copy`,
-  );
-  const cases = quick
-    ? [
-        { nv: 8, nx: 1 },
-        { nv: 16, nx: 1 },
-      ]
-    : [
-        { nv: 8, nx: 1 },
-        { nv: 16, nx: 1 },
-        { nv: 32, nx: 1 },
-        { nv: 16, nx: 16 },
-      ];
-  const records: BenchRecord[] = [];
-  for (const { nv, nx } of cases) {
-    const grid = velocityGrid(nv, 6);
-    const quadrature = defaultSpectralQuadrature(grid);
-    const species = [
-      { mass: 1, diameter: 1 },
-      { mass: 2, diameter: 1 },
-    ] as const;
-    const operator = await CollisionOperator.create(device, grid, nx, { species, gamma: 0, quadrature });
-    const state = new Float32Array(2 * nx * grid.pointsPerCell);
-    for (let c = 0; c < 2 * nx; c++) {
-      const mass = c < nx ? 1 : 2;
-      state.set(
-        maxwellianOnGrid(grid, { density: 1, mass, temperature: 1, drift: [0.1, 0, 0] }),
-        c * grid.pointsPerCell,
-      );
-    }
-    const input = createStorageBuffer(device, 'bench.state', state);
-    const ms = await timeSubmissions(device, (e) => operator.record(e, input), quick ? 2 : 5);
-    const work = collisionWork(nv, nx, quadrature.nRho, quadrature.nTheta * quadrature.nPhi);
-    const gflops = work.flops / (ms * 1e6);
-    const record: BenchRecord = {
-      case: `collision nv=${nv} nx=${nx}`,
-      backend: 'webgpu',
-      adapter,
-      software: report.isSoftware,
-      nx,
-      nv,
-      n_rho: quadrature.nRho,
-      sphere_points: quadrature.nTheta * quadrature.nPhi,
-      ms_collision: ms,
-      ms_per_cell: ms / nx,
-      gflops,
-      gbs: work.bytes / (ms * 1e6),
-      fraction_of_peak_flops: gflops / roofline.peakGflops,
-      peak_gflops: roofline.peakGflops,
-      peak_gbs: roofline.bandwidthGBs,
-    };
-    console.error(
-      `${record.case}: ${ms.toFixed(1)} ms, ${gflops.toFixed(2)} GFLOP/s (${(100 * record.fraction_of_peak_flops).toFixed(1)}% of FMA peak), ${record.gbs.toFixed(2)} GB/s`,
-    );
-    records.push(record);
-    input.destroy();
-    operator.destroy();
-  }
-  // The VPB step (collisionless, field on) and its parts: the moments → CPU Poisson → field upload
-  // round trip that every step makes, and the transport kernels alone.
-  const stepRecords: StepRecord[] = [];
-  for (const nx of quick ? [16] : [16, 64]) {
-    stepRecords.push(await benchVpbStep(device, adapter, nx, 16, quick ? 5 : 20));
-    const r = stepRecords.at(-1)!;
-    console.error(
-      `${r.case}: ${r.ms_per_step.toFixed(1)} ms/step, of which Poisson round trip ${r.ms_poisson.toFixed(1)} ms, transport ${r.ms_transport.toFixed(1)} ms`,
-    );
-  }
-  const perCell = (nv: number) => records.find((r) => r.nv === nv && r.nx === 1)?.ms_per_cell;
-  for (const [a, b] of [
-    [8, 16],
-    [16, 32],
-  ] as const) {
-    const ta = perCell(a);
-    const tb = perCell(b);
-    if (ta && tb)
-      console.error(`time per cell N_v=${b} / N_v=${a}: ${(tb / ta).toFixed(1)}x (N⁶ would be 64x)`);
-  }
-  const json = JSON.stringify([...records, ...stepRecords], null, 2);
-  if (options.out) writeFileSync(options.out, `${json}\n`);
-  else console.log(json);
-  device.destroy();
-});
+  .description(
+    'benchmark the VPB step and its parts (collision, transport, Poisson, remainder) against the adapter roofline',
+  )
+  .option('--quick', 'the small cases only (under 2 minutes on a 2-core CPU adapter)')
+  .option('--out <file>', 'write the JSON records here (default: stdout)')
+  .option(
+    '--max-case-seconds <seconds>',
+    'skip a case whose projected time exceeds this',
+    positiveNumber('--max-case-seconds'),
+    120,
+  )
+  .option(
+    '--repeats <n>',
+    'timed repeats per case after one warm-up (default 3 with --quick, else 5)',
+    positiveInteger('--repeats'),
+  )
+  .showHelpAfterError()
+  .exitOverride()
+  .action(bench);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
+  // commander has printed its message already (an unknown or invalid option, or --help)
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
+  process.exit(e instanceof WebGpuUnavailableError ? 3 : 1);
 });

@@ -1,0 +1,319 @@
+/**
+ * The one record type of `npm run bench` (issue 7), one per measured case, its validation, and the
+ * human summary printed to stderr. Pure: no GPU, no I/O (tested in tests/unit/bench.test.ts).
+ *
+ * Which times are what:
+ * - `ms_collision` (the collision STEP: Q(F) and Q(M), projections, bi-Maxwellian, update) and
+ *   `ms_transport` (the four free-flow passes of one Strang step, X V V X) are GPU time of the
+ *   kernels alone, measured as `timing` says (on the CPU backend: wall time of the float64 twins).
+ * - `ms_per_step` (one whole Strang step, including its read-back and CPU Poisson solve),
+ *   `ms_poisson` (moments kernel → read-back → CPU poissonSolveFft → field upload and one V pass)
+ *   and `ms_remainder` (remainder-norms kernel + read-back) are wall time, submit to completion:
+ *   they contain a host round trip by definition. `ms_poisson` and `ms_transport` share one V pass.
+ * - A field is null when the case does not measure it (kind 'collision' measures the collision
+ *   step only) and, on the CPU backend, for the roofline figures (the roofline is the adapter's).
+ */
+
+import { collisionStepWork } from './collisionCost';
+import { formatMs } from './stats';
+
+export type Backend = 'webgpu' | 'cpu';
+export type CaseKind = 'step' | 'collision';
+export type TimingMethod = 'timestamp-query' | 'queue-completion' | 'wall-clock';
+
+export interface BenchRecord {
+  /** e.g. "webgpu step nv=16 nx=64". */
+  case: string;
+  /** 'step': the full VPB step and all its parts; 'collision': the collision step alone. */
+  kind: CaseKind;
+  backend: Backend;
+  /** The WebGPU adapter, or the CPU the float64 backend ran on. */
+  adapter: string;
+  /** Timings are not a GPU's (a software adapter such as SwiftShader, or the CPU backend). */
+  software: boolean;
+  nx: number;
+  nv: number;
+  /** Quadrature of the collision operator: radial nodes and sphere points. */
+  n_rho: number;
+  sphere_points: number;
+  mass_ratio: number;
+  gamma: number;
+  ms_per_step: number | null;
+  steps_per_second: number | null;
+  ms_collision: number;
+  ms_collision_per_cell: number;
+  ms_transport: number | null;
+  ms_poisson: number | null;
+  ms_remainder: number | null;
+  /** Counted work of one collision step (src/bench/collisionCost.ts). */
+  collision_gflop: number;
+  collision_gbyte: number;
+  /** Achieved rates of the collision step from the counted work. */
+  gflops: number;
+  gbs: number;
+  peak_gflops: number | null;
+  peak_gbs: number | null;
+  fraction_of_peak_flops: number | null;
+  fraction_of_peak_bandwidth: number | null;
+  /** How ms_collision and ms_transport were timed ('wall-clock' on the CPU backend). */
+  timing: TimingMethod;
+  /** Timed repeats behind each median (after one warm-up). */
+  repeats: number;
+  /** Back-to-back executions per GPU kernel sample (short kernels are batched; 1 on the CPU). */
+  kernel_batch: number;
+  /** ISO 8601 time of the run. */
+  date: string;
+  /** `git rev-parse --short HEAD`, or "unknown". */
+  commit: string;
+  /** The working tree had uncommitted changes (null: unknown). */
+  worktree_dirty: boolean | null;
+}
+
+const BACKENDS: readonly Backend[] = ['webgpu', 'cpu'];
+const KINDS: readonly CaseKind[] = ['step', 'collision'];
+const TIMINGS: readonly TimingMethod[] = ['timestamp-query', 'queue-completion', 'wall-clock'];
+
+/** Positive finite times and rates; null only where the module comment allows it. */
+const POSITIVE = [
+  'nx',
+  'nv',
+  'n_rho',
+  'sphere_points',
+  'mass_ratio',
+  'ms_collision',
+  'ms_collision_per_cell',
+  'collision_gflop',
+  'collision_gbyte',
+  'gflops',
+  'gbs',
+  'repeats',
+  'kernel_batch',
+] as const;
+const STEP_TIMES = ['ms_per_step', 'steps_per_second', 'ms_transport', 'ms_poisson', 'ms_remainder'] as const;
+const ROOFLINE = ['peak_gflops', 'peak_gbs', 'fraction_of_peak_flops', 'fraction_of_peak_bandwidth'] as const;
+const INTEGERS = ['nx', 'nv', 'n_rho', 'sphere_points', 'repeats', 'kernel_batch'] as const;
+
+function isPositive(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x) && x > 0;
+}
+
+function closeTo(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** What is wrong with `value` as a BenchRecord: an empty list when nothing is. */
+export function recordProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return ['not an object'];
+  const r = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const need = (ok: boolean, message: string) => {
+    if (!ok) problems.push(message);
+  };
+  need(typeof r.case === 'string' && r.case.length > 0, 'case: a non-empty string');
+  need(KINDS.includes(r.kind as CaseKind), `kind: one of ${KINDS.join(', ')}`);
+  need(BACKENDS.includes(r.backend as Backend), `backend: one of ${BACKENDS.join(', ')}`);
+  need(typeof r.adapter === 'string' && r.adapter.length > 0, 'adapter: a non-empty string');
+  need(typeof r.software === 'boolean', 'software: a boolean');
+  need(typeof r.gamma === 'number' && Number.isFinite(r.gamma), 'gamma: a finite number');
+  for (const key of POSITIVE) need(isPositive(r[key]), `${key}: a finite number > 0, got ${r[key]}`);
+  for (const key of INTEGERS) need(Number.isInteger(r[key]), `${key}: an integer`);
+  const step = r.kind === 'step';
+  for (const key of STEP_TIMES) {
+    need(
+      step ? isPositive(r[key]) : r[key] === null,
+      `${key}: ${step ? 'a finite number > 0 for a step case' : 'null for a collision-only case'}, got ${r[key]}`,
+    );
+  }
+  const gpu = r.backend === 'webgpu';
+  for (const key of ROOFLINE) {
+    need(
+      gpu ? isPositive(r[key]) : r[key] === null,
+      `${key}: ${gpu ? 'a finite number > 0 on webgpu' : 'null on the cpu backend'}, got ${r[key]}`,
+    );
+  }
+  need(TIMINGS.includes(r.timing as TimingMethod), `timing: one of ${TIMINGS.join(', ')}`);
+  need(
+    (r.timing === 'wall-clock') === !gpu,
+    "timing: 'wall-clock' exactly on the cpu backend, a GPU method on webgpu",
+  );
+  need(typeof r.date === 'string' && !Number.isNaN(Date.parse(r.date)), 'date: an ISO 8601 time');
+  need(typeof r.commit === 'string' && r.commit.length > 0, 'commit: a non-empty string');
+  need(typeof r.worktree_dirty === 'boolean' || r.worktree_dirty === null, 'worktree_dirty: boolean or null');
+  if (problems.length > 0) return problems;
+  // derived fields agree with what they are derived from
+  const x = r as unknown as BenchRecord;
+  need(
+    closeTo(x.gflops, x.collision_gflop / (x.ms_collision / 1000)),
+    'gflops ≠ collision_gflop / ms_collision',
+  );
+  need(closeTo(x.gbs, x.collision_gbyte / (x.ms_collision / 1000)), 'gbs ≠ collision_gbyte / ms_collision');
+  need(closeTo(x.ms_collision_per_cell, x.ms_collision / x.nx), 'ms_collision_per_cell ≠ ms_collision / nx');
+  if (x.ms_per_step !== null && x.steps_per_second !== null) {
+    need(closeTo(x.steps_per_second, 1000 / x.ms_per_step), 'steps_per_second ≠ 1000 / ms_per_step');
+  }
+  if (x.peak_gflops !== null && x.fraction_of_peak_flops !== null) {
+    need(
+      closeTo(x.fraction_of_peak_flops, x.gflops / x.peak_gflops),
+      'fraction_of_peak_flops ≠ gflops / peak',
+    );
+  }
+  if (x.peak_gbs !== null && x.fraction_of_peak_bandwidth !== null) {
+    need(
+      closeTo(x.fraction_of_peak_bandwidth, x.gbs / x.peak_gbs),
+      'fraction_of_peak_bandwidth ≠ gbs / peak',
+    );
+  }
+  return problems;
+}
+
+/** Throws with every problem of `record`, naming its case (a bug in the bench, never data). */
+export function assertValidRecord(record: BenchRecord): BenchRecord {
+  const problems = recordProblems(record);
+  if (problems.length > 0) {
+    throw new Error(`bench record "${record.case}" is invalid: ${problems.join('; ')}`);
+  }
+  return record;
+}
+
+/** The medians of one measured case (src/bench/measure.ts), before they become a BenchRecord. */
+export interface Measurement {
+  readonly msPerStep: number | null;
+  readonly msCollision: number;
+  readonly msTransport: number | null;
+  readonly msPoisson: number | null;
+  readonly msRemainder: number | null;
+  readonly repeats: number;
+  readonly kernelBatch: number;
+  readonly nRho: number;
+  readonly sphereCount: number;
+  /** Cells per chunk of the collision operator's batched grids (the counted work pads to it). */
+  readonly chunkCells: number;
+}
+
+/** What every record of one run shares. */
+export interface RunContext {
+  readonly adapter: string;
+  readonly software: boolean;
+  /** The adapter's measured roofline; null on the CPU backend. */
+  readonly roofline: { readonly peakGflops: number; readonly bandwidthGBs: number } | null;
+  readonly timing: TimingMethod;
+  readonly date: string;
+  readonly commit: string;
+  readonly worktreeDirty: boolean | null;
+}
+
+/** A case: what runs (the full step and its parts, or the collision step alone), where, and its size. */
+export interface BenchCase {
+  readonly kind: CaseKind;
+  readonly backend: Backend;
+  readonly nv: number;
+  readonly nx: number;
+}
+
+/** The record of a measured case: the counted work of its collision step and the derived rates. */
+export function buildRecord(
+  name: string,
+  c: BenchCase,
+  m: Measurement,
+  context: RunContext,
+  physics: { readonly massRatio: number; readonly gamma: number },
+): BenchRecord {
+  const work = collisionStepWork({
+    nv: c.nv,
+    cells: c.nx,
+    nRho: m.nRho,
+    sphereCount: m.sphereCount,
+    chunkCells: m.chunkCells,
+  });
+  const seconds = m.msCollision / 1000;
+  const gflops = work.flops / 1e9 / seconds;
+  const gbs = work.bytes / 1e9 / seconds;
+  const { roofline } = context;
+  return {
+    case: name,
+    kind: c.kind,
+    backend: c.backend,
+    adapter: context.adapter,
+    software: context.software,
+    nx: c.nx,
+    nv: c.nv,
+    n_rho: m.nRho,
+    sphere_points: m.sphereCount,
+    mass_ratio: physics.massRatio,
+    gamma: physics.gamma,
+    ms_per_step: m.msPerStep,
+    steps_per_second: m.msPerStep === null ? null : 1000 / m.msPerStep,
+    ms_collision: m.msCollision,
+    ms_collision_per_cell: m.msCollision / c.nx,
+    ms_transport: m.msTransport,
+    ms_poisson: m.msPoisson,
+    ms_remainder: m.msRemainder,
+    collision_gflop: work.flops / 1e9,
+    collision_gbyte: work.bytes / 1e9,
+    gflops,
+    gbs,
+    peak_gflops: roofline?.peakGflops ?? null,
+    peak_gbs: roofline?.bandwidthGBs ?? null,
+    fraction_of_peak_flops: roofline ? gflops / roofline.peakGflops : null,
+    fraction_of_peak_bandwidth: roofline ? gbs / roofline.bandwidthGBs : null,
+    timing: context.timing,
+    repeats: m.repeats,
+    kernel_batch: m.kernelBatch,
+    date: context.date,
+    commit: context.commit,
+    worktree_dirty: context.worktreeDirty,
+  };
+}
+
+/** One line per record for stderr. */
+export function recordLine(r: BenchRecord): string {
+  const ms = (x: number | null) => (x === null ? '—' : formatMs(x));
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const step =
+    r.ms_per_step === null
+      ? ''
+      : `${ms(r.ms_per_step)} ms/step (${r.steps_per_second!.toFixed(r.steps_per_second! < 10 ? 2 : 0)} steps/s); `;
+  const parts =
+    r.kind === 'step'
+      ? `; transport ${ms(r.ms_transport)} ms, Poisson round trip ${ms(r.ms_poisson)} ms, remainder ${ms(r.ms_remainder)} ms`
+      : '';
+  const of = (fraction: number | null, peak: string) =>
+    fraction === null ? '' : ` = ${pct(fraction)} of ${peak}`;
+  return (
+    `${r.case}: ${step}collision step ${ms(r.ms_collision)} ms (${ms(r.ms_collision_per_cell)} ms/cell), ` +
+    `${r.gflops.toPrecision(3)} GFLOP/s${of(r.fraction_of_peak_flops, 'FMA peak')}, ` +
+    `${r.gbs.toPrecision(3)} GB/s${of(r.fraction_of_peak_bandwidth, 'copy bandwidth')}${parts} ` +
+    `[${r.timing}, median of ${r.repeats}]`
+  );
+}
+
+/**
+ * time(N_v = b)/time(N_v = a) per cell of the collision step, per backend, at the smallest n_x
+ * measured for both sizes; with the counted-work ratio beside it (N⁶ would be 64x).
+ */
+export function scalingLines(records: readonly BenchRecord[]): string[] {
+  const lines: string[] = [];
+  for (const backend of BACKENDS) {
+    for (const [a, b] of [
+      [8, 16],
+      [16, 32],
+    ] as const) {
+      const at = (nv: number) => records.filter((r) => r.backend === backend && r.nv === nv);
+      const shared = at(a)
+        .map((r) => r.nx)
+        .filter((nx) => at(b).some((r) => r.nx === nx))
+        .sort((x, y) => x - y);
+      const nx = shared[0];
+      if (nx === undefined) continue;
+      const ra = at(a).find((r) => r.nx === nx)!;
+      const rb = at(b).find((r) => r.nx === nx)!;
+      const time = rb.ms_collision_per_cell / ra.ms_collision_per_cell;
+      const work = rb.collision_gflop / rb.nx / (ra.collision_gflop / ra.nx);
+      lines.push(
+        `${backend}: collision time per cell N_v=${b} / N_v=${a} (n_x = ${nx}): ${time.toFixed(1)}x ` +
+          `(counted work ${work.toFixed(1)}x; N⁶ would be 64x)`,
+      );
+    }
+  }
+  return lines;
+}
