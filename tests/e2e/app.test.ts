@@ -1,5 +1,9 @@
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type SimulationConfig, TIMESERIES_COLUMNS } from '../../src/physics/config';
+import { PRESETS, presetById } from '../../src/physics/presets';
+import { shareUrl } from '../../src/physics/shareUrl';
 import { launchChromium } from '../support/browser';
 
 /** Pixels of the plot canvas that are neither white background nor near-white, by colour. */
@@ -82,6 +86,15 @@ describe('the app in Chromium', () => {
     expect(await page.getByTestId('backend').textContent()).toMatch(/CPU/);
     const ink = await canvasInk(page);
     expect(ink.blue).toBeGreaterThan(200);
+    // the app runs on the float64 CPU backend, on a small grid it says it forced
+    const grid = await page.evaluate(
+      () =>
+        (window as unknown as { vpb: { state: () => { config: SimulationConfig } } }).vpb.state().config.grid,
+    );
+    expect(grid.nv).toBe(8);
+    expect(grid.nx).toBeLessThanOrEqual(16);
+    expect(await page.getByTestId('cpu-grid-note').textContent()).toMatch(/N_v = 8/);
+    expect(await page.getByTestId('run-warnings').textContent()).toMatch(/CPU fallback grid/);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -140,5 +153,365 @@ describe('the VPB engine in the browser worker', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The interactive app of issue 6, driven as a user would: the smallest grid the collision operator
+// accepts (n_x = 8, N_v = 8 with an explicit box), given through a share URL.
+
+const ARTIFACTS = 'test-results/e2e';
+
+/** The equal-masses preset on an 8 × 8³ grid, a row at every step. */
+const SMALL: SimulationConfig = (() => {
+  const preset = presetById('equal-masses')!.config;
+  return {
+    ...preset,
+    grid: { ...preset.grid, nx: 8, nv: 8, vmax: 4.5 },
+    time: { ...preset.time, outputEvery: 1 },
+  };
+})();
+
+interface AppState {
+  runState: string;
+  epoch: number;
+  time: number | null;
+  step: number | null;
+  config: SimulationConfig;
+  rows: number;
+}
+interface Drawn {
+  time: number;
+  step: number;
+  v: number[];
+  phaseSpace: number[][];
+  field: number[];
+}
+type Hook = {
+  state: () => AppState;
+  drawn: () => Drawn;
+  plotData: (name: string) => (number | null)[][] | null;
+  settled: () => Promise<void>;
+};
+
+const appState = (page: Page) =>
+  page.evaluate(() => (window as unknown as { vpb: Hook }).vpb.state()) as Promise<AppState>;
+const plotData = (page: Page, name: string) =>
+  page.evaluate((n) => (window as unknown as { vpb: Hook }).vpb.plotData(n), name) as Promise<
+    (number | null)[][]
+  >;
+const drawn = (page: Page) => page.evaluate(() => (window as unknown as { vpb: Hook }).vpb.drawn());
+const nextFrame = (page: Page) =>
+  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+const readout = async (page: Page, id: string) => Number(await page.getByTestId(id).textContent());
+
+/** Waits until the readout's number satisfies `above` (strictly greater). */
+async function waitForReadoutAbove(page: Page, id: string, above: number, timeout = 60_000) {
+  await page.waitForFunction(
+    ([testId, limit]) => {
+      const text = document.querySelector(`[data-testid="${testId}"]`)?.textContent ?? '';
+      const value = Number(text);
+      return text !== '' && Number.isFinite(value) && value > (limit as number);
+    },
+    [id, above] as const,
+    { timeout },
+  );
+}
+
+/**
+ * Luminance variance (0 = one flat colour) and size of a view's PNG, as the page's PNG export makes
+ * it (the 3D views render in a worker, so their PNG is what the user gets, not a DOM read-back).
+ */
+function pngVariance(page: Page, view: string) {
+  return page.evaluate(async (name) => {
+    const blob = await (window as unknown as { vpb: { png: (v: string) => Promise<Blob> } }).vpb.png(name);
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    let sum = 0;
+    let sum2 = 0;
+    const n = data.length / 4;
+    for (let i = 0; i < data.length; i += 4) {
+      const y = 0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]!;
+      sum += y;
+      sum2 += y * y;
+    }
+    const mean = sum / n;
+    return { type: blob.type, width: bitmap.width, height: bitmap.height, variance: sum2 / n - mean * mean };
+  }, view);
+}
+
+describe('the interactive app (issue 6)', () => {
+  let browser: Browser;
+  let page: Page;
+  let initialDrawn: Drawn | null = null;
+  const errors: string[] = [];
+
+  async function openApp(url: string): Promise<Page> {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    p.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    await p.addInitScript(() => {
+      const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await p.goto(url);
+    await p.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 120_000 });
+    expect(await p.evaluate(() => document.body.dataset.state)).toBe('ready');
+    return p;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
+    page = await openApp(shareUrl(inject('baseUrl'), SMALL));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('loads on SwiftShader, plays: time advances, remainder updates, views are drawn', async () => {
+    expect(await page.getByTestId('adapter').textContent()).toMatch(/swiftshader/i);
+    expect(await page.getByTestId('run-state').textContent()).toBe('paused');
+    expect((await appState(page)).config.grid).toMatchObject({ nx: 8, nv: 8, vmax: 4.5 });
+    expect(await readout(page, 'sim-time')).toBe(0);
+    const l2AtStart = await readout(page, 'remainder-l2');
+    initialDrawn = await drawn(page);
+    expect(initialDrawn.time).toBe(0);
+    expect(Number.isFinite(l2AtStart)).toBe(true);
+
+    await page.getByRole('button', { name: 'Play' }).click();
+    expect(await page.getByTestId('run-state').textContent()).toBe('playing');
+    await waitForReadoutAbove(page, 'sim-time', 0);
+    const t1 = await readout(page, 'sim-time');
+    await waitForReadoutAbove(page, 'sim-time', t1);
+    expect(await readout(page, 'sim-time')).toBeGreaterThan(t1);
+    const l2 = await readout(page, 'remainder-l2');
+    const linf = await readout(page, 'remainder-linf');
+    expect(Number.isFinite(l2) && Number.isFinite(linf)).toBe(true);
+    expect(l2).not.toBe(l2AtStart); // the remainder leaves its t = 0 round-off floor
+    // the time series gather rows as they come
+    await page.waitForFunction(() => (window as unknown as { vpb: Hook }).vpb.state().rows >= 3, undefined, {
+      timeout: 60_000,
+    });
+    await nextFrame(page); // the views hold the latest snapshot
+    for (const view of ['phase-space', 'velocity', 'densities', 'field', 'remainder', 'drifts', 'entropy']) {
+      const stats = await pngVariance(page, view);
+      expect(stats.type, view).toBe('image/png');
+      expect(stats.width, view).toBeGreaterThan(200);
+      expect(stats.variance, view).toBeGreaterThan(20);
+    }
+    // every plot has a legend with its series and labelled axes
+    const legends = await page.locator('.u-legend').count();
+    expect(legends).toBeGreaterThanOrEqual(6);
+    await page.screenshot({ path: `${ARTIFACTS}/app-playing.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('has no main-thread task over 100 ms while the simulation runs', async () => {
+    expect(await page.getByTestId('run-state').textContent()).toBe('playing');
+    const start = await page.evaluate(() => performance.now());
+    const t0 = await readout(page, 'sim-time');
+    await page.waitForTimeout(8_000);
+    const t1 = await readout(page, 'sim-time');
+    expect(t1).toBeGreaterThan(t0); // it really ran meanwhile
+    const tasks = await page.evaluate(
+      (since) =>
+        (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter(
+          (t) => t.start >= since,
+        ),
+      start,
+    );
+    const longest = Math.max(0, ...tasks.map((t) => t.duration));
+    expect(longest, JSON.stringify(tasks)).toBeLessThan(100);
+  });
+
+  it('changing m_B and e_B restarts the run and changes what is plotted', async () => {
+    // m_B while paused: the run restarts at t = 0, and f^B(x, v1) at t = 0 is another Maxwellian
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    await page.waitForFunction(
+      () => !(window as unknown as { vpb: Hook }).vpb.state().runState.startsWith('play'),
+    );
+    const before = await appState(page);
+    expect(before.step ?? 0).toBeGreaterThan(0);
+    const mB = page.getByLabel('m_B', { exact: true });
+    expect(await mB.getAttribute('title')).toMatch(/restarts the run/);
+    await mB.fill('1.1'); // N_v = 8 resolves m_B up to about 1.13 at θ_B = 0.8 in this box
+    await mB.press('Enter');
+    await page.waitForFunction(
+      (epoch) => (window as unknown as { vpb: Hook }).vpb.state().epoch > epoch,
+      before.epoch,
+      { timeout: 60_000 },
+    );
+    await nextFrame(page);
+    const afterMass = await appState(page);
+    expect(afterMass.config.species[1].mass).toBe(1.1);
+    expect(afterMass.step).toBe(0); // restarted
+    expect(await readout(page, 'sim-time')).toBe(0);
+    expect(await page.getByTestId('control-error').isHidden()).toBe(true);
+    const drawnAfter = await drawn(page);
+    expect(drawnAfter.time).toBe(0);
+    const peak = (d: Drawn) => Math.max(...d.phaseSpace[1]!);
+    // n̄_B(1 + a)·√(m_B/(2πθ_B))·exp(−m_B v²/(2θ_B)) at the node v = ±0.5625: 2.9 % higher at m_B = 1.1
+    expect(peak(drawnAfter) / peak(initialDrawn!)).toBeGreaterThan(1.02);
+
+    // e_B while playing: restarts and keeps playing; with e_A = 1, e_B = −1 and the same density
+    // wave in both species the net charge, hence E(x), vanishes at t = 0
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitForReadoutAbove(page, 'sim-time', 0);
+    const fieldBefore = await plotData(page, 'field');
+    const eB = page.getByLabel('e_B', { exact: true });
+    await eB.fill('-1');
+    await eB.press('Enter');
+    await page.waitForFunction(
+      (epoch) => (window as unknown as { vpb: Hook }).vpb.state().epoch > epoch,
+      afterMass.epoch,
+      { timeout: 60_000 },
+    );
+    await nextFrame(page);
+    const afterCharge = await appState(page);
+    expect(afterCharge.config.species[1].charge).toBe(-1);
+    expect(afterCharge.runState).toBe('playing');
+    const fieldAfter = await plotData(page, 'field');
+    const amplitude = (d: (number | null)[][]) => Math.max(...(d[1] ?? []).map((v) => Math.abs(v ?? 0)));
+    expect(amplitude(fieldBefore)).toBeGreaterThan(1e-3);
+    expect(amplitude(fieldAfter)).toBeLessThan(0.2 * amplitude(fieldBefore));
+    expect(await mB.inputValue()).toBe('1.1');
+    expect(await eB.inputValue()).toBe('-1');
+    await waitForReadoutAbove(page, 'sim-time', 0);
+  });
+
+  it('refuses m_A = 0 and NaN with the message, reverts the control and keeps running', async () => {
+    const mA = page.getByLabel('m_A', { exact: true });
+    for (const bad of ['0', 'NaN']) {
+      const before = await appState(page);
+      const previous = await mA.inputValue();
+      await mA.fill(bad);
+      await mA.press('Enter');
+      const error = page.getByTestId('control-error');
+      await error.waitFor({ state: 'visible', timeout: 60_000 });
+      expect(await error.textContent()).toMatch(/mass/);
+      expect(await mA.inputValue()).toBe(previous);
+      const after = await appState(page);
+      expect(after.epoch).toBe(before.epoch); // no restart
+      expect(after.config.species[0].mass).toBe(before.config.species[0].mass);
+      const t = await readout(page, 'sim-time');
+      await waitForReadoutAbove(page, 'sim-time', t);
+      expect(await page.getByTestId('run-state').textContent()).toBe('playing');
+    }
+    // an accepted change clears the message
+    const epoch = (await appState(page)).epoch;
+    const gamma = page.getByLabel('γ', { exact: true });
+    await gamma.fill('0.5');
+    await gamma.press('Enter');
+    await page.waitForFunction((e) => (window as unknown as { vpb: Hook }).vpb.state().epoch > e, epoch, {
+      timeout: 60_000,
+    });
+    expect(await page.getByTestId('control-error').isHidden()).toBe(true);
+    expect((await appState(page)).config.collisions.gamma).toBe(0.5);
+    expect(await page.getByLabel('ε', { exact: true }).getAttribute('aria-label')).toBe('ε');
+  });
+
+  it('exports the time series as the CLI CSV (header, increasing t)', async () => {
+    await page.waitForFunction(() => (window as unknown as { vpb: Hook }).vpb.state().rows >= 3, undefined, {
+      timeout: 60_000,
+    });
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByTestId('export-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('timeseries.csv');
+    const text = readFileSync((await download.path())!, 'utf8');
+    const [header, ...lines] = text.trim().split('\n');
+    expect(header).toBe(TIMESERIES_COLUMNS.join(','));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    const t = lines.map((l) => Number(l.split(',')[0]));
+    expect(t[0]).toBe(0);
+    for (let i = 1; i < t.length; i++) expect(t[i]!).toBeGreaterThan(t[i - 1]!);
+    for (const line of lines) expect(line.split(',').map(Number).every(Number.isFinite)).toBe(true);
+  });
+
+  it('the share URL reproduces the parameters in a new page', async () => {
+    await page.getByRole('button', { name: 'Pause' }).click();
+    expect(await page.getByTestId('run-state').textContent()).toBe('paused');
+    await page.getByTestId('copy-share-url').click();
+    const url = await page.getByTestId('share-url').inputValue();
+    expect(url).toContain('mB=1.1');
+    const config = (await appState(page)).config;
+    const second = await openApp(url);
+    try {
+      const restored = (await appState(second)).config;
+      expect(restored).toEqual(config);
+      expect(await second.getByLabel('m_B', { exact: true }).inputValue()).toBe('1.1');
+      expect(await second.getByLabel('e_B', { exact: true }).inputValue()).toBe('-1');
+      expect(await second.getByLabel('γ', { exact: true }).inputValue()).toBe('0.5');
+      expect(await second.getByTestId('url-error').isHidden()).toBe(true);
+    } finally {
+      await second.close();
+    }
+    // a broken URL is refused with its reason, and the default preset runs instead
+    const broken = new URL(url);
+    broken.searchParams.set('mA', 'abc');
+    const third = await openApp(broken.href);
+    try {
+      expect(await third.getByTestId('url-error').isVisible()).toBe(true);
+      expect(await third.getByTestId('url-error-message').textContent()).toMatch(/mA/);
+      expect((await appState(third)).config.species[0].name).toBe(PRESETS[0]!.config.species[0].name);
+    } finally {
+      await third.close();
+    }
+    expect(errors).toEqual([]);
+  });
+  it('runs the validity sweep with a progress bar, and Cancel stops it and gives the live run back', async () => {
+    await page.getByRole('button', { name: 'Play' }).click();
+    expect(await page.getByTestId('run-state').textContent()).toBe('playing');
+    await page.getByTestId('sweep-knudsen').fill('0.1, 0.05');
+    await page.getByTestId('sweep-run').click();
+    expect(await page.getByTestId('run-state').textContent()).toBe('sweeping');
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="sweep-progress"]') as HTMLProgressElement).value > 0,
+      undefined,
+      { timeout: 120_000 },
+    );
+    expect(await page.getByTestId('sweep-status').textContent()).toMatch(/point 1 of 2/);
+    await page.getByTestId('sweep-cancel').click();
+    await page.waitForFunction(
+      () => /cancelled/.test(document.querySelector('[data-testid="sweep-status"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 120_000 },
+    );
+    expect(await page.getByTestId('sweep-run').isEnabled()).toBe(true);
+    expect(await page.getByTestId('run-state').textContent()).toBe('playing');
+    const t = await readout(page, 'sim-time');
+    await waitForReadoutAbove(page, 'sim-time', t);
+    // a bad list is refused in place
+    await page.getByTestId('sweep-knudsen').fill('0.1, -2');
+    await page.getByTestId('sweep-run').click();
+    expect(await page.getByTestId('sweep-status').textContent()).toMatch(/-2/);
+  });
+
+  it('saves a screenshot of every preset (test-results/e2e/preset-*.png)', async () => {
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const select = page.getByLabel('preset', { exact: true });
+    for (const preset of PRESETS) {
+      const epoch = (await appState(page)).epoch;
+      await select.selectOption({ label: preset.title });
+      await page.waitForFunction((e) => (window as unknown as { vpb: Hook }).vpb.state().epoch > e, epoch, {
+        timeout: 120_000,
+      });
+      await page.evaluate(() => (window as unknown as { vpb: Hook }).vpb.settled());
+      expect((await appState(page)).config.species[0].name).toBe(preset.config.species[0].name);
+      expect(await page.getByTestId('preset-explanation').textContent()).toBe(preset.explanation);
+      await page.screenshot({ path: `${ARTIFACTS}/preset-${preset.id}.png`, fullPage: true });
+    }
+    expect(errors).toEqual([]);
   });
 });

@@ -1,0 +1,522 @@
+/**
+ * The page: starts the simulation worker (which owns the GPU), configures a session from the URL or
+ * a preset, and draws what comes back. While playing it asks for `advance(speed)` again as soon as
+ * the previous answer arrived, and draws the latest answer once per animation frame; the main
+ * thread only copies numbers into existing buffers and redraws (no mesh is rebuilt while playing).
+ *
+ * Data flow (one way): controls → candidate config → worker (validates, restarts) → snapshots and
+ * rows → views, plots, readouts.
+ */
+import * as Comlink from 'comlink';
+import { acquireGpu, describeAdapter, WebGpuUnavailableError } from '../gpu/context';
+import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
+import type { ConfigAccepted, ConfigRefusal, SessionSnapshot } from '../workers/sessionApi';
+import { type ConfigOrigin, ControlPanel, type RunState } from './controls';
+import { download, snapshotJson, timeseriesCsv } from './export';
+import { smallGridForCpu } from './parameters';
+import { type LinePlot, ProfilePlots, TimeSeriesPlots } from './plots';
+import { runSelfCheck } from './selfCheck';
+import { PRESETS, setupFromUrl, shareUrlOf } from './setups';
+import { ValidityPanel } from './validityPanel';
+import { ViewClient } from './viewClient';
+import { type RemoteWorker, startWorker, type WorkerApi, WorkerQueue } from './workerClient';
+
+const byTestId = <T extends HTMLElement = HTMLElement>(id: string) =>
+  document.querySelector<T>(`[data-testid="${id}"]`)!;
+const setText = (id: string, text: string) => {
+  byTestId(id).textContent = text;
+};
+/** A plain number for the readouts (tests parse it with Number()). */
+const plain = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
+
+function refusalText(r: ConfigRefusal): string {
+  return r.field && !r.message.includes(r.field) ? `${r.field}: ${r.message}` : r.message;
+}
+
+async function probeMainThread(): Promise<void> {
+  try {
+    const { device, report } = await acquireGpu(navigator.gpu, 'browser-main');
+    setText('adapter-main', describeAdapter(report));
+    device.destroy(); // only shown here; the worker owns the simulation's device
+  } catch (e) {
+    setText('adapter-main', e instanceof WebGpuUnavailableError ? `unavailable: ${e.reason}` : String(e));
+  }
+}
+
+function showUnavailable(reason: string, advice: string): void {
+  byTestId('webgpu-unavailable').hidden = false;
+  setText('webgpu-reason', reason);
+  setText('webgpu-advice', advice);
+}
+
+/** Shortest interval between two redraws of the time-series plots. */
+const SERIES_INTERVAL_MS = 250;
+
+interface Accepted {
+  readonly accepted: ConfigAccepted;
+  readonly snapshot: SessionSnapshot;
+}
+
+class App {
+  private readonly profiles: ProfilePlots;
+  private readonly series: TimeSeriesPlots;
+  private readonly validity: ValidityPanel;
+  readonly panel: ControlPanel;
+  private committed: SimulationConfig | null = null;
+  /** The preset the running config is, unmodified (null after an edit). */
+  private presetId: string | null = null;
+  private resolved: ResolvedConfig | null = null;
+  private runState: RunState = 'starting';
+  private speed = 1;
+  private velocityCell = 0;
+  private latest: SessionSnapshot | null = null;
+  private snapshotDirty = false;
+  private frameRequested = false;
+  private looping = false;
+  private wasPlayingBeforeSweep = false;
+  private seriesDrawnAt = Number.NEGATIVE_INFINITY;
+  /** The epoch of the run the page shows (set once its config and first snapshot are in place). */
+  private shownEpoch = 0;
+  /** Main-thread time of the drawing frames (issue 7 wants < 50 ms), for the automation hook. */
+  private frameMs = { last: 0, max: 0, frames: 0 };
+
+  constructor(
+    private readonly queue: WorkerQueue,
+    private readonly gpu: boolean,
+    private readonly views: ViewClient,
+  ) {
+    this.profiles = new ProfilePlots(byTestId('plot-densities'), byTestId('plot-field'));
+    this.series = new TimeSeriesPlots(
+      byTestId('plot-remainder'),
+      byTestId('plot-drifts'),
+      byTestId('plot-entropy'),
+    );
+    this.validity = new ValidityPanel(byTestId('validity-panel'), {
+      queue,
+      config: () => this.committed ?? PRESETS[0]!.config,
+      beforeSweep: () => {
+        this.wasPlayingBeforeSweep = this.runState === 'playing';
+        this.setRunState('sweeping');
+      },
+      afterSweep: () => {
+        this.setRunState(this.latest && this.latest.step >= this.latest.totalSteps ? 'done' : 'paused');
+        if (this.wasPlayingBeforeSweep) this.play();
+      },
+    });
+    this.panel = new ControlPanel(document.querySelector<HTMLElement>('#gui')!, {
+      presets: PRESETS,
+      apply: (candidate) => this.apply(candidate, 'edit'),
+      applyPreset: (id) => {
+        const preset = PRESETS.find((p) => p.id === id);
+        return preset ? this.apply(preset.config, { preset: id }) : Promise.resolve(`no preset "${id}"`);
+      },
+      playPause: () => (this.runState === 'playing' ? this.pause() : this.play()),
+      step: () => void this.step(),
+      reset: () => void this.reset(),
+      setSpeed: (steps) => {
+        this.speed = steps;
+      },
+      setVelocityCell: (cell) => {
+        this.velocityCell = cell;
+        if (this.runState !== 'playing') void this.refreshSnapshot();
+      },
+      setPhaseSpaceMode: (mode) => views.setPhaseSpaceMode(mode),
+      setLevel: (level) => views.setLevel(level),
+    });
+    if (!gpu) {
+      this.panel.showCpuNote(
+        'CPU fallback (no WebGPU): every set-up runs with n_x ≤ 16 and N_v = 8, and an explicit box L where it asks for an automatic one.',
+      );
+    }
+    this.wireExports();
+  }
+
+  /**
+   * Sends a candidate config to the worker; on acceptance the run restarts from t = 0 (and keeps
+   * playing if it was). Resolves to null when accepted, else the refusal, and then nothing changed.
+   */
+  async apply(
+    candidate: SimulationConfig,
+    origin: ConfigOrigin,
+    presetOfUrl: string | null = null,
+  ): Promise<string | null> {
+    if (this.validity.isRunning) return 'a validity sweep is running: cancel it or wait for it first';
+    let config = candidate;
+    let changes: string[] = [];
+    if (!this.gpu) ({ config, changes } = smallGridForCpu(candidate));
+    let result: { readonly refusal: ConfigRefusal } | Accepted;
+    try {
+      ({ value: result } = await this.queue.run(async (remote) => {
+        const answer = await remote.configure(config);
+        if (!answer.ok) return { refusal: answer };
+        this.queue.bump();
+        return { accepted: answer, snapshot: await remote.snapshot(this.velocityCellFor(answer.config)) };
+      }));
+    } catch (e) {
+      return `the worker failed: ${(e as Error).message ?? String(e)}`;
+    }
+    if ('refusal' in result) return refusalText(result.refusal);
+    const { accepted, snapshot } = result;
+    this.committed = config;
+    this.presetId = origin === 'edit' ? null : origin === 'url' ? presetOfUrl : origin.preset;
+    this.resolved = accepted.config;
+    this.panel.showConfig(config, origin === 'url' && presetOfUrl ? { preset: presetOfUrl } : origin);
+    const warnings = [...accepted.warnings];
+    if (changes.length > 0) warnings.unshift(`CPU fallback grid: ${changes.join(', ')}`);
+    this.showWarnings(warnings);
+    setText('backend', accepted.backend === 'webgpu' ? 'WebGPU (WGSL kernels)' : 'CPU (float64 reference)');
+    this.startRun(snapshot);
+    this.validity.configChanged();
+    if (this.runState === 'done' || this.runState === 'starting') this.setRunState('paused');
+    return null;
+  }
+
+  /** The velocity view's cell for a config: kept if it exists, else the middle cell. */
+  private velocityCellFor(config: SimulationConfig): number {
+    if (this.velocityCell >= config.grid.nx) {
+      this.velocityCell = Math.floor(config.grid.nx / 2);
+      this.panel.setVelocityCell(this.velocityCell);
+    }
+    return this.velocityCell;
+  }
+
+  /** A new run (configure or reset): views resized, series restarted from its first row. */
+  private startRun(snapshot: SessionSnapshot): void {
+    this.shownEpoch = this.queue.epoch;
+    const config = this.resolved!;
+    const { nx, nv, length, vmax } = config.grid;
+    void this.views.setGrid({
+      nx,
+      nv,
+      length,
+      vmax,
+      names: [config.species[0].name, config.species[1].name],
+    });
+    this.series.reset(config, snapshot.row);
+    setText('sim-tend', plain(config.time.tEnd));
+    setText('sim-dt', plain(config.time.dt));
+    byTestId<HTMLInputElement>('share-url').value = this.shareUrl();
+    this.show(snapshot);
+  }
+
+  play(): void {
+    if (this.runState === 'done' || this.runState === 'sweeping' || !this.committed) return;
+    this.setRunState('playing');
+    void this.loop();
+  }
+
+  pause(): void {
+    if (this.runState === 'playing') this.setRunState('paused');
+  }
+
+  /** advance(k) again as soon as the previous answer arrives, while playing. */
+  private async loop(): Promise<void> {
+    if (this.looping) return;
+    this.looping = true;
+    try {
+      while (this.runState === 'playing') {
+        const { epoch, value } = await this.queue.run((remote) =>
+          remote.advance(this.speed, this.velocityCell),
+        );
+        if (epoch !== this.queue.epoch) continue; // answered for a run that has been replaced
+        this.series.append(value.rows);
+        this.show(value.snapshot);
+        if (value.done && this.runState === 'playing') this.setRunState('done');
+      }
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  async step(): Promise<void> {
+    if (this.runState !== 'paused') return; // queued behind a last advance of the loop, if any
+    try {
+      const { epoch, value } = await this.queue.run((remote) => remote.advance(1, this.velocityCell));
+      if (epoch !== this.queue.epoch) return;
+      this.series.append(value.rows);
+      this.show(value.snapshot);
+      if (value.done) this.setRunState('done');
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async reset(): Promise<void> {
+    if (this.runState === 'sweeping' || !this.committed) return;
+    try {
+      const { value } = await this.queue.run(async (remote) => {
+        const snapshot = await remote.reset(this.velocityCell);
+        this.queue.bump();
+        return snapshot;
+      });
+      this.startRun(value);
+      if (this.runState === 'done') this.setRunState('paused');
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private async refreshSnapshot(): Promise<void> {
+    if (!this.committed) return;
+    const { epoch, value } = await this.queue.run((remote) => remote.snapshot(this.velocityCell));
+    if (epoch === this.queue.epoch) this.show(value);
+  }
+
+  /** Keeps the newest snapshot; the next animation frame draws it. */
+  private show(snapshot: SessionSnapshot): void {
+    this.latest = snapshot;
+    this.snapshotDirty = true;
+    this.requestFrame();
+  }
+
+  private requestFrame(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => this.frame());
+  }
+
+  /**
+   * One piece of drawing per animation frame, so that no task grows long: the snapshot (views,
+   * profiles, readouts) in one frame, the time-series plots in a later one, at most every
+   * SERIES_INTERVAL_MS (they grow by a row or so per snapshot; redrawing them at 60 Hz on a fast
+   * GPU would be wasted work).
+   */
+  private frame(): void {
+    const started = performance.now();
+    this.frameRequested = false;
+    const s = this.latest;
+    if (s && this.snapshotDirty) {
+      this.snapshotDirty = false;
+      this.views.show(s);
+      this.profiles.update(s);
+      setText('sim-time', String(Number(s.time.toPrecision(6))));
+      setText('sim-step', `${s.step} / ${s.totalSteps}`);
+      setText('remainder-l2', plain(s.row.remainder_L2));
+      setText('remainder-linf', plain(s.row.remainder_Linf_w));
+      setText('remainder-energy', plain(s.row.remainder_energy));
+      if (this.series.pending) this.requestFrame();
+    } else if (this.series.pending) {
+      if (started - this.seriesDrawnAt >= SERIES_INTERVAL_MS) {
+        this.series.flush();
+        this.seriesDrawnAt = started;
+      } else {
+        this.requestFrame();
+      }
+    }
+    const spent = performance.now() - started;
+    this.frameMs = { last: spent, max: Math.max(this.frameMs.max, spent), frames: this.frameMs.frames + 1 };
+  }
+
+  private setRunState(state: RunState): void {
+    this.runState = state;
+    setText('run-state', state);
+    document.body.dataset.run = state;
+    this.panel.setRunState(state);
+  }
+
+  private fail(e: unknown): void {
+    this.setRunState('paused');
+    const message = e instanceof Error ? e.message : String(e);
+    this.showWarnings([`the worker failed: ${message}`]);
+    console.warn(e);
+    // a lost device explains the failure better than the error it caused
+    void this.queue.remote.deviceLostReason().then((lost) => {
+      if (lost) this.showWarnings([`the GPU device was lost (${lost}); the next run uses the CPU backend`]);
+    });
+  }
+
+  private showWarnings(warnings: readonly string[]): void {
+    const list = byTestId('run-warnings');
+    list.replaceChildren(
+      ...warnings.map((w) => {
+        const li = document.createElement('li');
+        li.textContent = w;
+        return li;
+      }),
+    );
+  }
+
+  shareUrl(): string {
+    return this.committed ? shareUrlOf(this.committed, this.presetId) : location.href;
+  }
+
+  /** The plots by name (PNG buttons, tests). */
+  plot(name: string): LinePlot | null {
+    const plots: Record<string, LinePlot> = {
+      densities: this.profiles.densities,
+      field: this.profiles.field,
+      remainder: this.series.remainder,
+      drifts: this.series.drifts,
+      entropy: this.series.entropy,
+      validity: this.validity.plot,
+    };
+    return plots[name] ?? null;
+  }
+
+  private wireExports(): void {
+    const status = (text: string) => setText('export-status', text);
+    byTestId('export-csv').addEventListener('click', async () => {
+      const { value: rows } = await this.queue.run((remote) => remote.rows());
+      download(new Blob([timeseriesCsv(rows)], { type: 'text/csv' }), 'timeseries.csv');
+      status(`timeseries.csv: ${rows.length} rows`);
+    });
+    byTestId('export-json').addEventListener('click', () => {
+      if (!this.latest) return;
+      download(
+        new Blob([snapshotJson(this.latest, this.resolved)], { type: 'application/json' }),
+        `snapshot-t${this.latest.time.toPrecision(4)}.json`,
+      );
+      status('snapshot JSON saved');
+    });
+    byTestId('copy-share-url').addEventListener('click', async () => {
+      const url = this.shareUrl();
+      const box = byTestId<HTMLInputElement>('share-url');
+      box.value = url;
+      try {
+        await navigator.clipboard.writeText(url);
+        status('share URL copied');
+      } catch {
+        box.select();
+        status('copy the URL from the box (the clipboard is not available here)');
+      }
+    });
+    for (const button of document.querySelectorAll<HTMLButtonElement>('button.png')) {
+      button.addEventListener('click', async () => {
+        const view = button.dataset.view!;
+        download(await this.png(view), `${view}.png`);
+        status(`${view}.png saved`);
+      });
+    }
+  }
+
+  /** Resolves when every edit has been answered and the page shows its result (tests, screenshots). */
+  async settled(): Promise<void> {
+    await this.panel.settled();
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    await this.views.idle();
+  }
+
+  /** A PNG of any view or plot, by the name of its PNG button's data-view. */
+  png(view: string): Promise<Blob> {
+    if (view === 'phase-space' || view === 'velocity') return this.views.png(view);
+    const plot = this.plot(view);
+    if (!plot) return Promise.reject(new Error(`no view "${view}"`));
+    return plot.toPng();
+  }
+
+  /** For the automation hook: the numbers the views drew last (phase space, field, velocity cell). */
+  drawn() {
+    const s = this.latest;
+    if (!s) return null;
+    return {
+      time: s.time,
+      step: s.step,
+      v: Array.from(s.v),
+      phaseSpace: s.phaseSpace.map((a) => Array.from(a)),
+      field: Array.from(s.field),
+      velocityCell: s.velocityCell,
+    };
+  }
+
+  /** For the automation hook: what the page shows now. */
+  state() {
+    return {
+      runState: this.runState,
+      epoch: this.shownEpoch,
+      time: this.latest?.time ?? null,
+      step: this.latest?.step ?? null,
+      config: this.committed,
+      resolved: this.resolved,
+      rows: this.series.length,
+      frameMs: { ...this.frameMs },
+    };
+  }
+}
+
+/** The automation hook (tests, the developer console). */
+interface VpbHook {
+  run: (json: unknown) => Promise<unknown>;
+  state?: () => ReturnType<App['state']>;
+  plotData?: (name: string) => unknown;
+  drawn?: () => unknown;
+  png?: (view: string) => Promise<Blob>;
+  settled?: () => Promise<void>;
+}
+
+function installHook(queue: WorkerQueue): VpbHook {
+  const hook: VpbHook = {
+    // Run a config of the `sim run` contract in the worker (queued: never beside the live session)
+    // and collect its timeseries rows.
+    run: async (json: unknown) => {
+      const rows: TimeseriesRow[] = [];
+      const { value } = await queue.run((remote: RemoteWorker) =>
+        remote.run(
+          json,
+          Comlink.proxy((row: TimeseriesRow) => {
+            rows.push(row);
+          }),
+        ),
+      );
+      return { ...value, rows };
+    },
+  };
+  (window as unknown as { vpb: VpbHook }).vpb = hook;
+  return hook;
+}
+
+export async function startApp(): Promise<void> {
+  await probeMainThread();
+  const remote = Comlink.wrap<WorkerApi>(await startWorker());
+  const queue = new WorkerQueue(remote);
+  const hook = installHook(queue);
+  const init = await remote.init();
+  const gpu = init.ok;
+  if (init.ok) {
+    const adapter = describeAdapter(init.report);
+    setText('adapter-worker', adapter);
+    setText('adapter', adapter);
+    setText('limits', JSON.stringify(init.report.limits, null, 2));
+    setText('backend', 'WebGPU (WGSL kernels)');
+  } else {
+    setText('adapter-worker', `unavailable: ${init.reason}`);
+    setText('adapter', `none (${init.reason}): CPU float64 reference`);
+    setText('backend', 'CPU (float64 reference)');
+    showUnavailable(init.reason, init.advice);
+  }
+  await runSelfCheck(queue, gpu);
+
+  const views = await ViewClient.start(
+    byTestId<HTMLCanvasElement>('view-phase-space'),
+    byTestId<HTMLCanvasElement>('view-velocity'),
+  );
+  const app = new App(queue, gpu, views);
+  hook.state = () => app.state();
+  hook.plotData = (name) => app.plot(name)?.data ?? null;
+  hook.drawn = () => app.drawn();
+  hook.png = (view) => app.png(view);
+  hook.settled = () => app.settled();
+
+  // The set-up: the URL's, else the first preset the worker accepts.
+  let started = false;
+  const fromUrl = setupFromUrl(location.search);
+  let urlError = fromUrl.kind === 'refused' ? fromUrl.message : null;
+  if (fromUrl.kind === 'config') {
+    urlError = await app.apply(fromUrl.config, 'url', fromUrl.presetId);
+    started = urlError === null;
+  }
+  if (urlError !== null) {
+    byTestId('url-error').hidden = false;
+    setText('url-error-message', urlError);
+  }
+  const refusals: string[] = [];
+  for (const preset of PRESETS) {
+    if (started) break;
+    const refusal = await app.apply(preset.config, { preset: preset.id });
+    if (refusal === null) started = true;
+    else refusals.push(`${preset.title}: ${refusal}`);
+  }
+  if (!started) throw new Error(`no preset could be started:\n${refusals.join('\n')}`);
+  document.body.dataset.state = 'ready';
+}

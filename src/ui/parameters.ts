@@ -1,0 +1,287 @@
+/**
+ * The physical parameters the control panel edits, each as a lens on the run configuration (the
+ * CLI's contract, config.ts): `get` reads the value from a config, `set` returns a new config with
+ * it. The panel never keeps a second copy of the physics: the last config the worker accepted is
+ * the truth, and an edit is a candidate config the worker validates (and may refuse).
+ */
+import {
+  DEFAULT_REMAINDER,
+  type RemainderConfig,
+  type SimulationConfig,
+  type SpeciesConfig,
+} from '../physics/config';
+
+export type ParameterValue = number | boolean | string;
+
+export interface ParameterSpec {
+  /** Key in the panel's bound object (stable; tests and the URL do not use it). */
+  readonly key: string;
+  /** The label shown, and the input's accessible name (the issue fixes "m_A", "γ", "ε", ...). */
+  readonly label: string;
+  readonly folder:
+    | 'Species A'
+    | 'Species B'
+    | 'Mixture'
+    | 'Collisions'
+    | 'Grid'
+    | 'Perturbation'
+    | 'Remainder';
+  /** What it is, with units; the control's title adds "restarts the run". */
+  readonly help: string;
+  readonly get: (c: SimulationConfig) => ParameterValue;
+  readonly set: (c: SimulationConfig, value: ParameterValue) => SimulationConfig;
+  /** Number controls: slider range and step (typed values may go outside it; the worker judges). */
+  readonly slider?: readonly [number, number, number];
+  /** A logarithmic number control: the slider moves log10 of the value. */
+  readonly logarithmic?: boolean;
+  /** Choice controls: label → value. */
+  readonly options?: Readonly<Record<string, ParameterValue>>;
+}
+
+export function remainderOf(c: SimulationConfig): RemainderConfig {
+  return c.remainder ?? DEFAULT_REMAINDER;
+}
+
+function withSpecies(c: SimulationConfig, index: 0 | 1, patch: Partial<SpeciesConfig>): SimulationConfig {
+  const species: [SpeciesConfig, SpeciesConfig] = [c.species[0], c.species[1]];
+  species[index] = { ...species[index], ...patch };
+  return { ...c, species };
+}
+
+const num = (value: ParameterValue): number => (typeof value === 'number' ? value : Number(value));
+
+function speciesParameters(index: 0 | 1): ParameterSpec[] {
+  const s = index === 0 ? 'A' : 'B';
+  const folder = index === 0 ? 'Species A' : 'Species B';
+  return [
+    {
+      key: `mass${s}`,
+      label: `m_${s}`,
+      folder,
+      help: `mass of species ${s} in proton masses (> 0)`,
+      get: (c) => c.species[index].mass,
+      set: (c, v) => withSpecies(c, index, { mass: num(v) }),
+      slider: [1, 64, 0.5],
+    },
+    {
+      key: `charge${s}`,
+      label: `e_${s}`,
+      folder,
+      help: `charge of species ${s} in units of e (any sign; 0 = neutral)`,
+      get: (c) => c.species[index].charge,
+      set: (c, v) => withSpecies(c, index, { charge: num(v) }),
+      slider: [-3, 3, 0.5],
+    },
+    {
+      key: `diameter${s}`,
+      label: `d_${s}`,
+      folder,
+      help: `collision diameter of species ${s} (dimensionless, > 0)`,
+      get: (c) => c.species[index].diameter,
+      set: (c, v) => withSpecies(c, index, { diameter: num(v) }),
+      slider: [0.1, 4, 0.05],
+    },
+  ];
+}
+
+/** Every physical control, in panel order. */
+export const PARAMETERS: readonly ParameterSpec[] = [
+  ...speciesParameters(0),
+  ...speciesParameters(1),
+  {
+    key: 'densityRatio',
+    label: 'n̄_B/n̄_A',
+    folder: 'Mixture',
+    help: 'density ratio n̄_B/n̄_A of the mean densities (dimensionless, > 0; n̄_A is kept)',
+    get: (c) => c.species[1].density / c.species[0].density,
+    set: (c, v) => withSpecies(c, 1, { density: num(v) * c.species[0].density }),
+    slider: [0.1, 10, 0.05],
+  },
+  {
+    key: 'field',
+    label: 'self-consistent field',
+    folder: 'Mixture',
+    help: 'the Poisson field E (off: a neutral Boltzmann mixture)',
+    get: (c) => c.field.enabled,
+    set: (c, v) => ({ ...c, field: { enabled: Boolean(v) } }),
+  },
+  {
+    key: 'collisions',
+    label: 'collisions',
+    folder: 'Collisions',
+    help: 'the Boltzmann collision operator (off: collisionless Vlasov–Poisson)',
+    get: (c) => c.collisions.enabled,
+    set: (c, v) => ({ ...c, collisions: { ...c.collisions, enabled: Boolean(v) } }),
+  },
+  {
+    key: 'gamma',
+    label: 'γ',
+    folder: 'Collisions',
+    help: 'kernel exponent γ ∈ (−3, 1] of B = |q|^γ b (1 hard spheres, 0 Maxwell molecules, < 0 soft)',
+    get: (c) => c.collisions.gamma,
+    set: (c, v) => ({ ...c, collisions: { ...c.collisions, gamma: num(v) } }),
+    slider: [-2.95, 1, 0.05],
+  },
+  {
+    key: 'knudsen',
+    label: 'ε',
+    folder: 'Collisions',
+    help: 'Knudsen number ε > 0 (the slider moves log10 ε; type ε itself in the box)',
+    get: (c) => c.collisions.knudsen,
+    set: (c, v) => ({ ...c, collisions: { ...c.collisions, knudsen: num(v) } }),
+    slider: [-4, 1, 0.05],
+    logarithmic: true,
+  },
+  {
+    key: 'nx',
+    label: 'n_x',
+    folder: 'Grid',
+    help: 'x-cells (integer ≥ 1; 1 = homogeneous)',
+    get: (c) => c.grid.nx,
+    set: (c, v) => ({ ...c, grid: { ...c.grid, nx: num(v) } }),
+    slider: [1, 256, 1],
+  },
+  {
+    key: 'nv',
+    label: 'N_v',
+    folder: 'Grid',
+    help: 'velocity points per axis (N_v³ per cell); heavy species need more',
+    get: (c) => c.grid.nv,
+    set: (c, v) => ({ ...c, grid: { ...c.grid, nv: num(v) } }),
+    options: { '8': 8, '16': 16, '32': 32, '64': 64 },
+  },
+  {
+    key: 'vmax',
+    label: 'L (0 = auto)',
+    folder: 'Grid',
+    help: 'velocity box half-width L (dimensionless); 0 = automatic (the alias-free box with collisions)',
+    get: (c) => c.grid.vmax ?? 0,
+    set: (c, v) => ({ ...c, grid: { ...c.grid, vmax: num(v) === 0 ? null : num(v) } }),
+    slider: [0, 20, 0.05],
+  },
+  {
+    key: 'length',
+    label: 'ℓ',
+    folder: 'Grid',
+    help: 'period ℓ of x (dimensionless, > 0)',
+    get: (c) => c.grid.length,
+    set: (c, v) => ({ ...c, grid: { ...c.grid, length: num(v) } }),
+    slider: [1, 100, 0.01],
+  },
+  {
+    key: 'tEnd',
+    label: 't_end',
+    folder: 'Grid',
+    help: 'final time of the run (dimensionless, > 0)',
+    get: (c) => c.time.tEnd,
+    set: (c, v) => ({ ...c, time: { ...c.time, tEnd: num(v) } }),
+    slider: [0.1, 100, 0.1],
+  },
+  {
+    key: 'amplitude',
+    label: 'amplitude a',
+    folder: 'Perturbation',
+    help: 'a in n = n̄(1 + a cos(2πjx/ℓ)), |a| < 1, both species',
+    get: (c) => c.perturbation.amplitude,
+    set: (c, v) => ({ ...c, perturbation: { ...c.perturbation, amplitude: num(v) } }),
+    slider: [-0.5, 0.5, 0.001],
+  },
+  {
+    key: 'mode',
+    label: 'mode j',
+    folder: 'Perturbation',
+    help: 'wave number j of the perturbation (integer, 2j < n_x)',
+    get: (c) => c.perturbation.mode,
+    set: (c, v) => ({ ...c, perturbation: { ...c.perturbation, mode: num(v) } }),
+    slider: [0, 16, 1],
+  },
+  {
+    key: 'kind',
+    label: 'kind',
+    folder: 'Perturbation',
+    help: '"density" (fixed θ) or "isentropic" (θ ∝ n^{2/3}, the paper\'s well-prepared data)',
+    get: (c) => c.perturbation.kind,
+    set: (c, v) => ({
+      ...c,
+      perturbation: { ...c.perturbation, kind: v === 'isentropic' ? 'isentropic' : 'density' },
+    }),
+    options: { density: 'density', isentropic: 'isentropic' },
+  },
+  {
+    key: 'k',
+    label: 'k',
+    folder: 'Remainder',
+    help: "the theorem's k ≥ 6 (integer): y(k, γ) and κ̃(t)",
+    get: (c) => remainderOf(c).k,
+    set: (c, v) => ({ ...c, remainder: { ...remainderOf(c), k: num(v) } }),
+    slider: [6, 30, 1],
+  },
+  {
+    key: 'kappa0',
+    label: 'κ0',
+    folder: 'Remainder',
+    help: 'κ0 in κ̃(t) = κ0(1 + (1+t)^{−2/(2k−1)}), 0 < κ0 < 1',
+    get: (c) => remainderOf(c).kappa0,
+    set: (c, v) => ({ ...c, remainder: { ...remainderOf(c), kappa0: num(v) } }),
+    slider: [0.001, 0.5, 0.001],
+  },
+  {
+    key: 'threshold',
+    label: 'threshold',
+    folder: 'Remainder',
+    help: 'T_valid = the first time the chosen norm exceeds this (> 0)',
+    get: (c) => remainderOf(c).threshold,
+    set: (c, v) => ({ ...c, remainder: { ...remainderOf(c), threshold: num(v) } }),
+    slider: [0.01, 10, 0.01],
+  },
+  {
+    key: 'norm',
+    label: 'norm',
+    folder: 'Remainder',
+    help: 'the norm that defines the validity time',
+    get: (c) => remainderOf(c).norm,
+    set: (c, v) => ({ ...c, remainder: { ...remainderOf(c), norm: v as RemainderConfig['norm'] } }),
+    options: { 'E(t) (energy)': 'energy', L2: 'L2', 'weighted L∞': 'Linf', '‖∇φ_R‖': 'field' },
+  },
+];
+
+/** The CPU fallback's grid: the float64 reference is slow, so the grid is small (issue 6). */
+export const CPU_MAX_NX = 16;
+export const CPU_NV = 8;
+/** Box half-width in thermal speeds used at N_v = 8 when the config asks for an automatic box. */
+export const CPU_BOX_THERMAL_SPEEDS = 4.5;
+
+/**
+ * The config the CPU fallback runs: n_x ≤ 16, N_v = 8, and (when the box is automatic) an explicit
+ * box of 4.5 thermal speeds of the lighter species plus the drift — the automatic alias-free box
+ * needs N_v ≥ 32 for any mass ratio. Returns what it changed, for the page to say.
+ */
+export function smallGridForCpu(c: SimulationConfig): { config: SimulationConfig; changes: string[] } {
+  const changes: string[] = [];
+  let grid = c.grid;
+  if (grid.nx > CPU_MAX_NX) {
+    changes.push(`n_x ${grid.nx} → ${CPU_MAX_NX}`);
+    grid = { ...grid, nx: CPU_MAX_NX };
+  }
+  if (grid.nv !== CPU_NV) {
+    changes.push(`N_v ${grid.nv} → ${CPU_NV}`);
+    grid = { ...grid, nv: CPU_NV };
+  }
+  if (grid.vmax === null) {
+    const reach = Math.max(
+      ...c.species.map(
+        (s) => CPU_BOX_THERMAL_SPEEDS * Math.sqrt(s.temperature / s.mass) + Math.hypot(...s.drift),
+      ),
+    );
+    const vmax = Number(reach.toPrecision(3));
+    changes.push(`L automatic → ${vmax}`);
+    grid = { ...grid, vmax };
+  }
+  let perturbation = c.perturbation;
+  if (2 * perturbation.mode >= grid.nx) {
+    const mode = Math.max(0, Math.ceil(grid.nx / 2) - 1);
+    changes.push(`mode ${perturbation.mode} → ${mode}`);
+    perturbation = { ...perturbation, mode };
+  }
+  return { config: { ...c, grid, perturbation }, changes };
+}
