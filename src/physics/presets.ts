@@ -164,9 +164,9 @@ export const PRESETS: readonly Preset[] = [
     id: 'hydrodynamic-limit',
     title: 'Hydrodynamic limit (small ε)',
     explanation:
-      'ε = 10⁻³ with well-prepared isentropic data: collisions lock A (m = 1) and B (m = 2, θ = 2) to one velocity and temperature, and the kinetic densities follow the two-fluid Euler–Poisson ghost.',
+      'ε = 10⁻³ with well-prepared isentropic data (one θ, one u: F(0) is the fluid’s own bi-Maxwellian); A (m = 1, e = 1) and B (m = 1.1, e = 2) differ in e/m but collisions lock them to one velocity, and the kinetic densities follow the two-fluid Euler–Poisson ghost (at N_v = 32 a single θ resolves masses up to ≈ 1.16 : 1).',
     config: config({
-      species: [ion('A', 1, 1, 1, 1), ion('B', 2, 1, 1, 2)],
+      species: [ion('A', 1, 1, 1, 1), ion('B', 1.1, 2, 1, 1)],
       gamma: 0,
       knudsen: 1e-3,
       length: 8 * Math.PI,
