@@ -23,7 +23,41 @@ export class ShaderCompileError extends Error {
   }
 }
 
-export async function buildComputePipeline(
+/**
+ * Pipelines already built on a device, by their full spec: a restart with new physical parameters
+ * (a new session on the same grid) reuses them instead of compiling every kernel again, which
+ * costs seconds on a software adapter. Pipelines are immutable and 'auto' layouts are per
+ * pipeline, so sharing one between sessions is safe.
+ */
+const pipelineCache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
+
+export function buildComputePipeline(
+  device: GPUDevice,
+  spec: ComputePipelineSpec,
+): Promise<GPUComputePipeline> {
+  const constants = Object.entries(spec.constants ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const key = JSON.stringify([
+    spec.label,
+    spec.prelude ?? '',
+    spec.code,
+    spec.entryPoint ?? 'main',
+    constants,
+  ]);
+  let cache = pipelineCache.get(device);
+  if (!cache) {
+    cache = new Map();
+    pipelineCache.set(device, cache);
+  }
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const built = compileComputePipeline(device, spec);
+  cache.set(key, built);
+  // a failure is not remembered: the next call reports it afresh
+  built.catch(() => cache.delete(key));
+  return built;
+}
+
+async function compileComputePipeline(
   device: GPUDevice,
   spec: ComputePipelineSpec,
 ): Promise<GPUComputePipeline> {
