@@ -116,10 +116,24 @@ describe('homogeneous relaxation on the GPU (N_v = 8, m_B = 2 m_A)', () => {
     // the well-balanced step's fixed point is M itself (measured 1.3e−4 after 1000 steps; without
     // the Q(M) correction the N_v = 8 grid stalled at ~3e−2 from it)
     expect(history.at(-1)!.distance).toBeLessThan(2e-3);
-    // H falls while far from equilibrium (first snapshots), and overall
+    // H falls from the initial state and overall, and ends at H(M), the minimum over non-negative
+    // states with these moments. In between it is not monotone: the spectral operator leaves small
+    // negative tail values, and Σ F log F over F > 0 of such a signed state dips below H(M) and
+    // comes back up (README, "The collision engine").
     expect(history[1]!.entropy).toBeLessThan(history[0]!.entropy);
-    expect(history[2]!.entropy).toBeLessThan(history[1]!.entropy);
     expect(history.at(-1)!.entropy).toBeLessThan(history[0]!.entropy);
+    const grid = velocityGrid(8, 5);
+    const target = discreteMixtureMaxwellian(
+      maxwellianOnGrid(grid, A),
+      maxwellianOnGrid(grid, B),
+      grid,
+      1,
+      2,
+    );
+    let entropyOfM = 0;
+    for (const m of [target.mA, target.mB]) for (const x of m) if (x > 0) entropyOfM += x * Math.log(x);
+    entropyOfM *= grid.dv ** 3;
+    expect(Math.abs(history.at(-1)!.entropy - entropyOfM)).toBeLessThan(1e-3 * Math.abs(entropyOfM));
   }, 300_000); // two evaluations of Q per step on SwiftShader: ~2.5 min on a 2-core machine
 
   for (const gamma of [1, -1, -2, -2.9]) {
