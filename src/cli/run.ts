@@ -3,6 +3,13 @@
  * configuration file, writing <dir>/timeseries.csv (TIMESERIES_COLUMNS, one row per output) and
  * <dir>/summary.json (resolved config, steps, wall time, backend, adapter, conservation drifts).
  *
+ * Checkpoints (issue 8): `--checkpoint-every <steps>` writes <dir>/checkpoints/checkpoint.vpbc
+ * (or `--checkpoint-dir <dir>`), atomically, at the first output at or after every <steps> steps,
+ * keeping the latest only; `sim run --resume <file> --out <dir>` continues it and writes the same
+ * timeseries.csv as the uninterrupted run (the rows up to the checkpoint come from it). A refused
+ * checkpoint exits with status 2 and the CheckpointError's message, touching no file. The step
+ * guard's rollbacks are one `guard: …` line each on stderr; a run the guard gives up on exits 3.
+ *
  * The engine is passed in (RunSimulation), so this file is only the plumbing: read, validate,
  * resolve, run with a progress display, write atomically. The command handles its own failures
  * instead of throwing to the caller: it prints ONE line `error: <message>` and exits 2 (input
@@ -10,21 +17,54 @@
  * or 1 (anything else). `exit` and `stderr` are injectable so tests drive the real command
  * in-process; commander's own usage errors are routed through the same two.
  */
+
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  type Checkpoint,
+  CheckpointError,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type SessionCheckpointContents,
+  sessionCheckpointContents,
+} from '../engine/checkpoint';
+import { remainderBall } from '../engine/remainderBall';
+import type { GuardEvent } from '../engine/session';
+import { UnstableRunError } from '../engine/stepGuard';
 import { WebGpuUnavailableError } from '../gpu/context';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../physics/config';
 import { parseConfig, resolveConfig, stepCount, timeStepLimits } from '../physics/configSchema';
 import { InvalidParameterError } from '../physics/velocityGrid';
+
+/** What `run` asks of the engine besides the config (all optional: an engine may ignore them). */
+export interface EngineOptions {
+  /** Continue this checkpoint (its config is the run's); onRow then gets the rows after it only. */
+  readonly resume?: Checkpoint;
+  /** Hand a checkpoint to onCheckpoint at the first output at or after every this many steps. */
+  readonly checkpointEvery?: number;
+  readonly onCheckpoint?: (checkpoint: Checkpoint) => void;
+  /** The step guard rolled back and halved dt. */
+  readonly onGuardEvent?: (event: GuardEvent) => void;
+}
 
 /** The engine: runs the resolved config to tEnd, calling onRow at every output (step 0 included). */
 export type RunSimulation = (
   config: ResolvedConfig,
   backend: 'gpu' | 'cpu',
   onRow: (row: TimeseriesRow, step: number, totalSteps: number) => void,
-) => Promise<{ steps: number; adapter: string }>;
+  options?: EngineOptions,
+) => Promise<{ steps: number; adapter: string; dt?: number; halvings?: number }>;
 
 /** Where progress and errors go: process.stderr, or a test's recorder. */
 export interface TextSink {
@@ -44,12 +84,23 @@ export class InvalidInputError extends Error {
   override name = 'InvalidInputError';
 }
 
-/** 2 input refused, 3 no WebGPU adapter, 1 anything else (the convention of sim.ts). */
+/**
+ * 2 input refused (a checkpoint file too), 3 no WebGPU adapter or a run the step guard gave up on,
+ * 1 anything else (the convention of sim.ts).
+ */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof InvalidInputError || error instanceof InvalidParameterError) return 2;
-  if (error instanceof WebGpuUnavailableError) return 3;
+  if (
+    error instanceof InvalidInputError ||
+    error instanceof InvalidParameterError ||
+    error instanceof CheckpointError
+  )
+    return 2;
+  if (error instanceof WebGpuUnavailableError || error instanceof UnstableRunError) return 3;
   return 1;
 }
+
+/** The latest checkpoint's file name in the checkpoint directory. */
+export const CHECKPOINT_FILE = 'checkpoint.vpbc';
 
 /** Conserved columns whose relative drift goes to summary.json. */
 export const CONSERVED_COLUMNS = [
@@ -62,20 +113,40 @@ export const CONSERVED_COLUMNS = [
 ] as const;
 
 interface RunOptions {
-  config: string;
+  config?: string;
+  resume?: string;
   out: string;
-  backend: 'gpu' | 'cpu';
+  backend?: 'gpu' | 'cpu';
+  checkpointEvery?: number;
+  checkpointDir?: string;
+}
+
+function stepsOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`--checkpoint-every must be an integer ≥ 1 (steps), got "${value}"`);
+  return n;
 }
 
 export function registerRunCommand(program: Command, runner: RunSimulation, io: RunCommandIo = {}): Command {
   const command = program
     .command('run')
     .description('run a simulation from a JSON config; writes timeseries.csv and summary.json')
-    .requiredOption('--config <file.json>', 'the run configuration (see examples/*.json)')
+    .option('--config <file.json>', 'the run configuration (see examples/*.json); required unless --resume')
     .requiredOption('--out <dir>', 'output directory (created if missing)')
     .addOption(
-      new Option('--backend <backend>', 'where the kernels run').choices(['gpu', 'cpu']).default('gpu'),
-    );
+      new Option(
+        '--backend <backend>',
+        "where the kernels run (default gpu; with --resume the checkpoint's)",
+      ).choices(['gpu', 'cpu']),
+    )
+    .option(
+      '--checkpoint-every <steps>',
+      'write a checkpoint at the first output at or after every <steps> steps (latest kept)',
+      stepsOption,
+    )
+    .option('--checkpoint-dir <dir>', 'where checkpoints go (default <out>/checkpoints)')
+    .option('--resume <checkpoint>', 'continue the run saved in this checkpoint file (instead of --config)');
   return withOneLineErrors<RunOptions>(command, io, async (options, stderr) => {
     const progress = new Progress(stderr);
     try {
@@ -124,22 +195,51 @@ async function execute(
   stderr: TextSink,
   progress: Progress,
 ): Promise<void> {
-  const { config, warnings, automatic } = loadConfig(options.config);
+  if (options.config !== undefined && options.resume !== undefined) {
+    throw new InvalidInputError(
+      '--config and --resume exclude each other: a resumed run takes its config from the checkpoint',
+    );
+  }
+  if (options.config === undefined && options.resume === undefined) {
+    throw new InvalidInputError(
+      "required option '--config <file.json>' not specified (or --resume <checkpoint>)",
+    );
+  }
+  if (options.checkpointDir !== undefined && options.checkpointEvery === undefined) {
+    throw new InvalidInputError('--checkpoint-dir needs --checkpoint-every <steps>');
+  }
+  // Everything the user can get wrong is checked before the first file is touched.
+  const resumed = options.resume === undefined ? null : loadCheckpoint(options.resume);
+  const { config, warnings, automatic } = resumed
+    ? { config: resumed.contents.baseConfig, warnings: [], automatic: { vmax: false, dt: false } }
+    : loadConfig(options.config!);
+  const backend = options.backend ?? (resumed?.contents.backend === 'cpu' ? 'cpu' : 'gpu');
   for (const w of warnings) stderr.write(`warning: ${w}\n`);
   try {
     mkdirSync(options.out, { recursive: true });
   } catch (e) {
     throw new InvalidInputError(`cannot create the output directory ${options.out}: ${messageOf(e)}`);
   }
-  const totalSteps = stepCount(config);
-  stderr.write(`${describeRun(config, automatic, totalSteps, options.backend)}\n`);
+  const checkpointPath =
+    options.checkpointEvery === undefined
+      ? null
+      : join(options.checkpointDir ?? join(options.out, 'checkpoints'), CHECKPOINT_FILE);
+  if (checkpointPath) {
+    try {
+      mkdirSync(dirname(checkpointPath), { recursive: true });
+    } catch (e) {
+      throw new InvalidInputError(
+        `cannot create the checkpoint directory ${dirname(checkpointPath)}: ${messageOf(e)}`,
+      );
+    }
+  }
+  const baseSteps = stepCount(config);
+  stderr.write(`${describeRun(config, automatic, baseSteps, backend)}\n`);
 
   const lines = [TIMESERIES_COLUMNS.join(',')];
   let first: TimeseriesRow | undefined;
   let last: TimeseriesRow | undefined;
-  const started = performance.now();
-  progress.start(started, totalSteps);
-  const result = await runner(config, options.backend, (row, step) => {
+  const addRow = (row: TimeseriesRow, step: number) => {
     for (const c of TIMESERIES_COLUMNS) {
       if (typeof row[c] !== 'number')
         throw new Error(`the engine's row at step ${step} has no number for "${c}"`);
@@ -147,13 +247,74 @@ async function execute(
     lines.push(TIMESERIES_COLUMNS.map((c) => row[c].toPrecision(9)).join(','));
     first ??= row;
     last = row;
-    progress.update(step, row.t);
-  });
+  };
+  if (resumed) {
+    const { contents, checkpoint } = resumed;
+    if (backend !== (contents.backend === 'cpu' ? 'cpu' : 'gpu')) {
+      stderr.write(
+        `warning: the checkpoint was written by the ${contents.backend ?? 'unknown'} backend; on another backend ` +
+          'the rows after it are not bit-identical to an uninterrupted run\n',
+      );
+    }
+    for (const row of contents.rows) addRow(row, checkpoint.step);
+    stderr.write(
+      `resume: ${options.resume} at step ${checkpoint.step} of ${stepCount(contents.config)} (t = ${fmt(checkpoint.time)}), ` +
+        `${contents.rows.length} rows from the checkpoint` +
+        (contents.halvings > 0
+          ? `, dt = ${fmt(contents.config.time.dt)} (halved ${contents.halvings} times)`
+          : '') +
+        '\n',
+    );
+  }
+  let checkpoints = 0;
+  let lastCheckpoint: Checkpoint | null = null;
+  const engineOptions: EngineOptions = {
+    ...(resumed ? { resume: resumed.checkpoint } : {}),
+    ...(checkpointPath
+      ? {
+          checkpointEvery: options.checkpointEvery!,
+          onCheckpoint: (checkpoint: Checkpoint) => {
+            writeAtomically(checkpointPath, encodeCheckpoint(checkpoint));
+            if (checkpoints++ === 0) {
+              progress.endLine();
+              stderr.write(
+                `checkpoint: t = ${fmt(checkpoint.time)} written to ${checkpointPath} ` +
+                  `(replaced at the first output after every ${options.checkpointEvery} steps)\n`,
+              );
+            }
+            lastCheckpoint = checkpoint;
+          },
+        }
+      : {}),
+    onGuardEvent: (event) => {
+      progress.endLine();
+      stderr.write(`guard: ${event.message}\n`);
+    },
+  };
+  const started = performance.now();
+  progress.start(started, resumed ? stepCount(resumed.contents.config) : baseSteps);
+  const result = await runner(
+    resumed ? resumed.contents.config : config,
+    backend,
+    (row, step, totalSteps) => {
+      addRow(row, step);
+      progress.update(step, row.t, totalSteps);
+    },
+    engineOptions,
+  );
   const wallSeconds = (performance.now() - started) / 1000;
   progress.endLine();
   if (!first || !last) throw new Error('the engine produced no output rows (not even the initial state)');
-  if (result.steps !== totalSteps) {
-    stderr.write(`warning: the engine took ${result.steps} steps, the config asks for ${totalSteps}\n`);
+  const halvings = result.halvings ?? 0;
+  const expectedSteps = baseSteps * 2 ** halvings;
+  if (result.steps !== expectedSteps) {
+    stderr.write(`warning: the engine took ${result.steps} steps, the config asks for ${expectedSteps}\n`);
+  }
+  if (halvings > 0) {
+    stderr.write(
+      `guard: dt was halved ${halvings} time${halvings === 1 ? '' : 's'} to ${fmt(result.dt ?? config.time.dt / 2 ** halvings)}; ` +
+        'the rows are at the same output times\n',
+    );
   }
 
   const momentumScale =
@@ -165,12 +326,29 @@ async function execute(
     steps: result.steps,
     outputs: lines.length - 1,
     wallSeconds: Number(wallSeconds.toFixed(3)),
-    backend: options.backend,
+    backend,
     adapter: result.adapter,
     conservation,
     // How to read `conservation`: (last − first) / max(|first|, scale); scale is 0 except momentum.
     conservationScale: { momentum: momentumScale },
     warnings,
+    // where the remainder norms are taken, and their t = 0 values: the round-off floor (PHYSICS.md §3)
+    remainder: {
+      ...remainderBall(config),
+      roundOffFloor: {
+        remainder_L2: first.remainder_L2,
+        remainder_Linf_w: first.remainder_Linf_w,
+        remainder_energy: first.remainder_energy,
+      },
+    },
+    // the step guard (issue 8): the final dt and how often it was halved (0: the config's dt throughout)
+    dt: result.dt ?? config.time.dt,
+    halvings,
+    ...(resumed
+      ? {
+          resumedFrom: { file: options.resume, step: resumed.checkpoint.step, time: resumed.checkpoint.time },
+        }
+      : {}),
   };
   const csvPath = join(options.out, 'timeseries.csv');
   const summaryPath = join(options.out, 'summary.json');
@@ -181,10 +359,28 @@ async function execute(
   stderr.write(
     `conservation (relative drift): ${CONSERVED_COLUMNS.map((c) => `${c} ${fmt(conservation[c])}`).join(', ')}\n`,
   );
+  if (checkpoints > 0) {
+    const latest = lastCheckpoint as Checkpoint | null;
+    stderr.write(
+      `checkpoints: ${checkpoints} written, the latest (t = ${fmt(latest?.time ?? 0)}) in ${checkpointPath}\n`,
+    );
+  }
   stderr.write(
     `wrote ${csvPath} (${lines.length - 1} rows) and ${summaryPath}: ` +
       `${result.steps} steps in ${duration(wallSeconds)}\n`,
   );
+}
+
+/** A checkpoint file, decoded and checked as a session's: CheckpointError (status 2) if refused. */
+function loadCheckpoint(path: string): { checkpoint: Checkpoint; contents: SessionCheckpointContents } {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new InvalidInputError(`cannot read the checkpoint file ${path}: ${messageOf(e)}`);
+  }
+  const checkpoint = decodeCheckpoint(bytes);
+  return { checkpoint, contents: sessionCheckpointContents(checkpoint) };
 }
 
 /** Read, parse, validate and resolve; every failure names the file and is invalid input. */
@@ -238,14 +434,25 @@ export function conservationDrifts(
   >;
 }
 
-/** Write to a temporary file in the same directory, then rename: readers never see half a file. */
-export function writeAtomically(path: string, text: string): void {
+/**
+ * Write to a temporary file in the same directory, flushed to the disk, then rename: readers never
+ * see half a file, and a crash (SIGKILL, power loss) leaves the old file or the new one.
+ */
+export function writeAtomically(path: string, data: string | Uint8Array): void {
   const temporary = join(
     dirname(path),
     `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
   try {
-    writeFileSync(temporary, text);
+    const fd = openSync(temporary, 'w');
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, path);
   } catch (e) {
     rmSync(temporary, { force: true });
@@ -298,7 +505,9 @@ class Progress {
     this.total = Math.max(1, total);
   }
 
-  update(step: number, t: number): void {
+  /** `total`: the run's steps now (the step guard doubles them when it halves dt). */
+  update(step: number, t: number, total = this.total): void {
+    this.total = Math.max(1, total);
     const now = performance.now();
     const fraction = Math.min(1, step / this.total);
     const elapsed = (now - this.started) / 1000;

@@ -208,11 +208,16 @@ program
     context?.device.destroy();
   });
 
-const engine: RunSimulation = async (config, backend, onRow) => {
+const engine: RunSimulation = async (config, backend, onRow, options = {}) => {
   const context = backend === 'gpu' ? await acquireNodeGpu() : null;
   try {
-    const { steps } = await runSimulation(config, context?.device ?? null, onRow);
-    return { steps, adapter: context ? describeAdapter(context.report) : 'none (float64 CPU reference)' };
+    const { backend: _name, ...result } = await runSimulation(
+      config,
+      context?.device ?? null,
+      onRow,
+      options,
+    );
+    return { ...result, adapter: context ? describeAdapter(context.report) : 'none (float64 CPU reference)' };
   } finally {
     context?.device.destroy();
   }

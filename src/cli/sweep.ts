@@ -1,7 +1,28 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+/**
+ * `sim sweep --config <f> --knudsen <list> --out <dir>`: the ε-sweep of src/engine/sweep.ts with a
+ * terminal log, writing validity.csv, validity.svg and sweep.json atomically.
+ *
+ * Interrupted sweeps resume (issue 8): after each finished point <out>/sweep-progress.json is
+ * rewritten atomically with every finished point and a hash of the inputs (the parsed config, the
+ * ε list, the trust check and the backend). A rerun with the same --out and the same inputs takes
+ * those points as they are (stderr names each skipped one) and runs the rest, so validity.csv is the
+ * uninterrupted sweep's; other inputs start over (stderr says so). The progress file is removed once
+ * the outputs are written.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { planSweep, runSweep, type SweepFit, type SweepRun, TRUST_RULE, validityCsv } from '../engine/sweep';
+import {
+  planSweep,
+  runSweep,
+  type SweepFit,
+  type SweepPoint,
+  type SweepResume,
+  type SweepRun,
+  TRUST_RULE,
+  validityCsv,
+} from '../engine/sweep';
 import type { ResolvedConfig } from '../physics/config';
 import { type ParsedConfig, parseConfig } from '../physics/configSchema';
 import { TRUST_TOLERANCE, validityPlotSvg } from '../physics/validity';
@@ -107,31 +128,68 @@ async function execute(
       `${options.trustCheck ? ', each point rerun at dt/2 (trust check)' : ', no trust check'}\n`,
   );
 
+  const progressPath = join(options.out, SWEEP_PROGRESS_FILE);
+  const hash = sweepInputHash(parsed, options.knudsen, options.trustCheck, options.backend);
+  const resume = readSweepProgress(progressPath, hash, stderr);
+  const finished = new Map<number, SweepPoint>(resume?.points ?? []);
+  let adapter = resume?.adapter ?? '';
+  if (resume) {
+    stderr.write(
+      `sweep: resuming from ${progressPath}: ${finished.size} of ${configs.length} point${configs.length === 1 ? '' : 's'} already finished\n`,
+    );
+  }
   const tagOf = (run: SweepRun) => `sweep: [${run.point + 1}/${run.points}] ε = ${fmt(run.knudsen)}`;
-  const outcome = await runSweep(plan, (config, onRow) => runner(config, options.backend, onRow), {
-    onRunStart: (run) =>
-      progress.start(
-        `${tagOf(run)}, ${run.halfDt ? 'dt/2' : 'dt'} = ${fmt(run.config.time.dt)}`,
-        run.totalSteps,
-      ),
-    onStep: (_run, step) => progress.update(step),
-    onRunEnd: (run, result) => {
-      progress.endLine();
-      const steps = stepsText(result);
-      const config = configs[run.point]!;
-      if (!result.check) {
-        stderr.write(`${tagOf(run)}: T_valid = ${describeT(result.validityTime, config)} (${steps})\n`);
-        return;
-      }
-      const check = result.check;
-      stderr.write(
-        `${tagOf(run)}: at dt/2, T_valid = ${describeT(result.validityTime, config)}; ${check.compared === 'validity_time' ? 'T_valid' : `${column} at tEnd`} ` +
-          `changes by ${Number.isFinite(check.change) ? `${fmt(100 * check.change)} %` : 'an incomparable amount'} → ` +
-          `${check.trustworthy ? 'trustworthy' : 'NOT trustworthy'} (${steps})\n`,
-      );
+  const sweepRunner = async (config: ResolvedConfig, onRow: Parameters<RunSimulation>[2]) => {
+    const result = await runner(config, options.backend, onRow, {
+      onGuardEvent: (event) => {
+        progress.endLine();
+        stderr.write(
+          `guard: ε = ${fmt(config.collisions.knudsen)}, dt = ${fmt(config.time.dt)}: ${event.message}\n`,
+        );
+      },
+    });
+    adapter ||= result.adapter;
+    return result;
+  };
+  const outcome = await runSweep(
+    plan,
+    sweepRunner,
+    {
+      onSkip: (point, index) =>
+        stderr.write(
+          `sweep: [${index + 1}/${configs.length}] ε = ${fmt(point.knudsen)}: finished by an earlier run, skipped ` +
+            `(T_valid = ${describeT(point.validityTime, configs[index]!)})\n`,
+        ),
+      onPoint: (point, index) => {
+        finished.set(index, point);
+        writeSweepProgress(progressPath, { hash, knudsen: options.knudsen, adapter, finished });
+      },
+      onRunStart: (run) =>
+        progress.start(
+          `${tagOf(run)}, ${run.halfDt ? 'dt/2' : 'dt'} = ${fmt(run.config.time.dt)}`,
+          run.totalSteps,
+        ),
+      onStep: (_run, step) => progress.update(step),
+      onRunEnd: (run, result) => {
+        progress.endLine();
+        const steps = stepsText(result);
+        const config = configs[run.point]!;
+        if (!result.check) {
+          stderr.write(`${tagOf(run)}: T_valid = ${describeT(result.validityTime, config)} (${steps})\n`);
+          return;
+        }
+        const check = result.check;
+        stderr.write(
+          `${tagOf(run)}: at dt/2, T_valid = ${describeT(result.validityTime, config)}; ${check.compared === 'validity_time' ? 'T_valid' : `${column} at tEnd`} ` +
+            `changes by ${Number.isFinite(check.change) ? `${fmt(100 * check.change)} %` : 'an incomparable amount'} → ` +
+            `${check.trustworthy ? 'trustworthy' : 'NOT trustworthy'} (${steps})\n`,
+        );
+      },
     },
-  });
-  const { points, fit, fitAll, adapter, wallSeconds } = outcome;
+    undefined,
+    resume,
+  );
+  const { points, fit, fitAll, wallSeconds } = outcome;
   const tEnd = parsed.time.tEnd;
 
   const csv = validityCsv(points, column, settings, tEnd, options.trustCheck);
@@ -174,11 +232,97 @@ async function execute(
   writeAtomically(csvPath, csv);
   writeAtomically(svgPath, svg);
   writeAtomically(jsonPath, `${JSON.stringify(summary, null, 2)}\n`);
+  // the sweep is complete and its outputs whole: nothing left to resume
+  rmSync(progressPath, { force: true });
   stderr.write(
     `sweep: ${fit.slope === null ? `no fit (${fit.n} usable point${fit.n === 1 ? '' : 's'} with a T_valid)` : `slope of ln T_valid against ln(1/ε) = ${fmt(fit.slope)} ± ${fit.slopeError === null ? '? (2 points)' : fmt(fit.slopeError)} over ${fit.n} points`}; ` +
       `theorem: T = O(ε^−y), y(${settings.k}, ${gamma}) = ${fmt(theorem.y)} (a guaranteed scaling, not a prediction)\n`,
   );
   stderr.write(`wrote ${csvPath}, ${svgPath} and ${jsonPath} in ${fmt(wallSeconds)} s\n`);
+}
+
+/** The progress file of an unfinished sweep in its --out directory. */
+export const SWEEP_PROGRESS_FILE = 'sweep-progress.json';
+const SWEEP_PROGRESS_VERSION = 1;
+
+/** What decides a sweep's points: the parsed config, the ε list, the trust check, the backend. */
+export function sweepInputHash(
+  parsed: ParsedConfig,
+  knudsen: readonly number[],
+  trustCheck: boolean,
+  backend: string,
+): string {
+  const inputs = JSON.stringify({ config: parsed, knudsen, trustCheck, backend });
+  return createHash('sha256').update(inputs).digest('hex');
+}
+
+// JSON has no NaN or ±Infinity (a trust check's `change` can be either): they are written as tagged strings.
+const NON_FINITE = /^__(NaN|Infinity|-Infinity)__$/;
+const keepNonFinite = (_key: string, value: unknown) =>
+  typeof value === 'number' && !Number.isFinite(value) ? `__${value}__` : value;
+const restoreNonFinite = (_key: string, value: unknown) =>
+  typeof value === 'string' && NON_FINITE.test(value) ? Number(value.slice(2, -2)) : value;
+
+function writeSweepProgress(
+  path: string,
+  progress: {
+    hash: string;
+    knudsen: readonly number[];
+    adapter: string;
+    finished: ReadonlyMap<number, SweepPoint>;
+  },
+): void {
+  const file = {
+    description:
+      'sim sweep: the finished points of an unfinished sweep; a rerun with the same inputs resumes from them',
+    version: SWEEP_PROGRESS_VERSION,
+    hash: progress.hash,
+    knudsen: progress.knudsen,
+    adapter: progress.adapter,
+    points: [...progress.finished].sort((a, b) => a[0] - b[0]).map(([index, point]) => ({ index, point })),
+  };
+  writeAtomically(path, `${JSON.stringify(file, keepNonFinite, 2)}\n`);
+}
+
+/** The finished points of an earlier run with the same inputs, or undefined (saying why on stderr). */
+function readSweepProgress(path: string, hash: string, stderr: TextSink): SweepResume | undefined {
+  if (!existsSync(path)) return undefined;
+  let file: {
+    version?: unknown;
+    hash?: unknown;
+    adapter?: unknown;
+    points?: { index?: unknown; point?: Partial<SweepPoint> }[];
+  };
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8'), restoreNonFinite);
+  } catch (e) {
+    stderr.write(`sweep: ${path} is unreadable (${messageOf(e)}): starting over\n`);
+    return undefined;
+  }
+  if (file?.version !== SWEEP_PROGRESS_VERSION || file.hash !== hash) {
+    stderr.write(
+      `sweep: ${path} is from a different sweep (the config, the ε list, the trust check or the backend changed): starting over\n`,
+    );
+    return undefined;
+  }
+  const points = new Map<number, SweepPoint>();
+  for (const entry of Array.isArray(file.points) ? file.points : []) {
+    const p = entry?.point;
+    const wellFormed =
+      Number.isSafeInteger(entry?.index) &&
+      typeof p?.knudsen === 'number' &&
+      typeof p.dt === 'number' &&
+      typeof p.steps === 'number' &&
+      (p.validityTime === null || typeof p.validityTime === 'number') &&
+      typeof p.normsAtEnd === 'object' &&
+      p.normsAtEnd !== null;
+    if (!wellFormed) {
+      stderr.write(`sweep: ${path} has a malformed point: starting over\n`);
+      return undefined;
+    }
+    points.set(entry.index as number, p as SweepPoint);
+  }
+  return { points, ...(typeof file.adapter === 'string' && file.adapter ? { adapter: file.adapter } : {}) };
 }
 
 function fitJson(fit: SweepFit) {

@@ -15,8 +15,16 @@
  * is re-validated by parseConfig, and the distribution's size must match the config's grid. Each
  * failure is a CheckpointError with its own `kind` and a one-line message.
  */
-import type { SimulationConfig } from '../physics/config';
-import { parseConfig } from '../physics/configSchema';
+import {
+  type ResolvedConfig,
+  type SimulationConfig,
+  TIMESERIES_COLUMNS,
+  type TimeseriesRow,
+} from '../physics/config';
+import { parseConfig, stepCount } from '../physics/configSchema';
+import type { FluidSolverState } from '../physics/eulerPoisson';
+import { MOMENT_COUNT } from '../physics/moments';
+import { MAX_HALVINGS } from './stepGuard';
 
 export const CHECKPOINT_MAGIC = 'VPBCKPT\0';
 export const CHECKPOINT_VERSION = 1;
@@ -168,8 +176,9 @@ export function decodeCheckpoint(input: Uint8Array): Checkpoint {
         `section "${e.name}" (${bytes} bytes) runs past the end of the file`,
       );
     }
-    // copy: the input's buffer may be shared and is not aligned for Float64Array in general
-    const copy = input.slice(offset, offset + bytes).buffer;
+    // copy: the input's buffer may be shared and is not aligned for Float64Array in general (the
+    // plain Uint8Array's slice: a Node Buffer's own slice() is a view into a shared pool, not a copy)
+    const copy = new Uint8Array(input.buffer, input.byteOffset + offset, bytes).slice().buffer;
     sections[e.name] = e.type === 'f32' ? new Float32Array(copy) : new Float64Array(copy);
     offset += align8(bytes);
   }
@@ -258,3 +267,137 @@ const CRC_TABLE = (() => {
   }
   return table;
 })();
+
+/**
+ * What a SimulationSession writes into a checkpoint (session.ts checkpoint/restore), besides the
+ * required `distribution`:
+ *
+ *   sections  fluid           f64 [6][nx]   the Euler–Poisson solver's conserved state
+ *             initialMoments  f64 [2][nx][MOMENT_COUNT]  the raw moments at t = 0 (the fluid's
+ *                                           start and reset())
+ *             rows            f64 [row][column]  every output row so far, columns in extras.columns
+ *             distribution64  f64, optional  the CPU backend's float64 state (bit-identical resume)
+ *   extras    columns, backend ('webgpu' | 'cpu'), fluidTime, fluidSubsteps, halvings (the step
+ *             guard's Δt halvings so far), baseDt, baseOutputEvery (the config's own values; the
+ *             checkpoint's config carries the current, halved ones)
+ *
+ * sessionCheckpointContents checks all of it against the config and returns it typed; every
+ * failure is a CheckpointError ('format' for a missing or malformed part, 'size' for a length that
+ * does not match the grid), so a file the format accepts but the session could not continue from is
+ * refused the same way, before anything is built.
+ */
+export interface SessionCheckpointContents {
+  /** The config the run continues with (Δt and outputEvery as the guard left them). */
+  readonly config: ResolvedConfig;
+  /** The same with the config's own Δt and outputEvery (what reset() returns to, what summary.json shows). */
+  readonly baseConfig: ResolvedConfig;
+  readonly halvings: number;
+  readonly step: number;
+  readonly state: Float32Array;
+  readonly state64: Float64Array | null;
+  readonly fluid: FluidSolverState;
+  readonly initialMoments: Float64Array;
+  /** The recorded rows, the first at t = 0, all finite. */
+  readonly rows: TimeseriesRow[];
+  readonly backend: 'webgpu' | 'cpu' | null;
+}
+
+/** The fluid solver's conserved variables per cell (eulerPoisson.ts NVAR). */
+const FLUID_VARIABLES = 6;
+
+export function sessionCheckpointContents(checkpoint: Checkpoint): SessionCheckpointContents {
+  const bad = (kind: 'format' | 'size', message: string): never => {
+    throw new CheckpointError(kind, message);
+  };
+  const { config: raw, sections, step } = checkpoint;
+  const extras = (checkpoint.extras ?? {}) as Record<string, unknown>;
+  if (typeof raw.time.dt !== 'number' || typeof raw.grid.vmax !== 'number') {
+    bad('format', 'the config is not resolved (time.dt or grid.vmax is null): not a session checkpoint');
+  }
+  const config = raw as ResolvedConfig;
+  const { nx } = config.grid;
+  const f64 = (name: string, length: number | null): Float64Array => {
+    const array = sections[name];
+    if (!(array instanceof Float64Array)) return bad('format', `the "${name}" section (f64) is missing`);
+    if (length !== null && array.length !== length) {
+      bad('size', `section "${name}" has ${array.length} values; grid.nx = ${nx} needs ${length}`);
+    }
+    return array;
+  };
+  const columns = extras.columns;
+  if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string')) {
+    bad('format', 'extras.columns (the names of the row columns) is missing');
+  }
+  const names = columns as string[];
+  const index = TIMESERIES_COLUMNS.map((c) => names.indexOf(c));
+  const absent = TIMESERIES_COLUMNS.filter((_, k) => index[k]! < 0);
+  if (absent.length > 0) bad('format', `the rows lack the column(s) ${absent.join(', ')}`);
+  const flat = f64('rows', null);
+  if (names.length === 0 || flat.length === 0 || flat.length % names.length !== 0) {
+    bad(
+      'size',
+      `section "rows" has ${flat.length} values, not a whole number (≥ 1) of ${names.length}-column rows`,
+    );
+  }
+  if (!flat.every(Number.isFinite)) bad('format', 'a recorded row has a non-finite value');
+  const rows: TimeseriesRow[] = [];
+  for (let r = 0; r < flat.length / names.length; r++) {
+    const base = r * names.length;
+    rows.push(
+      Object.fromEntries(TIMESERIES_COLUMNS.map((c, k) => [c, flat[base + index[k]!]!])) as TimeseriesRow,
+    );
+  }
+  const integer = (name: string, min: number, max: number): number => {
+    const value = extras[name];
+    if (!(Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max)) {
+      bad('format', `extras.${name} = ${JSON.stringify(value)}: allowed an integer in [${min}, ${max}]`);
+    }
+    return value as number;
+  };
+  const positive = (name: string): number => {
+    const value = extras[name];
+    if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      bad('format', `extras.${name} = ${JSON.stringify(value)}: allowed a finite number > 0`);
+    }
+    return value as number;
+  };
+  const halvings = integer('halvings', 0, MAX_HALVINGS);
+  const baseDt = positive('baseDt');
+  const baseOutputEvery = integer('baseOutputEvery', 1, Number.MAX_SAFE_INTEGER);
+  const scale = 2 ** halvings;
+  if (config.time.dt !== baseDt / scale || config.time.outputEvery !== baseOutputEvery * scale) {
+    bad(
+      'format',
+      `time.dt = ${config.time.dt} and outputEvery = ${config.time.outputEvery} are not baseDt = ${baseDt} ` +
+        `and baseOutputEvery = ${baseOutputEvery} after ${halvings} halving(s)`,
+    );
+  }
+  if (step > stepCount(config)) bad('format', `step ${step} is past the run's ${stepCount(config)} steps`);
+  const fluidTime = extras.fluidTime;
+  if (!(typeof fluidTime === 'number' && Number.isFinite(fluidTime) && fluidTime >= 0)) {
+    bad('format', `extras.fluidTime = ${JSON.stringify(fluidTime)}: allowed a finite number ≥ 0`);
+  }
+  const fluid: FluidSolverState = {
+    conserved: f64('fluid', FLUID_VARIABLES * nx),
+    time: fluidTime as number,
+    substeps: integer('fluidSubsteps', 0, Number.MAX_SAFE_INTEGER),
+  };
+  const initialMoments = f64('initialMoments', 2 * nx * MOMENT_COUNT);
+  const state = sections.distribution as Float32Array;
+  for (const [name, array] of [
+    ['distribution', state],
+    ['fluid', fluid.conserved],
+    ['initialMoments', initialMoments],
+  ] as const) {
+    if (!array.every(Number.isFinite)) bad('format', `section "${name}" has a non-finite value`);
+  }
+  const state64 = sections.distribution64 === undefined ? null : f64('distribution64', state.length);
+  if (state64 && !state64.every(Number.isFinite))
+    bad('format', 'section "distribution64" has a non-finite value');
+  const backend = extras.backend === 'webgpu' || extras.backend === 'cpu' ? extras.backend : null;
+  const baseConfig: ResolvedConfig = {
+    ...config,
+    time: { ...config.time, dt: baseDt, outputEvery: baseOutputEvery },
+  };
+  return { config, baseConfig, halvings, step, state, state64, fluid, initialMoments, rows, backend };
+}

@@ -14,6 +14,7 @@
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import { CollisionStep } from '../gpu/CollisionStep';
+import { checkGridFitsDevice } from '../gpu/memoryPlan';
 import { Transport } from '../gpu/Transport';
 import { VelocityMoments } from '../gpu/VelocityMoments';
 import { collisionStep } from '../physics/collision/collisionStep';
@@ -37,9 +38,15 @@ import { fieldEnergy, poissonSolveFft } from '../physics/poisson';
 import { type RemainderParameters, remainderStateSums } from '../physics/remainderNorms';
 import { advectV, advectVWeights, advectX, advectXWeights } from '../physics/transport';
 import { type VelocityGrid, velocityGrid } from '../physics/velocityGrid';
+import type { Checkpoint } from './checkpoint';
 import { perturbedMaxwellian } from './initialData';
 import type { RemainderSums } from './remainderMonitor';
-import { SimulationSession, yieldToEventLoop } from './session';
+import { type GuardEvent, SimulationSession, yieldToEventLoop } from './session';
+
+/** The device could not allocate what a run needs (an 'out-of-memory' error scope caught it). */
+export class GpuOutOfMemoryError extends Error {
+  override name = 'GpuOutOfMemoryError';
+}
 
 /**
  * The operations of one Strang step; `moments` are raw (mass 1): [species][cell][MOMENT_COUNT];
@@ -53,8 +60,16 @@ export interface StepBackend extends RemainderSums {
   moments(): Promise<Float64Array>;
   /** The whole state F as it is now, [species][cell][N³] (a copy the caller owns). */
   readState(): Promise<Float32Array | Float64Array>;
-  /** Replaces the state by `state` (same layout), e.g. the t = 0 data on a reset. */
-  load(state: Float32Array<ArrayBuffer>): void;
+  /**
+   * Replaces the state by `state` (same layout), e.g. the t = 0 data on a reset or a rollback. A
+   * Float64Array keeps the CPU backend's float64 state exact (the GPU rounds it to f32).
+   */
+  load(state: Float32Array | Float64Array): void;
+  /**
+   * Takes `setup` (the same grid, another time.dt) for the steps that follow: the step guard's
+   * halving of Δt. Only the Δt-dependent parameters are rewritten; nothing is rebuilt.
+   */
+  retime(setup: SimulationSetup): void;
   destroy(): void;
 }
 
@@ -167,7 +182,7 @@ export class GpuBackend implements StepBackend {
 
   private constructor(
     private readonly device: GPUDevice,
-    private readonly setup: SimulationSetup,
+    private setup: SimulationSetup,
     private readonly transport: Transport,
     private readonly momentsKernel: VelocityMoments,
     private readonly collisions: CollisionStep | null,
@@ -180,27 +195,72 @@ export class GpuBackend implements StepBackend {
     ];
   }
 
+  /**
+   * Checks the grid against the device's buffer limits before anything is allocated (memoryPlan.ts:
+   * an InvalidParameterError naming the largest grid.nx that fits), then builds the kernels and the
+   * state buffers inside an 'out-of-memory' error scope, so that a device that cannot hold the run
+   * says so in words (GpuOutOfMemoryError) instead of failing later on an invalid buffer.
+   */
   static async create(device: GPUDevice, setup: SimulationSetup, state: Float32Array): Promise<GpuBackend> {
     const { config, grid } = setup;
     const { nx, length } = config.grid;
-    const [transport, moments, remainder, collisions] = await Promise.all([
-      Transport.create(device, grid, nx, length),
-      VelocityMoments.create(device, grid, 2 * nx),
-      RemainderNorms.create(device, grid, nx),
-      setup.collisionsOn
-        ? CollisionStep.create(device, grid, nx, {
-            species: [
-              { mass: config.species[0].mass, diameter: config.species[0].diameter },
-              { mass: config.species[1].mass, diameter: config.species[1].diameter },
-            ],
-            gamma: config.collisions.gamma,
-          })
-        : null,
-    ]);
-    transport.setAdvectXStep(config.time.dt / 2);
-    moments.setParameters({ mass: 1 });
-    collisions?.setTimeStep(config.time.dt, config.collisions.knudsen);
-    return new GpuBackend(device, setup, transport, moments, collisions, remainder, state);
+    GpuBackend.checkFits(device, setup);
+    device.pushErrorScope('out-of-memory');
+    let backend: GpuBackend | null = null;
+    let failure: unknown = null;
+    try {
+      const [transport, moments, remainder, collisions] = await Promise.all([
+        Transport.create(device, grid, nx, length),
+        VelocityMoments.create(device, grid, 2 * nx),
+        RemainderNorms.create(device, grid, nx),
+        setup.collisionsOn
+          ? CollisionStep.create(device, grid, nx, {
+              species: [
+                { mass: config.species[0].mass, diameter: config.species[0].diameter },
+                { mass: config.species[1].mass, diameter: config.species[1].diameter },
+              ],
+              gamma: config.collisions.gamma,
+            })
+          : null,
+      ]);
+      backend = new GpuBackend(device, setup, transport, moments, collisions, remainder, state);
+      backend.writeTimeStep();
+    } catch (e) {
+      failure = e;
+    }
+    const outOfMemory = await device.popErrorScope().catch(() => null);
+    if (outOfMemory || failure) backend?.destroy();
+    if (outOfMemory) {
+      throw new GpuOutOfMemoryError(
+        `the GPU ran out of memory building the run (grid.nx = ${nx}, grid.nv = ${grid.nv}${setup.collisionsOn ? ', collisions on' : ''}): ` +
+          `${outOfMemory.message || 'out of memory'}; lower grid.nx or grid.nv`,
+      );
+    }
+    if (failure) throw failure;
+    return backend!;
+  }
+
+  /**
+   * Throws InvalidParameterError (grid.nx with the largest n_x that fits, or grid.nv) when the run's
+   * buffers exceed `device`'s limits; callers may check before building even the initial state.
+   */
+  static checkFits(device: GPUDevice, setup: SimulationSetup): void {
+    const size = { nx: setup.config.grid.nx, nv: setup.grid.nv, collisions: setup.collisionsOn };
+    checkGridFitsDevice(size, device.limits, 'this device');
+  }
+
+  retime(setup: SimulationSetup): void {
+    this.flush(); // what is recorded so far ran at the old Δt
+    this.setup = setup;
+    this.writeTimeStep();
+  }
+
+  /** The Δt-dependent uniforms: x-shift weights (Δt/2) and the collision step's Δt/ε. */
+  private writeTimeStep(): void {
+    const { config } = this.setup;
+    this.transport.setAdvectXStep(config.time.dt / 2);
+    this.momentsKernel.setParameters({ mass: 1 });
+    this.collisions?.setTimeStep(config.time.dt, config.collisions.knudsen);
   }
 
   advectX(): void {
@@ -242,11 +302,12 @@ export class GpuBackend implements StepBackend {
     return this.state();
   }
 
-  load(state: Float32Array<ArrayBuffer>): void {
+  load(state: Float32Array | Float64Array): void {
     // after what is recorded so far: the queue orders this write behind the earlier submits
     this.flush();
     this.current = 0;
-    this.device.queue.writeBuffer(this.buffers[0]!, 0, state);
+    const values = state instanceof Float32Array ? state : Float32Array.from(state);
+    this.device.queue.writeBuffer(this.buffers[0]!, 0, values as Float32Array<ArrayBuffer>);
   }
 
   flush(): void {
@@ -272,11 +333,11 @@ export class GpuBackend implements StepBackend {
 export class CpuBackend implements StepBackend {
   readonly name = 'cpu' as const;
   private state: Float64Array;
-  private readonly xWeights: Float64Array;
+  private xWeights: Float64Array;
   private readonly tables;
 
   constructor(
-    private readonly setup: SimulationSetup,
+    private setup: SimulationSetup,
     state: ArrayLike<number>,
   ) {
     const { config, grid } = setup;
@@ -339,16 +400,26 @@ export class CpuBackend implements StepBackend {
     return this.snapshot();
   }
 
-  load(state: Float32Array<ArrayBuffer>): void {
+  load(state: Float32Array | Float64Array): void {
     this.state = Float64Array.from(state);
+  }
+
+  retime(setup: SimulationSetup): void {
+    this.setup = setup;
+    const { grid, config } = setup;
+    this.xWeights = advectXWeights(grid, config.grid.nx, config.grid.length, config.time.dt / 2);
   }
 
   destroy(): void {}
 }
 
 export interface RunResult {
+  /** Steps taken, at the final dt (2^halvings times the config's count when the guard halved dt). */
   readonly steps: number;
   readonly backend: 'webgpu' | 'cpu';
+  /** Only when the step guard halved the time step: how many times, and the dt at the end. */
+  readonly halvings?: number;
+  readonly dt?: number;
 }
 
 export interface RunOptions {
@@ -358,6 +429,22 @@ export interface RunOptions {
    * aborts it (a worker's cancel) can be delivered at all.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Continue from this checkpoint (its config is the run's; `config` is ignored). onRow is called
+   * for the rows after the checkpoint only: the earlier ones are in the checkpoint.
+   */
+  readonly resume?: Checkpoint;
+  /**
+   * Take a checkpoint at the first output step at or after every `checkpointEvery` steps of the
+   * config's dt (outputs only: there the step guard's last good state is the checkpointed one, so a
+   * resumed run rolls back exactly as the uninterrupted run would). Needs onCheckpoint.
+   */
+  readonly checkpointEvery?: number;
+  readonly onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+  /** The step guard's rollbacks (dt halved), as they happen. */
+  readonly onGuardEvent?: (event: GuardEvent) => void;
+  /** Check every output and roll back on failure (default true; session.ts). */
+  readonly guard?: boolean;
 }
 
 /**
@@ -371,19 +458,49 @@ export async function runSimulation(
   onRow: (row: TimeseriesRow, step: number, totalSteps: number) => void,
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const session = await SimulationSession.create(config, device, { recordRows: false });
-  const { signal } = options;
+  const { signal, resume, checkpointEvery, onCheckpoint } = options;
+  const checkpointing = checkpointEvery !== undefined && onCheckpoint !== undefined;
+  if (checkpointing && !(Number.isInteger(checkpointEvery) && checkpointEvery >= 1)) {
+    throw new RangeError(`checkpointEvery must be an integer ≥ 1, got ${checkpointEvery}`);
+  }
+  const sessionOptions = {
+    // a checkpoint carries every row so far (a resumed run writes the whole timeseries)
+    recordRows: checkpointing || resume !== undefined,
+    ...(options.guard === undefined ? {} : { guard: options.guard }),
+    ...(options.onGuardEvent ? { onGuardEvent: options.onGuardEvent } : {}),
+  };
+  const session = resume
+    ? await SimulationSession.restore(resume, device, sessionOptions)
+    : await SimulationSession.create(config, device, sessionOptions);
   try {
-    onRow(session.latestRow, 0, session.totalSteps);
-    if (!signal) {
+    if (!resume) onRow(session.latestRow, 0, session.totalSteps);
+    if (!signal && !checkpointing) {
       await session.advance(session.totalSteps, onRow);
     } else {
-      while (!session.done && !signal.aborted) {
+      // checkpoint times in units of the config's dt, so a halving of dt does not change them
+      const baseDt = session.baseConfig.time.dt;
+      let lastCheckpoint = session.time;
+      while (!session.done && !signal?.aborted) {
         await session.advance(1, onRow);
-        await yieldToEventLoop();
+        const atOutput = session.lastOutputStep === session.step;
+        if (
+          checkpointing &&
+          atOutput &&
+          !session.done &&
+          session.time - lastCheckpoint >= checkpointEvery * baseDt * (1 - 1e-9)
+        ) {
+          await onCheckpoint(await session.checkpoint());
+          lastCheckpoint = session.time;
+        }
+        if (signal) await yieldToEventLoop();
       }
     }
-    return { steps: session.step, backend: session.backendName };
+    const { halvings } = session;
+    return {
+      steps: session.step,
+      backend: session.backendName,
+      ...(halvings > 0 ? { halvings, dt: session.config.time.dt } : {}),
+    };
   } finally {
     session.destroy();
   }

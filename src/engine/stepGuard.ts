@@ -83,3 +83,18 @@ export function likelyCause(config: ResolvedConfig, warnings: readonly string[] 
   }
   return 'no single cause identified: check the perturbation amplitude, the grid and dt';
 }
+
+/**
+ * The run failed its checks even after MAX_HALVINGS halvings of Δt: the session gives up rather than
+ * produce garbage. `likelyCause` is likelyCause()'s sentence; the CLI exits with status 3.
+ */
+export class UnstableRunError extends Error {
+  override name = 'UnstableRunError';
+  constructor(
+    readonly problem: string,
+    readonly likelyCause: string,
+    detail: string,
+  ) {
+    super(`the run is unstable: ${detail}; likely cause: ${likelyCause}`);
+  }
+}

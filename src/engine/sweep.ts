@@ -158,6 +158,8 @@ export interface SweepRunOutcome {
 }
 
 export interface SweepObserver {
+  /** A point taken from an earlier, interrupted sweep instead of being run (SweepResume). */
+  onSkip?(point: SweepPoint, index: number): void;
   onRunStart?(run: SweepRun): void;
   /** After each output of a run; `done`/`total`: steps of the whole sweep (for a progress bar). */
   onStep?(run: SweepRun, step: number, done: number, total: number): void;
@@ -185,19 +187,35 @@ export function sweepTotalSteps(plan: SweepPlan): number {
   return plan.configs.reduce((sum, c) => sum + stepCount(c) * (plan.trustCheck ? 3 : 1), 0);
 }
 
-/** Runs the plan; stops between runs (and, through the runner, between steps) once `signal` aborts. */
+/**
+ * Points finished by an earlier run of the same plan (an interrupted sweep, resumed): index in the
+ * plan → its point. The caller vouches that the plan is the same (the CLI compares a hash of the
+ * config, the ε list and the settings); a point whose ε differs from the plan's is run again.
+ */
+export interface SweepResume {
+  readonly points: ReadonlyMap<number, SweepPoint>;
+  /** The adapter the earlier run reported. */
+  readonly adapter?: string;
+}
+
+/**
+ * Runs the plan; stops between runs (and, through the runner, between steps) once `signal` aborts.
+ * With `resume`, its points are taken as they are (observer.onSkip) and the rest are run: the
+ * outcome is the one of an uninterrupted sweep (every point is a pure function of its config).
+ */
 export async function runSweep(
   plan: SweepPlan,
   runner: SweepRunner,
   observer: SweepObserver = {},
   signal?: AbortSignal,
+  resume?: SweepResume,
 ): Promise<SweepOutcome> {
   const { configs, settings, column } = plan;
   const total = sweepTotalSteps(plan);
   let done = 0;
   const started = performance.now();
   const points: SweepPoint[] = [];
-  let adapter = '';
+  let adapter = resume?.adapter ?? '';
   let cancelled = false;
 
   const runSeries = async (run: SweepRun) => {
@@ -214,6 +232,13 @@ export async function runSweep(
   for (const [i, config] of configs.entries()) {
     if (signal?.aborted) break;
     const eps = config.collisions.knudsen;
+    const finished = resume?.points.get(i);
+    if (finished && finished.knudsen === eps) {
+      done += stepCount(config) * (plan.trustCheck ? 3 : 1);
+      points.push(finished);
+      observer.onSkip?.(finished, i);
+      continue;
+    }
     const main: SweepRun = {
       point: i,
       points: configs.length,
@@ -286,12 +311,15 @@ export async function runSweep(
 
 /** ln T_valid = intercept + slope · ln(1/ε) by least squares over `points` (those with a T_valid). */
 export function sweepFit(points: readonly SweepPoint[]): SweepFit {
+  // T_valid = 0 (the norm is above the threshold at t = 0: data that are not well-prepared, e.g.
+  // θ_A ≠ θ_B) has no logarithm: such a point stays in validity.csv but not in the fit
+  const onLogAxes = (p: SweepPoint) => p.validityTime !== null && p.validityTime > 0;
   return {
     ...logLogFit(
       points.map((p) => 1 / p.knudsen),
-      points.map((p) => p.validityTime),
+      points.map((p) => (onLogAxes(p) ? p.validityTime : null)),
     ),
-    knudsen: points.filter((p) => p.validityTime !== null).map((p) => p.knudsen),
+    knudsen: points.filter(onLogAxes).map((p) => p.knudsen),
   };
 }
 

@@ -98,6 +98,14 @@ export interface FluidTotals {
   readonly energyTotal: number;
 }
 
+/** The solver's evolving state (exportState/restoreState): conserved variables [var][cell] and the clock. */
+export interface FluidSolverState {
+  readonly conserved: Float64Array;
+  /** Time advanced so far and internal sub-steps taken. */
+  readonly time: number;
+  readonly substeps: number;
+}
+
 /** The parts of SimulationConfig the fluid needs (a SimulationConfig fits). */
 export interface FluidConfigInput {
   readonly species: readonly [SpeciesConfig, SpeciesConfig];
@@ -434,6 +442,34 @@ export class TwoFluidEulerPoisson {
   /** Internal sub-steps taken so far. */
   get substeps(): number {
     return this.stepsTaken;
+  }
+
+  /**
+   * Everything advance() reads that changes over a run (checkpoints, issue 8): the conserved state
+   * (a copy) and the clock. The rest (van Albada's ε scales, filters, work arrays) is fixed by the
+   * constructor or rewritten before use, so a solver built from the same initial state and given
+   * this back continues bit-identically.
+   */
+  exportState(): FluidSolverState {
+    return { conserved: this.u.slice(), time: this.elapsed, substeps: this.stepsTaken };
+  }
+
+  /** Puts back a state from exportState() of a solver with the same grid (throws RangeError otherwise). */
+  restoreState(state: FluidSolverState): void {
+    const { conserved, time, substeps } = state;
+    if (conserved.length !== this.u.length) {
+      throw new RangeError(
+        `TwoFluidEulerPoisson.restoreState: ${conserved.length} conserved values, this grid has ${this.u.length}`,
+      );
+    }
+    if (!(Number.isFinite(time) && time >= 0 && Number.isSafeInteger(substeps) && substeps >= 0)) {
+      throw new RangeError(
+        `TwoFluidEulerPoisson.restoreState: bad clock (time ${time}, substeps ${substeps})`,
+      );
+    }
+    this.u.set(conserved);
+    this.elapsed = time;
+    this.stepsTaken = substeps;
   }
 
   get densityA(): Float64Array {

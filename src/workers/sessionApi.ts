@@ -22,6 +22,18 @@ export interface ConfigAccepted {
   readonly warnings: readonly string[];
   readonly backend: 'webgpu' | 'cpu';
   readonly totalSteps: number;
+  /** Added (loadCheckpoint): where the loaded run stands; absent for a fresh run at t = 0. */
+  readonly resumedAt?: { readonly step: number; readonly time: number };
+}
+
+/**
+ * Added (issue 8): loadCheckpoint's refusal of a file (truncated, corrupted, another version, not a
+ * session's, a grid the device cannot hold): the CheckpointError's one-line message; `field` null
+ * (grid.nx/grid.nv for a grid too large). The running session is kept.
+ */
+export interface CheckpointRefusal extends ConfigRefusal {
+  /** CheckpointError's kind ('truncated', 'checksum', 'version', …), or 'config' for a grid refusal. */
+  readonly kind: string;
 }
 
 /** What the views draw at one moment of the run. Units: dimensionless (PHYSICS.md §1 scaling). */
@@ -123,6 +135,19 @@ export interface SimulationWorkerApi {
     readonly rows: readonly TimeseriesRow[];
     readonly snapshot: SessionSnapshot;
     readonly done: boolean;
+    /**
+     * Added (issue 8): the GPU device was lost during (or before) this call; the worker acquired a
+     * new one (or fell back to the CPU backend), rebuilt the run from its last checkpoint and
+     * continued. In words, for the page to show.
+     */
+    readonly recovered?: string;
+    /**
+     * Added (issue 8): the step guard's rollbacks during this call, one line each: an output failed
+     * its checks (NaN/Inf, F negative, conservation), the run went back to the last good output and
+     * halved dt (outputs stay at the same times). A run the guard gives up on rejects advance()
+     * with the likely cause (CFL, grid too coarse, ε regime).
+     */
+    readonly rollbacks?: readonly string[];
   }>;
   /** The snapshot now, without stepping (e.g. another velocityCell was chosen). */
   snapshot(velocityCell?: number): Promise<SessionSnapshot>;
@@ -144,4 +169,19 @@ export interface SimulationWorkerApi {
   cancelSweep(): void;
   /** Why the device was lost, if it was. */
   deviceLostReason(): string | null;
+  /**
+   * Added (issue 8): the running session as a checkpoint file (checkpoint.ts format: both
+   * distributions, the fluid, time, config, every row so far), e.g. for a download or IndexedDB.
+   */
+  saveCheckpoint(): Promise<Uint8Array>;
+  /**
+   * Added (issue 8): replaces the running session by the run saved in `bytes`, at its step with its
+   * rows. A refused file resolves with a CheckpointRefusal and keeps the running session.
+   */
+  loadCheckpoint(bytes: Uint8Array): Promise<ConfigAccepted | CheckpointRefusal>;
+  /**
+   * Added (issue 8), for tests: destroys the worker's GPU device as a driver reset would lose it;
+   * the next advance() recovers (its result's `recovered` says so). False when there is no device.
+   */
+  loseDeviceForTest(): boolean;
 }

@@ -8,11 +8,18 @@
  * a configure that arrives during an advance replaces the session only after that advance has
  * returned. A sweep runs beside them on sessions of its own (the running session is untouched) and
  * yields to the event loop after every step, so that cancelSweep is delivered between two steps.
- * After a device loss new sessions run on the float64 CPU backend.
+ *
+ * Device loss (issue 8): the running session is a RecoveringSession (session.ts), which keeps the
+ * run's checkpoint in memory after every call. When the device is lost (a driver reset, or
+ * loseDeviceForTest's destroy()), the next call acquires a new device (the CPU backend if none can
+ * be had), rebuilds the run from that checkpoint and continues; advance's `recovered` says so. The
+ * step guard's rollbacks come back in advance's `rollbacks`. saveCheckpoint/loadCheckpoint move a
+ * run in and out as a checkpoint file.
  */
 import * as Comlink from 'comlink';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint';
 import { DEFAULT_PROBE, momentsProbe, type ProbeResult, type ProbeSetup } from '../engine/momentsProbe';
-import { acceptConfig, configRefusal, SimulationSession } from '../engine/session';
+import { acceptConfig, configRefusal, RecoveringSession } from '../engine/session';
 import { runSimulation } from '../engine/simulation';
 import { planSweep, runSweep, type SweepPlan, type SweepPoint, validityCsv } from '../engine/sweep';
 import { acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
@@ -21,6 +28,7 @@ import { type ParsedConfig, parseConfig, resolveConfig } from '../physics/config
 import { theoremExponent } from '../physics/remainder';
 import { WORKER_READY } from './protocol';
 import type {
+  CheckpointRefusal,
   ConfigAccepted,
   ConfigRefusal,
   InitResult,
@@ -35,8 +43,10 @@ export type { InitResult } from './sessionApi';
 
 let context: GpuContext | null = null;
 let lost: string | null = null;
+/** init() found a GPU once: after a loss, a new device is asked for instead of using the CPU. */
+let hadGpu = false;
 
-let session: SimulationSession | null = null;
+let session: RecoveringSession | null = null;
 let sessionConfig: ParsedConfig | null = null;
 let queue: Promise<unknown> = Promise.resolve();
 let sweepAbort: AbortController | null = null;
@@ -51,9 +61,43 @@ function serial<T>(task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-function running(): SimulationSession {
+function running(): RecoveringSession {
   if (!session) throw new Error('no simulation is configured yet: call configure(config) first');
   return session;
+}
+
+/** The worker's GPU device, acquired with the loss handler that keeps deviceLostReason() up to date. */
+async function acquireWorkerGpu(): Promise<GpuContext> {
+  const acquired: GpuContext = await acquireGpu(self.navigator.gpu, 'browser-worker', {
+    onDeviceLost: (info) => {
+      lost = `${info.reason}: ${info.message}`;
+      if (context === acquired) context = null;
+    },
+  });
+  context = acquired;
+  return acquired;
+}
+
+/** The device for a new session: the current one, a new one after a loss, null (CPU) without a GPU. */
+async function currentDevice(): Promise<GPUDevice | null> {
+  if (context) return context.device;
+  if (!hadGpu) return null;
+  try {
+    return (await acquireWorkerGpu()).device;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * RecoveringSession's way to a new device after a loss (a throw: it continues on the CPU). The lost
+ * device's handler has cleared `context` by then (it was registered first), so a context still set
+ * is a live device acquired since (e.g. by a configure or a sweep after the loss).
+ */
+async function reacquire(): Promise<GPUDevice | null> {
+  if (context) return context.device;
+  if (!hadGpu) return null;
+  return (await acquireWorkerGpu()).device;
 }
 
 /**
@@ -132,13 +176,9 @@ function knudsenRefusal(knudsen: unknown): ConfigRefusal | null {
 const sessionApi: SessionApi = {
   async init(): Promise<InitResult> {
     try {
-      context = await acquireGpu(self.navigator.gpu, 'browser-worker', {
-        onDeviceLost: (info) => {
-          lost = `${info.reason}: ${info.message}`;
-          context = null;
-        },
-      });
-      return { ok: true, report: context.report };
+      const acquired = await acquireWorkerGpu();
+      hadGpu = true;
+      return { ok: true, report: acquired.report };
     } catch (e) {
       if (e instanceof WebGpuUnavailableError) return { ok: false, reason: e.reason, advice: e.advice };
       return { ok: false, reason: (e as Error).message, advice: '' };
@@ -150,7 +190,15 @@ const sessionApi: SessionApi = {
       const accepted = acceptConfig(json);
       if (!accepted.ok) return accepted;
       // built before the old one goes: a failure here leaves the running session as it was
-      const next = await SimulationSession.create(accepted.config, context?.device ?? null);
+      let next: RecoveringSession;
+      try {
+        next = await RecoveringSession.create(accepted.config, await currentDevice(), reacquire);
+      } catch (e) {
+        // a grid too large for this device (memoryPlan.ts) is a refusal like any other field's
+        const refusal = configRefusal(e);
+        if (refusal) return refusal;
+        throw e;
+      }
       session?.destroy();
       session = next;
       sessionConfig = accepted.parsed;
@@ -158,8 +206,8 @@ const sessionApi: SessionApi = {
         ok: true,
         config: accepted.config,
         warnings: accepted.warnings,
-        backend: next.backendName,
-        totalSteps: next.totalSteps,
+        backend: next.session.backendName,
+        totalSteps: next.session.totalSteps,
       };
     });
   },
@@ -167,26 +215,79 @@ const sessionApi: SessionApi = {
   advance(steps: number, velocityCell = 0) {
     return serial(async () => {
       const s = running();
-      const rows = await s.advance(Math.max(0, Math.floor(Number.isFinite(steps) ? steps : 0)));
-      const snapshot = sendSnapshot(await s.snapshot(velocityCell));
-      return { rows, snapshot, done: s.done };
+      const advanced = await s.advance(Math.max(0, Math.floor(Number.isFinite(steps) ? steps : 0)));
+      const shown = await s.snapshot(velocityCell);
+      const recovered = [advanced.recovered, shown.recovered].filter(Boolean).join('; ');
+      return {
+        rows: advanced.rows,
+        snapshot: sendSnapshot(shown.snapshot),
+        done: s.session.done,
+        ...(recovered ? { recovered } : {}),
+        ...(advanced.guardEvents.length > 0 ? { rollbacks: advanced.guardEvents.map((e) => e.message) } : {}),
+      };
     });
   },
 
   snapshot(velocityCell = 0): Promise<SessionSnapshot> {
-    return serial(async () => sendSnapshot(await running().snapshot(velocityCell)));
+    return serial(async () => sendSnapshot((await running().snapshot(velocityCell)).snapshot));
   },
 
   reset(velocityCell = 0): Promise<SessionSnapshot> {
     return serial(async () => {
       const s = running();
       await s.reset();
-      return sendSnapshot(await s.snapshot(velocityCell));
+      return sendSnapshot((await s.snapshot(velocityCell)).snapshot);
     });
   },
 
   rows(): Promise<readonly TimeseriesRow[]> {
-    return serial(async () => running().rows.slice());
+    return serial(async () => running().session.rows.slice());
+  },
+
+  saveCheckpoint(): Promise<Uint8Array> {
+    return serial(async () => {
+      const bytes = encodeCheckpoint(await running().checkpoint());
+      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    });
+  },
+
+  loadCheckpoint(bytes: Uint8Array): Promise<ConfigAccepted | CheckpointRefusal> {
+    return serial(async () => {
+      let next: RecoveringSession;
+      try {
+        const checkpoint = decodeCheckpoint(bytes);
+        next = await RecoveringSession.restore(checkpoint, await currentDevice(), reacquire);
+      } catch (e) {
+        if (e instanceof CheckpointError) return { ok: false, field: null, message: e.message, kind: e.kind };
+        const refusal = configRefusal(e);
+        if (refusal) return { ...refusal, kind: 'config' };
+        throw e;
+      }
+      session?.destroy();
+      session = next;
+      const { baseConfig, config } = next.session;
+      sessionConfig = parseConfig(baseConfig);
+      let warnings: string[] = [];
+      try {
+        warnings = resolveConfig(baseConfig).warnings;
+      } catch {
+        // the run was resolved when it was made; its warnings are a courtesy here
+      }
+      return {
+        ok: true,
+        config,
+        warnings,
+        backend: next.session.backendName,
+        totalSteps: next.session.totalSteps,
+        resumedAt: { step: next.session.step, time: next.session.time },
+      };
+    });
+  },
+
+  loseDeviceForTest(): boolean {
+    if (!context) return false;
+    context.device.destroy();
+    return true;
   },
 
   async sweep(
@@ -218,7 +319,7 @@ const sessionApi: SessionApi = {
     const controller = new AbortController();
     sweepAbort = controller;
     try {
-      const device = context?.device ?? null;
+      const device = await currentDevice();
       let lastProgress = -Infinity;
       const outcome = await runSweep(
         plan,

@@ -138,6 +138,10 @@ describe('sim run with a fake engine', () => {
     expect(summary.backend).toBe('cpu');
     expect(summary.adapter).toBe('fake adapter (test)');
     expect(summary.wallSeconds).toBeGreaterThanOrEqual(0);
+    // the remainder's trusted balls and its t = 0 round-off floor go beside the numbers
+    expect(summary.remainder.trustedRadius).toHaveLength(2);
+    expect(summary.remainder.floorRatio).toBe(1e-4);
+    expect(summary.remainder.roundOffFloor.remainder_L2).toBe(rowAt(0).remainder_L2);
     // (last − first)/max(|first|, scale), the momentum scale L Σ m_α mass_α(0) with L = 6, m = 1, 1
     const tEnd = 15;
     const momentumScale = 6 * (4 * Math.PI + 4 * Math.PI);
