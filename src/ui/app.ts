@@ -8,6 +8,7 @@
  * rows → views, plots, readouts.
  */
 import * as Comlink from 'comlink';
+import { remainderBall } from '../engine/remainderBall';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
 import type { ConfigAccepted, ConfigRefusal, SessionSnapshot } from '../workers/sessionApi';
@@ -15,6 +16,8 @@ import { type ConfigOrigin, ControlPanel, type RunState } from './controls';
 import { download, snapshotJson, timeseriesCsv } from './export';
 import { smallGridForCpu } from './parameters';
 import { type LinePlot, ProfilePlots, TimeSeriesPlots } from './plots';
+import { RunFiles, transferBytes } from './runFiles';
+import { RunLog } from './runLog';
 import { runSelfCheck } from './selfCheck';
 import { PRESETS, setupFromUrl, shareUrlOf } from './setups';
 import { ValidityPanel } from './validityPanel';
@@ -62,10 +65,16 @@ class App {
   private readonly series: TimeSeriesPlots;
   private readonly validity: ValidityPanel;
   readonly panel: ControlPanel;
+  /** The run log (data-testid "run-notice"): recoveries, rollbacks, give-ups, files. */
+  readonly log: RunLog;
+  /** Save/load of the run as a file, and the automatic save in IndexedDB. */
+  readonly files: RunFiles;
   private committed: SimulationConfig | null = null;
   /** The preset the running config is, unmodified (null after an edit). */
   private presetId: string | null = null;
   private resolved: ResolvedConfig | null = null;
+  /** The config whose trusted-ball radii the readout shows. */
+  private ballShownFor: ResolvedConfig | null = null;
   private runState: RunState = 'starting';
   private speed = 1;
   private velocityCell = 0;
@@ -74,6 +83,9 @@ class App {
   private frameRequested = false;
   private looping = false;
   private wasPlayingBeforeSweep = false;
+  private wasStoppedBeforeSweep = false;
+  /** The run's Δt now: the config's, halved by each rollback of the step guard. */
+  private dtNow: number | null = null;
   private seriesDrawnAt = Number.NEGATIVE_INFINITY;
   /** The epoch of the run the page shows (set once its config and first snapshot are in place). */
   private shownEpoch = 0;
@@ -96,9 +108,14 @@ class App {
       config: () => this.committed ?? PRESETS[0]!.config,
       beforeSweep: () => {
         this.wasPlayingBeforeSweep = this.runState === 'playing';
+        this.wasStoppedBeforeSweep = this.runState === 'stopped';
         this.setRunState('sweeping');
       },
       afterSweep: () => {
+        if (this.wasStoppedBeforeSweep) {
+          this.setRunState('stopped'); // the sweep ran on sessions of its own; this run still cannot go on
+          return;
+        }
         this.setRunState(this.latest && this.latest.step >= this.latest.totalSteps ? 'done' : 'paused');
         if (this.wasPlayingBeforeSweep) this.play();
       },
@@ -129,6 +146,16 @@ class App {
       );
     }
     this.wireExports();
+    this.log = new RunLog(byTestId('run-notice'));
+    this.files = new RunFiles({
+      queue,
+      log: this.log,
+      position: () =>
+        this.latest ? { epoch: this.shownEpoch, step: this.latest.step, time: this.latest.time } : null,
+      playing: () => this.runState === 'playing',
+      savable: () => this.committed !== null && this.runState !== 'sweeping',
+      load: (bytes) => this.loadCheckpoint(bytes),
+    });
   }
 
   /**
@@ -158,7 +185,7 @@ class App {
     if ('refusal' in result) return refusalText(result.refusal);
     const { accepted, snapshot } = result;
     this.committed = config;
-    this.presetId = origin === 'edit' ? null : origin === 'url' ? presetOfUrl : origin.preset;
+    this.presetId = typeof origin === 'object' ? origin.preset : origin === 'url' ? presetOfUrl : null;
     this.resolved = accepted.config;
     this.panel.showConfig(config, origin === 'url' && presetOfUrl ? { preset: presetOfUrl } : origin);
     const warnings = [...accepted.warnings];
@@ -167,7 +194,52 @@ class App {
     setText('backend', accepted.backend === 'webgpu' ? 'WebGPU (WGSL kernels)' : 'CPU (float64 reference)');
     this.startRun(snapshot);
     this.validity.configChanged();
-    if (this.runState === 'done' || this.runState === 'starting') this.setRunState('paused');
+    if (this.runState === 'done' || this.runState === 'starting' || this.runState === 'stopped') {
+      this.setRunState('paused');
+    }
+    return null;
+  }
+
+  /**
+   * Replaces the run by the checkpoint in `bytes` (given up to the worker), at its step and with its
+   * rows; keeps playing if it was. Resolves to null when accepted, else the refusal's message, and
+   * then the running run is untouched (the worker keeps its session).
+   */
+  async loadCheckpoint(bytes: Uint8Array): Promise<string | null> {
+    if (this.validity.isRunning) return 'a validity sweep is running: cancel it or wait for it first';
+    type Loaded = Accepted & { readonly rows: readonly TimeseriesRow[] };
+    let result: { readonly refusal: ConfigRefusal } | Loaded;
+    try {
+      ({ value: result } = await this.queue.run(async (remote) => {
+        const answer = await remote.loadCheckpoint(transferBytes(bytes));
+        if (!answer.ok) return { refusal: answer };
+        this.queue.bump();
+        const rows = await remote.rows();
+        return {
+          accepted: answer,
+          rows,
+          snapshot: await remote.snapshot(this.velocityCellFor(answer.config)),
+        };
+      }));
+    } catch (e) {
+      return `the worker failed: ${(e as Error).message ?? String(e)}`;
+    }
+    if ('refusal' in result) return refusalText(result.refusal);
+    const { accepted, snapshot, rows } = result;
+    // the run's own (resolved) config: Δt and the box as it ran, so an edit restarts it faithfully
+    this.committed = accepted.config;
+    this.presetId = null;
+    this.resolved = accepted.config;
+    this.panel.showConfig(accepted.config, 'checkpoint');
+    this.showWarnings(accepted.warnings);
+    setText('backend', accepted.backend === 'webgpu' ? 'WebGPU (WGSL kernels)' : 'CPU (float64 reference)');
+    this.startRun(snapshot, rows);
+    this.validity.configChanged();
+    if (snapshot.step >= snapshot.totalSteps) {
+      this.setRunState('done');
+    } else if (this.runState === 'done' || this.runState === 'starting' || this.runState === 'stopped') {
+      this.setRunState('paused');
+    }
     return null;
   }
 
@@ -180,8 +252,11 @@ class App {
     return this.velocityCell;
   }
 
-  /** A new run (configure or reset): views resized, series restarted from its first row. */
-  private startRun(snapshot: SessionSnapshot): void {
+  /**
+   * A new run (configure, reset or a loaded checkpoint): views resized, series restarted from its
+   * first row (or, for a loaded run, from every row it recorded so far).
+   */
+  private startRun(snapshot: SessionSnapshot, rows: readonly TimeseriesRow[] = []): void {
     this.shownEpoch = this.queue.epoch;
     const config = this.resolved!;
     const { nx, nv, length, vmax } = config.grid;
@@ -192,15 +267,18 @@ class App {
       vmax,
       names: [config.species[0].name, config.species[1].name],
     });
-    this.series.reset(config, snapshot.row);
+    this.series.reset(config, rows[0] ?? snapshot.row);
+    this.series.append(rows.slice(1));
     setText('sim-tend', plain(config.time.tEnd));
+    this.dtNow = config.time.dt;
     setText('sim-dt', plain(config.time.dt));
     byTestId<HTMLInputElement>('share-url').value = this.shareUrl();
     this.show(snapshot);
   }
 
   play(): void {
-    if (this.runState === 'done' || this.runState === 'sweeping' || !this.committed) return;
+    if (this.runState === 'done' || this.runState === 'sweeping' || this.runState === 'stopped') return;
+    if (!this.committed) return;
     this.setRunState('playing');
     void this.loop();
   }
@@ -219,12 +297,13 @@ class App {
           remote.advance(this.speed, this.velocityCell),
         );
         if (epoch !== this.queue.epoch) continue; // answered for a run that has been replaced
+        this.report(value);
         this.series.append(value.rows);
         this.show(value.snapshot);
         if (value.done && this.runState === 'playing') this.setRunState('done');
       }
     } catch (e) {
-      this.fail(e);
+      this.stop(e);
     } finally {
       this.looping = false;
     }
@@ -235,12 +314,72 @@ class App {
     try {
       const { epoch, value } = await this.queue.run((remote) => remote.advance(1, this.velocityCell));
       if (epoch !== this.queue.epoch) return;
+      this.report(value);
       this.series.append(value.rows);
       this.show(value.snapshot);
       if (value.done) this.setRunState('done');
     } catch (e) {
-      this.fail(e);
+      this.stop(e);
     }
+  }
+
+  /** What advance() says happened besides stepping: a device-loss recovery, rollbacks of Δt. */
+  private report(value: { readonly recovered?: string; readonly rollbacks?: readonly string[] }): void {
+    const t = this.latest?.time ?? null;
+    if (value.recovered) this.log.add(`recovered: ${value.recovered}`, 'warning', t);
+    for (const line of value.rollbacks ?? []) {
+      this.log.add(`rolled back: ${line}`, 'warning', t);
+      if (this.dtNow !== null) this.dtNow /= 2;
+    }
+    if (value.rollbacks?.length && this.dtNow !== null && this.resolved) {
+      const halvings = Math.round(Math.log2(this.resolved.time.dt / this.dtNow));
+      setText('sim-dt', `${plain(this.dtNow)} (halved ${halvings}× by the step guard)`);
+      void this.resyncSeries();
+    }
+  }
+
+  /**
+   * A rollback dropped the rows after the last good output (they are recomputed at the smaller Δt):
+   * the series are rebuilt from the worker's rows. Queued now, so it runs before the loop's next
+   * advance and that one's rows are appended after it.
+   */
+  private async resyncSeries(): Promise<void> {
+    try {
+      const { epoch, value: rows } = await this.queue.run((remote) => remote.rows());
+      if (epoch !== this.queue.epoch || !this.resolved || rows.length === 0) return;
+      this.series.reset(this.resolved, rows[0]!);
+      this.series.append(rows.slice(1));
+      this.requestFrame();
+    } catch (e) {
+      console.warn(e);
+    }
+  }
+
+  /**
+   * advance() rejected: the step guard gave up (its message names the likely cause) or the worker
+   * could not go on. The run stops with the message; reset, a preset or a loaded file start again.
+   */
+  private stop(e: unknown): void {
+    const error = e as { name?: string; message?: string } | null;
+    const message = error?.message ?? String(e);
+    const gaveUp = error?.name === 'UnstableRunError' || /unstable/i.test(message);
+    const text = gaveUp
+      ? `the step guard gave up: ${message}`
+      : `the run stopped: the worker failed: ${message}`;
+    if (gaveUp) setText('sim-dt', 'halved to its floor without help: the step guard gave up (run log)');
+    this.setRunState('stopped');
+    this.log.add(
+      `${text}. Reset, a preset or a loaded run starts again.`,
+      'error',
+      this.latest?.time ?? null,
+    );
+    console.warn(e);
+    void this.queue.remote
+      .deviceLostReason()
+      .then((lost) => {
+        if (lost) this.log.add(`the GPU device was lost (${lost})`, 'error');
+      })
+      .catch(() => undefined);
   }
 
   async reset(): Promise<void> {
@@ -252,7 +391,7 @@ class App {
         return snapshot;
       });
       this.startRun(value);
-      if (this.runState === 'done') this.setRunState('paused');
+      if (this.runState === 'done' || this.runState === 'stopped') this.setRunState('paused');
     } catch (e) {
       this.fail(e);
     }
@@ -296,6 +435,20 @@ class App {
       setText('remainder-l2', plain(s.row.remainder_L2));
       setText('remainder-linf', plain(s.row.remainder_Linf_w));
       setText('remainder-energy', plain(s.row.remainder_energy));
+      if (s.step === 0) {
+        setText(
+          'remainder-floor',
+          `L² ${plain(s.row.remainder_L2, 2)}, L∞ ${plain(s.row.remainder_Linf_w, 2)}`,
+        );
+      }
+      if (this.resolved && this.ballShownFor !== this.resolved) {
+        const ball = remainderBall(this.resolved);
+        setText(
+          'remainder-ball',
+          `r_A ${plain(ball.trustedRadius[0], 3)}, r_B ${plain(ball.trustedRadius[1], 3)}`,
+        );
+        this.ballShownFor = this.resolved;
+      }
       if (this.series.pending) this.requestFrame();
     } else if (this.series.pending) {
       if (started - this.seriesDrawnAt >= SERIES_INTERVAL_MS) {
@@ -443,6 +596,12 @@ interface VpbHook {
   drawn?: () => unknown;
   png?: (view: string) => Promise<Blob>;
   settled?: () => Promise<void>;
+  /** Issue 8, for tests: loses the worker's GPU device as a driver reset would (false: none). */
+  loseDevice?: () => Promise<boolean>;
+  /** Issue 8: writes the running run into the IndexedDB autosave now. */
+  autosaveNow?: () => Promise<void>;
+  /** The run log's lines, oldest first. */
+  notices?: () => string[];
 }
 
 function installHook(queue: WorkerQueue): VpbHook {
@@ -497,10 +656,14 @@ export async function startApp(): Promise<void> {
   hook.drawn = () => app.drawn();
   hook.png = (view) => app.png(view);
   hook.settled = () => app.settled();
+  hook.loseDevice = () => queue.remote.loseDeviceForTest();
+  hook.autosaveNow = () => app.files.autosave(true);
+  hook.notices = () => app.log.lines();
 
-  // The set-up: the URL's, else the first preset the worker accepts.
+  // The set-up: the URL's, else the autosaved run (issue 8), else the first preset the worker accepts.
   let started = false;
   const fromUrl = setupFromUrl(location.search);
+  if (fromUrl.kind === 'none') started = await app.files.resume();
   let urlError = fromUrl.kind === 'refused' ? fromUrl.message : null;
   if (fromUrl.kind === 'config') {
     urlError = await app.apply(fromUrl.config, 'url', fromUrl.presetId);

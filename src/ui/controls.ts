@@ -20,10 +20,14 @@ export interface PresetEntry {
   readonly explanation: string;
 }
 
-/** Where an accepted config came from: a preset, an edit of a control, or a share URL. */
-export type ConfigOrigin = { readonly preset: string } | 'edit' | 'url';
+/**
+ * Where an accepted config came from: a preset, an edit of a control, a share URL, or a loaded
+ * checkpoint (a file or the autosave: the run's own resolved config).
+ */
+export type ConfigOrigin = { readonly preset: string } | 'edit' | 'url' | 'checkpoint';
 
-export type RunState = 'starting' | 'playing' | 'paused' | 'done' | 'sweeping';
+/** 'stopped': advance() failed (the step guard gave up, or the worker could not go on). */
+export type RunState = 'starting' | 'playing' | 'paused' | 'done' | 'sweeping' | 'stopped';
 
 export interface ControlHooks {
   readonly presets: readonly PresetEntry[];
@@ -178,14 +182,16 @@ export class ControlPanel {
   /** Shows the accepted config (and where it came from) in every control. */
   showConfig(config: SimulationConfig, origin: ConfigOrigin): void {
     this.committed = config;
-    if (origin === 'url') this.presetId = null;
+    if (origin === 'url' || origin === 'checkpoint') this.presetId = null;
     else if (origin !== 'edit') this.presetId = origin.preset;
     this.presetState.preset = this.presetId ?? CUSTOM;
     this.presetController.updateDisplay();
     const preset = this.hooks.presets.find((p) => p.id === this.presetId);
     this.explanation.textContent = preset
       ? `${preset.explanation}${origin === 'edit' ? ' (parameters changed since)' : ''}`
-      : 'Custom set-up (from a share URL, then perhaps edited).';
+      : origin === 'checkpoint'
+        ? 'A saved run (file or autosave), continued from where it was saved; an edit restarts it from t = 0.'
+        : 'Custom set-up (from a share URL, then perhaps edited).';
     for (const spec of PARAMETERS) {
       this.values[spec.key] = spec.get(config);
       this.controllers.get(spec.key)?.updateDisplay();
@@ -203,7 +209,9 @@ export class ControlPanel {
 
   setRunState(state: RunState): void {
     this.playButton.name(state === 'playing' ? 'Pause' : 'Play');
-    this.playButton.enable(state !== 'done' && state !== 'sweeping' && state !== 'starting');
+    this.playButton.enable(
+      state !== 'done' && state !== 'sweeping' && state !== 'starting' && state !== 'stopped',
+    );
   }
 
   /** Waits until every edit sent so far has been answered (tests, the share URL). */

@@ -286,6 +286,9 @@ describe('the interactive app (issue 6)', () => {
     initialDrawn = await drawn(page);
     expect(initialDrawn.time).toBe(0);
     expect(Number.isFinite(l2AtStart)).toBe(true);
+    // the norms' trusted balls and the t = 0 round-off floor are shown beside them (PHYSICS.md §3)
+    expect(await page.getByTestId('remainder-ball').textContent()).toMatch(/^r_A \d\.\d+, r_B \d\.\d+$/);
+    expect(await page.getByTestId('remainder-floor').textContent()).toMatch(/^L² \S+, L∞ \S+$/);
 
     await page.getByRole('button', { name: 'Play' }).click();
     expect(await page.getByTestId('run-state').textContent()).toBe('playing');
