@@ -8,7 +8,7 @@
  * keeping the latest only; `sim run --resume <file> --out <dir>` continues it and writes the same
  * timeseries.csv as the uninterrupted run (the rows up to the checkpoint come from it). A refused
  * checkpoint exits with status 2 and the CheckpointError's message, touching no file. The step
- * guard's rollbacks are one `guard: …` line each on stderr; a run the guard gives up on exits 3.
+ * guard's rollbacks are one `guard: …` line each on stderr; a run the guard gives up on exits 4.
  *
  * The engine is passed in (RunSimulation), so this file is only the plumbing: read, validate,
  * resolve, run with a progress display, write atomically. The command handles its own failures
@@ -85,8 +85,8 @@ export class InvalidInputError extends Error {
 }
 
 /**
- * 2 input refused (a checkpoint file too), 3 no WebGPU adapter or a run the step guard gave up on,
- * 1 anything else (the convention of sim.ts).
+ * 2 input refused (a checkpoint file too), 3 no WebGPU adapter, 4 a run the step guard gave up
+ * on (unstable even at the smallest dt), 1 anything else (the convention of sim.ts).
  */
 export function exitCodeFor(error: unknown): number {
   if (
@@ -95,7 +95,9 @@ export function exitCodeFor(error: unknown): number {
     error instanceof CheckpointError
   )
     return 2;
-  if (error instanceof WebGpuUnavailableError || error instanceof UnstableRunError) return 3;
+  if (error instanceof WebGpuUnavailableError) return 3;
+  // its own status: a script must tell "no adapter here" from "this config blows the scheme up"
+  if (error instanceof UnstableRunError) return 4;
   return 1;
 }
 

@@ -3,7 +3,7 @@
  * browser, on Dawn (Node). Commands: `adapter`, `probe`, `relax`, `run` (src/cli/run.ts),
  * `sweep` (src/cli/sweep.ts).
  * Exit status: 0 done, 1 failure, 2 input refused (the message names the field and the allowed
- * range), 3 no WebGPU adapter.
+ * range), 3 no WebGPU adapter, 4 (run) the step guard gave up on an unstable run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

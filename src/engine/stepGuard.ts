@@ -86,7 +86,7 @@ export function likelyCause(config: ResolvedConfig, warnings: readonly string[] 
 
 /**
  * The run failed its checks even after MAX_HALVINGS halvings of Δt: the session gives up rather than
- * produce garbage. `likelyCause` is likelyCause()'s sentence; the CLI exits with status 3.
+ * produce garbage. `likelyCause` is likelyCause()'s sentence; the CLI exits with status 4.
  */
 export class UnstableRunError extends Error {
   override name = 'UnstableRunError';

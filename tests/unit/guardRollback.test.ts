@@ -7,7 +7,7 @@
  * - dt = 2.5 (40×): the damage is done before the first failed check, so halving never helps; after
  *   MAX_HALVINGS the run stops with an UnstableRunError naming the CFL limit.
  * Which of the two happens is asserted, and that no row carries a NaN. Also: a checkpoint taken
- * after a halving resumes bit-identically, and `sim run` prints the rollbacks and exits 3 on give-up.
+ * after a halving resumes bit-identically, and `sim run` prints the rollbacks and exits 4 on give-up.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -182,12 +182,12 @@ describe('sim run with the step guard', () => {
     expect(summary.config.time.dt).toBe(1.25);
   });
 
-  it('exits 3 with the likely cause on one line, writing nothing (dt = 40×)', async () => {
+  it('exits 4 with the likely cause on one line, writing nothing (dt = 40×)', async () => {
     const path = join(tmp, 'forty.json');
     writeFileSync(path, JSON.stringify(json(2.5)));
     const out = join(tmp, 'forty');
     const { code, stderr } = await simRun(['--config', path, '--out', out, '--backend', 'cpu']);
-    expect(code).toBe(3);
+    expect(code).toBe(4);
     const errors = stderr.split('\n').filter((l) => l.startsWith('error: '));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^error: the run is unstable: .*likely cause: time step above the CFL limit/);
