@@ -321,6 +321,8 @@ const sessionApi: SessionApi = {
     try {
       const device = await currentDevice();
       let lastProgress = -Infinity;
+      // of the whole sweep (SweepProgress): a new point starts where the previous one ended
+      let fraction = 0;
       const outcome = await runSweep(
         plan,
         async (config, onRow, signal) => {
@@ -328,8 +330,9 @@ const sessionApi: SessionApi = {
           return { steps: result.steps, adapter: result.backend };
         },
         {
-          onRunStart: (run) => notify(onProgress, { point: run.point, points: run.points, fraction: 0 }),
+          onRunStart: (run) => notify(onProgress, { point: run.point, points: run.points, fraction }),
           onStep: (run, _step, done, total) => {
+            fraction = done / total;
             const now = performance.now();
             if (now - lastProgress < 1000 / PROGRESS_PER_SECOND) return;
             lastProgress = now;
