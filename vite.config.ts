@@ -27,7 +27,8 @@ export default defineConfig({
           env: { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? swiftShaderIcd },
           // SwiftShader already uses every core: run GPU files one after another.
           fileParallelism: false,
-          testTimeout: 120_000,
+          // a hang guard, not a speed assertion: the collisional tests take 1–3 min on 2 CPU cores
+          testTimeout: 300_000,
           hookTimeout: 120_000,
         },
       },
