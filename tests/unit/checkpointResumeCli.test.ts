@@ -12,9 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/engine/checkpoint';
+import { buildCliBundle } from '../support/cli';
 
 const repo = join(import.meta.dirname, '../..');
 // inside the repository, so that the bundle's external imports resolve from its node_modules
@@ -40,22 +40,7 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'vpb-resume-'));
   configPath = join(tmp, 'config.json');
   writeFileSync(configPath, JSON.stringify(CONFIG));
-  await build({
-    configFile: false,
-    root: repo,
-    publicDir: false,
-    logLevel: 'warn',
-    build: {
-      ssr: true,
-      outDir: bundleDir,
-      target: 'node20',
-      emptyOutDir: true,
-      rollupOptions: {
-        input: { sim: join(repo, 'src/cli/sim.ts') },
-        output: { entryFileNames: '[name].js', format: 'es' },
-      },
-    },
-  });
+  await buildCliBundle(repo, bundleDir);
 }, 120_000);
 afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });

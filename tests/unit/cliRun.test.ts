@@ -5,12 +5,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunSimulation, registerRunCommand } from '../../src/cli/run';
 import { WebGpuUnavailableError } from '../../src/gpu/context';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../../src/physics/config';
 import { parseConfig, resolveConfig, stepCount } from '../../src/physics/configSchema';
+import { simInProcess } from '../support/cli';
 
 // biome-ignore lint/suspicious/noExplicitAny: configs are mutated as raw JSON on purpose
 type Json = any;
@@ -65,40 +65,8 @@ function fakeRunner(calls: Call[], fail?: unknown): RunSimulation {
   };
 }
 
-class ExitCalled extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-/** Run `sim run …` in-process; a fresh program each time (commander keeps parsed state). */
-async function sim(
-  args: string[],
-  runner: RunSimulation,
-  isTTY = false,
-): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const sink = {
-    isTTY,
-    write: (text: string) => {
-      stderr += text;
-      return true;
-    },
-  };
-  const program = new Command('sim').exitOverride().configureOutput({ writeErr: sink.write });
-  registerRunCommand(program, runner, {
-    exit: (code) => {
-      throw new ExitCalled(code);
-    },
-    stderr: sink,
-  });
-  try {
-    await program.parseAsync(['run', ...args], { from: 'user' });
-    return { code: 0, stderr };
-  } catch (e) {
-    if (e instanceof ExitCalled) return { code: e.code, stderr };
-    throw e;
-  }
+function sim(args: string[], runner: RunSimulation, isTTY = false) {
+  return simInProcess(registerRunCommand, runner, 'run', args, isTTY);
 }
 
 describe('sim run with a fake engine', () => {

@@ -6,7 +6,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSimulation } from '../../src/cli/run';
 import { registerSweepCommand, VALIDITY_CSV_COLUMNS } from '../../src/cli/sweep';
@@ -14,6 +13,7 @@ import { WebGpuUnavailableError } from '../../src/gpu/context';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../../src/physics/config';
 import { stepCount } from '../../src/physics/configSchema';
 import { theoremExponent } from '../../src/physics/remainder';
+import { simInProcess } from '../support/cli';
 
 // biome-ignore lint/suspicious/noExplicitAny: configs are mutated as raw JSON on purpose
 type Json = any;
@@ -76,35 +76,8 @@ function fakeRunner(calls: Call[], fail?: unknown, omit?: string): RunSimulation
   };
 }
 
-class ExitCalled extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-async function sim(args: string[], runner: RunSimulation): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const sink = {
-    isTTY: false,
-    write: (text: string) => {
-      stderr += text;
-      return true;
-    },
-  };
-  const program = new Command('sim').exitOverride().configureOutput({ writeErr: sink.write });
-  registerSweepCommand(program, runner, {
-    exit: (code) => {
-      throw new ExitCalled(code);
-    },
-    stderr: sink,
-  });
-  try {
-    await program.parseAsync(['sweep', ...args], { from: 'user' });
-    return { code: 0, stderr };
-  } catch (e) {
-    if (e instanceof ExitCalled) return { code: e.code, stderr };
-    throw e;
-  }
+function sim(args: string[], runner: RunSimulation) {
+  return simInProcess(registerSweepCommand, runner, 'sweep', args);
 }
 
 /** validity.csv without its # comment lines, as records. */

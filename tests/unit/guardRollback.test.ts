@@ -12,7 +12,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunSimulation, registerRunCommand } from '../../src/cli/run';
 import {
@@ -26,6 +25,7 @@ import { runSimulation } from '../../src/engine/simulation';
 import { MAX_HALVINGS, UnstableRunError } from '../../src/engine/stepGuard';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../../src/physics/config';
 import { parseConfig, resolveConfig } from '../../src/physics/configSchema';
+import { simInProcess } from '../support/cli';
 
 const json = (dt: number | null) => ({
   species: [
@@ -127,40 +127,13 @@ describe('the step guard on a dt far above the CFL limit', () => {
   });
 });
 
-class ExitCalled extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
 /** `sim run` in-process with the real engine on the CPU backend. */
 async function simRun(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const sink = {
-    isTTY: false,
-    write: (text: string) => {
-      stderr += text;
-      return true;
-    },
-  };
   const engine: RunSimulation = async (config, _backend, onRow, options) => {
     const result = await runSimulation(config, null, onRow, options);
     return { ...result, adapter: 'float64 CPU (test)' };
   };
-  const program = new Command('sim').exitOverride().configureOutput({ writeErr: sink.write });
-  registerRunCommand(program, engine, {
-    exit: (code) => {
-      throw new ExitCalled(code);
-    },
-    stderr: sink,
-  });
-  try {
-    await program.parseAsync(['run', ...args], { from: 'user' });
-    return { code: 0, stderr };
-  } catch (e) {
-    if (e instanceof ExitCalled) return { code: e.code, stderr };
-    throw e;
-  }
+  return simInProcess(registerRunCommand, engine, 'run', args);
 }
 
 describe('sim run with the step guard', () => {

@@ -14,13 +14,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSimulation } from '../../src/cli/run';
 import { registerSweepCommand, SWEEP_PROGRESS_FILE } from '../../src/cli/sweep';
 import { TIMESERIES_COLUMNS, type TimeseriesRow } from '../../src/physics/config';
 import { stepCount } from '../../src/physics/configSchema';
+import { buildCliBundle, simInProcess } from '../support/cli';
 
 const repo = join(import.meta.dirname, '../..');
 const examplesDir = join(repo, 'examples');
@@ -72,35 +71,8 @@ function fakeRunner(calls: number[], crashAt?: number): RunSimulation {
   };
 }
 
-class ExitCalled extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-async function sweep(args: string[], runner: RunSimulation): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const sink = {
-    isTTY: false,
-    write: (text: string) => {
-      stderr += text;
-      return true;
-    },
-  };
-  const program = new Command('sim').exitOverride().configureOutput({ writeErr: sink.write });
-  registerSweepCommand(program, runner, {
-    exit: (code) => {
-      throw new ExitCalled(code);
-    },
-    stderr: sink,
-  });
-  try {
-    await program.parseAsync(['sweep', ...args], { from: 'user' });
-    return { code: 0, stderr };
-  } catch (e) {
-    if (e instanceof ExitCalled) return { code: e.code, stderr };
-    throw e;
-  }
+function sweep(args: string[], runner: RunSimulation) {
+  return simInProcess(registerSweepCommand, runner, 'sweep', args);
 }
 
 describe('sim sweep resumes an interrupted sweep (fake engine)', () => {
@@ -170,22 +142,7 @@ const bundleDir = join(repo, 'node_modules/.cache', `vpb-cli-test-${randomBytes(
 
 describe('sim sweep killed between points (built CLI, CPU backend)', () => {
   beforeAll(async () => {
-    await build({
-      configFile: false,
-      root: repo,
-      publicDir: false,
-      logLevel: 'warn',
-      build: {
-        ssr: true,
-        outDir: bundleDir,
-        target: 'node20',
-        emptyOutDir: true,
-        rollupOptions: {
-          input: { sim: join(repo, 'src/cli/sim.ts') },
-          output: { entryFileNames: '[name].js', format: 'es' },
-        },
-      },
-    });
+    await buildCliBundle(repo, bundleDir);
   }, 120_000);
   afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
