@@ -10,16 +10,9 @@ import { SimulationSession } from '../../src/engine/session';
 import type { GpuContext } from '../../src/gpu/context';
 import { DEFAULT_REMAINDER, type ResolvedConfig } from '../../src/physics/config';
 import { testGpu } from '../support/gpu';
+import { speciesConfig } from '../support/species';
 
-const species = (name: string, mass: number, charge: number, density: number) => ({
-  name,
-  mass,
-  charge,
-  diameter: 1,
-  density,
-  temperature: 1,
-  drift: [0, 0, 0] as const,
-});
+const species = speciesConfig;
 
 /** Field and collisions on, unequal masses; 7 steps, output every 2 (and at the end). */
 const CONFIG: ResolvedConfig = {

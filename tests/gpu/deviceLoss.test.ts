@@ -12,16 +12,9 @@ import { acquireNodeGpu } from '../../src/gpu/node';
 import { DEFAULT_REMAINDER, type ResolvedConfig } from '../../src/physics/config';
 import { InvalidParameterError } from '../../src/physics/velocityGrid';
 import { testGpu } from '../support/gpu';
+import { speciesConfig } from '../support/species';
 
-const species = (name: string, mass: number, charge: number, density: number) => ({
-  name,
-  mass,
-  charge,
-  diameter: 1,
-  density,
-  temperature: 1,
-  drift: [0, 0, 0] as const,
-});
+const species = speciesConfig;
 
 /** Field on, collisionless (pipelines are rebuilt at every recovery: keep them few); 9 steps. */
 const CONFIG: ResolvedConfig = {

@@ -20,16 +20,9 @@ import { presetById } from '../../src/physics/presets';
 import type { SessionSnapshot } from '../../src/workers/sessionApi';
 import { maxRelativeError } from '../support/compare';
 import { testGpu } from '../support/gpu';
+import { speciesConfig } from '../support/species';
 
-const species = (name: string, mass: number, charge: number, density: number) => ({
-  name,
-  mass,
-  charge,
-  diameter: 1,
-  density,
-  temperature: 1,
-  drift: [0, 0, 0] as const,
-});
+const species = speciesConfig;
 
 /** Field on, opposite charges, unequal masses and densities, one θ; 5 steps, output every 2. */
 const CONFIG: ResolvedConfig = {
