@@ -7,7 +7,9 @@
  *   2. M − F, M the discrete bi-Maxwellian of F's moments (Newton), and the penalty μ = max ν per
  *      cell (mixtureMaxwellian.wgsl), M − F projected, M = F + (M − F) (equilibriumState.wgsl),
  *   3. Q(M) by the same operator, projected (the spectral method's equilibrium residual),
- *   4. F ← F + (Δt/ε)e^{−λ}(Q(F) − Q(M)) + (1 − e^{−λ}(1+λ))(M − F)   (collisionUpdate.wgsl).
+ *   4. F ← F + (Δt/ε)e^{−λ}(Q(F) − Q(M)) + (1 − e^{−λ}(1+λ))(M − F)   (collisionUpdate.wgsl),
+ *   5. the conservative positivity limiter (PositivityLimiter, positivity.ts): the negative tail
+ *      values the spectral Q leaves are cut, each species' n, momentum and energy given back.
  * record() only records; the state buffer ([species][cell][N³] f32) is updated in place.
  */
 import type { VelocityGrid } from '../physics/velocityGrid';
@@ -21,6 +23,7 @@ import { createEmptyStorageBuffer } from './buffers';
 import { CollisionOperator, type CollisionSetup } from './CollisionOperator';
 import { ConservationProjection, ProjectionParams, SIZES } from './ConservationProjection';
 import { dispatchLinear } from './dispatch';
+import { PositivityLimiter } from './PositivityLimiter';
 import { buildComputePipeline } from './pipelines';
 import { defineStruct } from './struct';
 
@@ -51,6 +54,7 @@ export class CollisionStep {
     readonly cellCount: number,
     readonly operator: CollisionOperator,
     private readonly projection: ConservationProjection,
+    private readonly limiter: PositivityLimiter,
     private readonly equilibriumPipeline: GPUComputePipeline,
     private readonly updatePipeline: GPUComputePipeline,
     private readonly equilibriumStatePipeline: GPUComputePipeline,
@@ -76,9 +80,10 @@ export class CollisionStep {
     cellCount: number,
     setup: CollisionSetup,
   ): Promise<CollisionStep> {
-    const [operator, projection, equilibrium, update, equilibriumState] = await Promise.all([
+    const [operator, projection, limiter, equilibrium, update, equilibriumState] = await Promise.all([
       CollisionOperator.create(device, grid, cellCount, setup),
       ConservationProjection.create(device, grid, cellCount),
+      PositivityLimiter.create(device, grid, cellCount),
       buildComputePipeline(device, {
         label: 'CollisionStep.mixtureMaxwellian',
         prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}${conservedSumsSource}`,
@@ -105,6 +110,7 @@ export class CollisionStep {
       cellCount,
       operator,
       projection,
+      limiter,
       equilibrium,
       update,
       equilibriumState,
@@ -158,11 +164,13 @@ export class CollisionStep {
     pass.setBindGroup(0, updateGroup);
     dispatchLinear(pass, 2 * this.cellCount * this.grid.pointsPerCell, WORKGROUP_SIZE);
     pass.end();
+    this.limiter.record(encoder, state);
   }
 
   destroy(): void {
     this.operator.destroy();
     this.projection.destroy();
+    this.limiter.destroy();
     for (const b of [
       this.deviation,
       this.equilibrium,

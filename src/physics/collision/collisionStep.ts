@@ -9,7 +9,8 @@
  *             = F^n + (Δt/ε) e^{−λ} Q(F^n) + (1 − e^{−λ}(1 + λ)) (M[F^n] − F^n)      (the form computed)
  *
  * (= e^{−λ}F + λe^{−λ} P/μ + (1 − e^{−λ} − λe^{−λ}) M, a convex combination of non-negative
- * functions when Q + μF ≥ 0: positivity is kept for every Δt).
+ * functions when Q + μF ≥ 0: positivity is kept for every Δt. The spectral Q breaks Q + μF ≥ 0 in
+ * the tails, so the step ends with the conservative positivity limiter of positivity.ts.)
  * - Order: first order in Δt; for λ → 0 it is forward Euler F + (Δt/ε)Q + O(λ²).
  * - ε → 0 limit (λ → ∞): F^{n+1} = M[F^n], the bi-Maxwellian with the conserved n_A, n_B, total
  *   momentum and energy of F^n: the scheme is asymptotic-preserving for any Δt.
@@ -35,6 +36,7 @@ import {
 import { velocityMoments } from '../moments';
 import type { VelocityGrid } from '../velocityGrid';
 import { conservationProjection } from './conservation';
+import { limitPositivity } from './positivity';
 import { type MixtureTables, mixtureCollisionOperators, realSpectrum } from './spectral';
 
 /** The weights (a, b, c) of F, Q and M in the update, stable in f64 and f32 for small λ. */
@@ -115,7 +117,8 @@ export interface CollisionStepResult {
 
 /**
  * One exponential AP collision step of length dt at Knudsen number ε, for ONE x-cell;
- * `wellBalanced` false drops the Q(M) correction (kept for the tests that show why it is there).
+ * `wellBalanced` false drops the Q(M) correction and `positivity` false the positivity limiter
+ * (positivity.ts); both are kept for the tests that show why they are there.
  */
 export function collisionStep(
   fA: ArrayLike<number>,
@@ -124,6 +127,7 @@ export function collisionStep(
   dt: number,
   knudsen: number,
   wellBalanced = true,
+  positivity = true,
 ): CollisionStepResult {
   const grid = tables.AA.grid;
   const massA = tables.AA.pair.alpha.mass;
@@ -143,9 +147,8 @@ export function collisionStep(
     }
   }
   const [, b, c] = exponentialWeights((penalty * dt) / knudsen, dt / knudsen);
-  return {
-    fA: mA.map((m, i) => fA[i]! + b * q.qA[i]! + c * (m - fA[i]!)),
-    fB: mB.map((m, i) => fB[i]! + b * q.qB[i]! + c * (m - fB[i]!)),
-    penalty,
-  };
+  const nextA = mA.map((m, i) => fA[i]! + b * q.qA[i]! + c * (m - fA[i]!));
+  const nextB = mB.map((m, i) => fB[i]! + b * q.qB[i]! + c * (m - fB[i]!));
+  if (!positivity) return { fA: nextA, fB: nextB, penalty };
+  return { fA: limitPositivity(nextA, grid), fB: limitPositivity(nextB, grid), penalty };
 }
