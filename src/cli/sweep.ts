@@ -14,6 +14,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
+  finishedSweepPoints,
+  isSweepPoint,
   planSweep,
   runSweep,
   type SweepFit,
@@ -279,7 +281,7 @@ function writeSweepProgress(
     hash: progress.hash,
     knudsen: progress.knudsen,
     adapter: progress.adapter,
-    points: [...progress.finished].sort((a, b) => a[0] - b[0]).map(([index, point]) => ({ index, point })),
+    points: finishedSweepPoints(progress.finished),
   };
   writeAtomically(path, `${JSON.stringify(file, keepNonFinite, 2)}\n`);
 }
@@ -291,7 +293,7 @@ function readSweepProgress(path: string, hash: string, stderr: TextSink): SweepR
     version?: unknown;
     hash?: unknown;
     adapter?: unknown;
-    points?: { index?: unknown; point?: Partial<SweepPoint> }[];
+    points?: { index?: unknown; point?: unknown }[];
   };
   try {
     file = JSON.parse(readFileSync(path, 'utf8'), restoreNonFinite);
@@ -307,20 +309,13 @@ function readSweepProgress(path: string, hash: string, stderr: TextSink): SweepR
   }
   const points = new Map<number, SweepPoint>();
   for (const entry of Array.isArray(file.points) ? file.points : []) {
+    // the engine's check of a stored point (the browser's stored sweep uses the same)
     const p = entry?.point;
-    const wellFormed =
-      Number.isSafeInteger(entry?.index) &&
-      typeof p?.knudsen === 'number' &&
-      typeof p.dt === 'number' &&
-      typeof p.steps === 'number' &&
-      (p.validityTime === null || typeof p.validityTime === 'number') &&
-      typeof p.normsAtEnd === 'object' &&
-      p.normsAtEnd !== null;
-    if (!wellFormed) {
+    if (!(Number.isSafeInteger(entry?.index) && isSweepPoint(p))) {
       stderr.write(`sweep: ${path} has a malformed point: starting over\n`);
       return undefined;
     }
-    points.set(entry.index as number, p as SweepPoint);
+    points.set(entry.index as number, p);
   }
   return { points, ...(typeof file.adapter === 'string' && file.adapter ? { adapter: file.adapter } : {}) };
 }

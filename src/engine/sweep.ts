@@ -166,6 +166,8 @@ export interface SweepObserver {
   onRunEnd?(run: SweepRun, outcome: SweepRunOutcome): void;
   /** A point is complete (after its trust check). */
   onPoint?(point: SweepPoint, index: number): void;
+  /** A run failed and `recover` (runSweep) made it possible to go on: `note` says how; the run is repeated. */
+  onRecover?(run: SweepRun, note: string): void;
 }
 
 export type SweepFit = LogLogFit & { readonly knudsen: number[] };
@@ -199,9 +201,116 @@ export interface SweepResume {
 }
 
 /**
+ * What to do when a run throws (the worker: its GPU device was lost). Resolves to a line saying
+ * what was done to make a repeat possible (e.g. a new device acquired), and runSweep repeats that
+ * run from its start, the finished points kept; null when the error is not one to recover from
+ * (runSweep rethrows it).
+ */
+export type SweepRecovery = (error: unknown, run: SweepRun) => Promise<string | null>;
+
+/** Repeats of one run after recoveries before its error is rethrown (a device lost again and again). */
+export const MAX_RUN_RECOVERIES = 3;
+
+/**
+ * A finished point as it is kept between sessions (sim sweep's sweep-progress.json, the browser's
+ * IndexedDB record of an unfinished sweep): its index in the plan's ε list and the point.
+ */
+export interface FinishedSweepPoint {
+  readonly index: number;
+  readonly point: SweepPoint;
+}
+
+/** The finished points of a SweepResume-style map, in plan order, as they are stored. */
+export function finishedSweepPoints(points: ReadonlyMap<number, SweepPoint>): FinishedSweepPoint[] {
+  return [...points].sort((a, b) => a[0] - b[0]).map(([index, point]) => ({ index, point }));
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const isTime = (x: unknown) => x === null || (typeof x === 'number' && !Number.isNaN(x));
+const isNorms = (x: unknown) => isObject(x) && REMAINDER_COLUMNS.every((c) => typeof x[c] === 'number');
+const COMPARED: readonly TrustCheck['compared'][] = ['validity_time', 'norm_at_tEnd'];
+
+/**
+ * Whether `value` has the shape runSweep gives a SweepPoint (a stored one read back: a file, a
+ * database record). Non-finite numbers are allowed where runSweep can produce them (the norms, the
+ * trust check's change); the plan-level checks are resumeFromStored's.
+ */
+export function isSweepPoint(value: unknown): value is SweepPoint {
+  if (!isObject(value)) return false;
+  const { knudsen, dt, steps, validityTime, trustworthy, normsAtEnd, halfDt } = value;
+  const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
+  if (!positive(knudsen) || !positive(dt) || !(Number.isSafeInteger(steps) && (steps as number) >= 0)) {
+    return false;
+  }
+  if (!isTime(validityTime) || !(trustworthy === null || typeof trustworthy === 'boolean')) return false;
+  if (!isNorms(normsAtEnd)) return false;
+  if (halfDt === undefined) return true;
+  return (
+    isObject(halfDt) &&
+    positive(halfDt.dt) &&
+    isTime(halfDt.validityTime) &&
+    isNorms(halfDt.normsAtEnd) &&
+    typeof halfDt.change === 'number' &&
+    COMPARED.includes(halfDt.compared as TrustCheck['compared'])
+  );
+}
+
+/** A stored sweep's finished points do not belong to its plan (or are not points at all). */
+export class SweepResumeError extends Error {
+  override readonly name = 'SweepResumeError';
+}
+
+/**
+ * The resume of `plan` from stored finished points (FinishedSweepPoint[] as read back, unchecked).
+ * Throws SweepResumeError naming the first fault: not a list, an entry that is not {index, point},
+ * an index outside the plan or repeated, a point of the wrong shape, or one whose ε or dt is not
+ * the plan's at that index, or whose dt/2 rerun is not the plan's (the points were made by another
+ * sweep). Taken as they
+ * are, such points would put another sweep's numbers into this one's fit.
+ */
+export function resumeFromStored(plan: SweepPlan, stored: unknown, adapter?: string): SweepResume {
+  if (!Array.isArray(stored)) throw new SweepResumeError('the finished points are not a list');
+  const points = new Map<number, SweepPoint>();
+  for (const [n, entry] of stored.entries()) {
+    const where = `finished point ${n + 1} of ${stored.length}`;
+    if (!isObject(entry)) throw new SweepResumeError(`${where} is not an {index, point} entry`);
+    const { index, point } = entry;
+    if (!(Number.isSafeInteger(index) && (index as number) >= 0 && (index as number) < plan.configs.length)) {
+      throw new SweepResumeError(
+        `${where} has index ${String(index)}, not one of the plan's 0..${plan.configs.length - 1}`,
+      );
+    }
+    const i = index as number;
+    if (points.has(i)) throw new SweepResumeError(`${where} repeats index ${i}`);
+    if (!isSweepPoint(point)) throw new SweepResumeError(`${where} (index ${i}) is not a well-formed point`);
+    const config = plan.configs[i]!;
+    const eps = config.collisions.knudsen;
+    if (point.knudsen !== eps) {
+      throw new SweepResumeError(
+        `${where} is for ε = ${point.knudsen}, but the plan's ε at index ${i} is ${eps}`,
+      );
+    }
+    if (point.dt !== config.time.dt) {
+      throw new SweepResumeError(
+        `${where} (ε = ${eps}) was run with dt = ${point.dt}; the plan's dt is ${config.time.dt}`,
+      );
+    }
+    if (plan.trustCheck !== (point.halfDt !== undefined)) {
+      throw new SweepResumeError(
+        `${where} (ε = ${eps}) ${point.halfDt ? 'has' : 'lacks'} the dt/2 rerun, but the plan ${plan.trustCheck ? 'has' : 'has no'} trust check`,
+      );
+    }
+    points.set(i, point);
+  }
+  return { points, ...(adapter ? { adapter } : {}) };
+}
+
+/**
  * Runs the plan; stops between runs (and, through the runner, between steps) once `signal` aborts.
  * With `resume`, its points are taken as they are (observer.onSkip) and the rest are run: the
  * outcome is the one of an uninterrupted sweep (every point is a pure function of its config).
+ * With `recover`, a run that throws is repeated once recover says it can be (observer.onRecover):
+ * only the interrupted run is redone, never a finished point.
  */
 export async function runSweep(
   plan: SweepPlan,
@@ -209,6 +318,7 @@ export async function runSweep(
   observer: SweepObserver = {},
   signal?: AbortSignal,
   resume?: SweepResume,
+  recover?: SweepRecovery,
 ): Promise<SweepOutcome> {
   const { configs, settings, column } = plan;
   const total = sweepTotalSteps(plan);
@@ -219,14 +329,25 @@ export async function runSweep(
   let cancelled = false;
 
   const runSeries = async (run: SweepRun) => {
-    observer.onRunStart?.(run);
     const before = done;
-    const series = await seriesOf(run.config, runner, signal, (step) => {
-      done = before + step;
-      observer.onStep?.(run, step, done, total);
-    });
-    done = before + run.totalSteps;
-    return series;
+    for (let recoveries = 0; ; recoveries++) {
+      observer.onRunStart?.(run);
+      try {
+        // a fresh series per attempt: rows of an interrupted attempt are not mixed in
+        const series = await seriesOf(run.config, runner, signal, (step) => {
+          done = before + step;
+          observer.onStep?.(run, step, done, total);
+        });
+        done = before + run.totalSteps;
+        return series;
+      } catch (e) {
+        done = before;
+        if (!recover || signal?.aborted || recoveries >= MAX_RUN_RECOVERIES) throw e;
+        const note = await recover(e, run);
+        if (note === null) throw e;
+        observer.onRecover?.(run, note);
+      }
+    }
   };
 
   for (const [i, config] of configs.entries()) {

@@ -119,6 +119,8 @@ class App {
         this.setRunState(this.latest && this.latest.step >= this.latest.totalSteps ? 'done' : 'paused');
         if (this.wasPlayingBeforeSweep) this.play();
       },
+      // this.log is made below; a line is only added later
+      log: (text, kind) => this.log.add(text, kind),
     });
     this.panel = new ControlPanel(document.querySelector<HTMLElement>('#gui')!, {
       presets: PRESETS,
@@ -495,6 +497,16 @@ class App {
     return this.committed ? shareUrlOf(this.committed, this.presetId) : location.href;
   }
 
+  /** On start-up: shows a stored, unfinished sweep and offers to resume it (issue 8). */
+  restoreSweep(): Promise<void> {
+    return this.validity.restoreStored();
+  }
+
+  /** The last sweep's result (automation hook). */
+  sweepResult() {
+    return this.validity.lastResult;
+  }
+
   /** The plots by name (PNG buttons, tests). */
   plot(name: string): LinePlot | null {
     const plots: Record<string, LinePlot> = {
@@ -602,6 +614,8 @@ interface VpbHook {
   autosaveNow?: () => Promise<void>;
   /** The run log's lines, oldest first. */
   notices?: () => string[];
+  /** Issue 8: the last ε-sweep's result (which points ran, which were taken as stored), null before one. */
+  sweepResult?: () => unknown;
 }
 
 function installHook(queue: WorkerQueue): VpbHook {
@@ -659,6 +673,7 @@ export async function startApp(): Promise<void> {
   hook.loseDevice = () => queue.remote.loseDeviceForTest();
   hook.autosaveNow = () => app.files.autosave(true);
   hook.notices = () => app.log.lines();
+  hook.sweepResult = () => app.sweepResult();
 
   // The set-up: the URL's, else the autosaved run (issue 8), else the first preset the worker accepts.
   let started = false;
@@ -681,5 +696,7 @@ export async function startApp(): Promise<void> {
     else refusals.push(`${preset.title}: ${refusal}`);
   }
   if (!started) throw new Error(`no preset could be started:\n${refusals.join('\n')}`);
+  // an ε-sweep that a closed tab or a reload interrupted: shown, and offered for resuming
+  await app.restoreSweep();
   document.body.dataset.state = 'ready';
 }

@@ -4,6 +4,8 @@
  * run" downloads) and when it was written. A reload of the page without a set-up in its URL resumes
  * it (app.ts). Plain indexedDB API; every call is asynchronous, and a browser without IndexedDB (or
  * one that refuses it, e.g. some private modes) makes every call fail with an Error the page shows.
+ * Other records of the same store (the unfinished ε-sweep, sweepStore.ts) go through readRecord,
+ * writeRecord and deleteRecord under their own keys: one database, no schema upgrade.
  */
 
 const DB_NAME = 'vpb-mixture';
@@ -90,4 +92,18 @@ export async function writeAutosave(save: Autosave): Promise<void> {
 
 export async function deleteAutosave(): Promise<void> {
   await transact('readwrite', (store) => store.delete(KEY));
+}
+
+/** Another record of the store, as stored (unchecked: the caller validates it). */
+export async function readRecord(key: string): Promise<unknown> {
+  return transact<unknown>('readonly', (store) => store.get(key));
+}
+
+/** Replaces another record of the store (atomically, as writeAutosave). */
+export async function writeRecord(key: string, value: unknown): Promise<void> {
+  await transact('readwrite', (store) => store.put(value, key));
+}
+
+export async function deleteRecord(key: string): Promise<void> {
+  await transact('readwrite', (store) => store.delete(key));
 }

@@ -4,15 +4,38 @@
  * the least-squares slope (physics/validity.ts, the CLI's fit) and the theorem's y(k, γ) as a
  * dashed reference through the first trustworthy point (a guaranteed scaling, not a prediction).
  * A progress bar follows the sweep; Cancel stops it after the current step, keeping its points.
+ *
+ * Issue 8: the sweep's set-up, ε list and finished points are stored in IndexedDB (sweepStore.ts)
+ * when it starts and after every point, and deleted when it is done. On page load a stored,
+ * unfinished sweep (closed tab, reload, cancel, failure) is shown, its points in the table and the
+ * plot, with "Resume sweep (k of n done)" (the worker runs only the other points) and "Discard
+ * stored sweep"; a record that fails its checks is refused with the reason and deleted. A device
+ * loss during a run is recovered in the worker; the panel says so in its status and the run log.
  */
 import * as Comlink from 'comlink';
 import type { SimulationConfig } from '../physics/config';
 import { theoremExponent } from '../physics/remainder';
 import { logLogFit } from '../physics/validity';
-import type { SweepPointReport, SweepProgress, SweepResult } from '../workers/sessionApi';
+import type {
+  SweepOptions,
+  SweepPointReport,
+  SweepProgress,
+  SweepResult,
+  SweepStarted,
+} from '../workers/sessionApi';
+import { sweepPointReport } from '../workers/sweepReport';
 import { download } from './export';
 import { remainderOf } from './parameters';
 import { LinePlot } from './plots';
+import type { NoticeKind } from './runLog';
+import {
+  checkStoredSweep,
+  deleteStoredSweep,
+  readStoredSweep,
+  STORED_SWEEP_VERSION,
+  type StoredSweep,
+  writeStoredSweep,
+} from './sweepStore';
 import type { WorkerQueue } from './workerClient';
 
 export interface ValidityPanelHooks {
@@ -22,10 +45,15 @@ export interface ValidityPanelHooks {
   /** Called before a sweep starts (the page pauses the live run: the worker does one thing at a time). */
   readonly beforeSweep: () => void;
   readonly afterSweep: () => void;
+  /** A line for the run log: a stored sweep found, refused or resumed, a device-loss recovery. */
+  readonly log: (text: string, kind: NoticeKind) => void;
 }
 
 const byTestId = <T extends HTMLElement>(root: HTMLElement, id: string) =>
   root.querySelector<T>(`[data-testid="${id}"]`)!;
+const clockText = (ms: number) => new Date(ms).toLocaleTimeString([], { hour12: false });
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "0.1, 0.05,0.025" → numbers; throws with the CLI's wording when an entry is not a number > 0. */
 export function parseKnudsenList(text: string): number[] {
@@ -48,6 +76,8 @@ export class ValidityPanel {
   private readonly input: HTMLInputElement;
   private readonly runButton: HTMLButtonElement;
   private readonly cancelButton: HTMLButtonElement;
+  private readonly resumeButton: HTMLButtonElement;
+  private readonly discardButton: HTMLButtonElement;
   private readonly exportButton: HTMLButtonElement;
   private readonly progress: HTMLProgressElement;
   private readonly status: HTMLElement;
@@ -56,6 +86,11 @@ export class ValidityPanel {
   private last: SweepResult | null = null;
   /** The set-up of the points shown (the theorem's k and γ and t_end are read from it). */
   private swept: SimulationConfig | null = null;
+  /** The unfinished sweep as last written to (or read from) IndexedDB; null: none stored. */
+  private stored: StoredSweep | null = null;
+  /** Writes and deletes of the stored sweep, one after another in the order asked. */
+  private storing: Promise<void> = Promise.resolve();
+  private storeFailed = false;
 
   constructor(
     readonly root: HTMLElement,
@@ -64,6 +99,8 @@ export class ValidityPanel {
     this.input = byTestId(root, 'sweep-knudsen');
     this.runButton = byTestId(root, 'sweep-run');
     this.cancelButton = byTestId(root, 'sweep-cancel');
+    this.resumeButton = byTestId(root, 'sweep-resume');
+    this.discardButton = byTestId(root, 'sweep-discard');
     this.exportButton = byTestId(root, 'sweep-export');
     this.progress = byTestId(root, 'sweep-progress');
     this.status = byTestId(root, 'sweep-status');
@@ -96,6 +133,8 @@ export class ValidityPanel {
     });
     this.runButton.addEventListener('click', () => void this.start());
     this.cancelButton.addEventListener('click', () => this.cancel());
+    this.resumeButton.addEventListener('click', () => void this.resumeStored());
+    this.discardButton.addEventListener('click', () => void this.discardStored());
     this.exportButton.addEventListener('click', () => this.exportCsv());
     this.cancelButton.disabled = true;
     this.exportButton.disabled = true;
@@ -106,6 +145,12 @@ export class ValidityPanel {
     return this.running;
   }
 
+  /** The last sweep's result (tests: which points the worker computed, which it took as stored). */
+  get lastResult(): SweepResult | null {
+    return this.last;
+  }
+
+  /** Run sweep: a new sweep of the list in the box (it replaces a stored, unfinished one). */
   async start(): Promise<void> {
     if (this.running) return;
     let knudsen: number[];
@@ -115,31 +160,78 @@ export class ValidityPanel {
       this.setStatus((e as Error).message, true);
       return;
     }
+    await this.sweep(knudsen, {}, null);
+  }
+
+  /** Resume sweep: the stored sweep's set-up and ε list, its finished points taken as they are. */
+  async resumeStored(): Promise<void> {
+    const from = this.stored;
+    if (this.running || !from) return;
+    await this.sweep(from.knudsen, { config: from.config, resume: from.points }, from);
+  }
+
+  private async sweep(
+    knudsen: readonly number[],
+    options: SweepOptions,
+    from: StoredSweep | null,
+  ): Promise<void> {
     this.running = true;
-    this.points = [];
+    const replacing = from ? null : this.stored;
+    this.points = from ? from.points.map((p) => sweepPointReport(p.point, p.index)) : [];
     this.last = null;
-    this.swept = this.hooks.config();
-    this.tableBody.replaceChildren();
-    this.progress.value = 0;
+    this.swept = from ? from.config : this.hooks.config();
+    this.rebuildTable();
+    this.progress.value = from ? from.points.length / from.knudsen.length : 0;
     this.progress.max = 1;
     this.runButton.disabled = true;
     this.cancelButton.disabled = false;
-    this.exportButton.disabled = true;
-    this.setStatus(`sweeping ${knudsen.length} values of ε…`);
+    this.exportButton.disabled = this.points.length === 0;
+    this.showStoredControls();
+    this.setStatus(
+      from
+        ? `resuming the stored sweep: ${from.points.length} of ${from.knudsen.length} points done, running the rest…`
+        : `sweeping ${knudsen.length} values of ε…`,
+    );
     this.redraw();
     this.hooks.beforeSweep();
     try {
-      const onPoint = Comlink.proxy((point: SweepPointReport) => this.addPoint(point));
+      const onPoint = Comlink.proxy((point: SweepPointReport) => {
+        this.addPoint(point);
+        this.storePoint(point);
+      });
       const onProgress = Comlink.proxy((p: SweepProgress) => {
+        if (p.started) this.storeStarted(p.started, from, replacing);
+        if (p.recovered) {
+          this.hooks.log(`sweep recovered: ${p.recovered}`, 'warning');
+          this.setStatus(
+            `recovered from a lost GPU device: point ${p.point + 1} of ${p.points} is being redone`,
+          );
+          return;
+        }
         // never backwards: a report that restarts at 0 for the next point does not empty the bar
         this.progress.value = Math.min(1, Math.max(this.progress.value, p.fraction));
         this.setStatus(
           `point ${p.point + 1} of ${p.points}: ${(100 * this.progress.value).toFixed(0)} % of the sweep`,
         );
       });
-      const { value } = await this.hooks.queue.run((remote) => remote.sweep(knudsen, onPoint, onProgress));
+      const { value } = await this.hooks.queue.run((remote) =>
+        remote.sweep(knudsen, onPoint, onProgress, options),
+      );
       if (value.refusal) {
-        this.setStatus(`refused: ${value.refusal.message}`, true);
+        if (from) {
+          // the worker's own check of the stored sweep failed: it cannot be resumed, ever
+          await this.forgetStored();
+          this.setStatus(
+            `the stored sweep cannot be resumed and was deleted: ${value.refusal.message}`,
+            true,
+          );
+          this.hooks.log(
+            `the stored sweep cannot be resumed and was deleted: ${value.refusal.message}`,
+            'warning',
+          );
+        } else {
+          this.setStatus(`refused: ${value.refusal.message}`, true);
+        }
         return;
       }
       this.last = value;
@@ -149,19 +241,175 @@ export class ValidityPanel {
         this.rebuildTable();
       }
       this.progress.value = value.cancelled ? this.progress.value : 1;
+      // a finished sweep leaves nothing to resume; a cancelled one stays stored (Resume sweep)
+      if (!value.cancelled) await this.forgetStored();
       const warnings = value.warnings?.length ? ` — ${value.warnings.join('; ')}` : '';
+      const resumed = value.resumed?.length ?? 0;
+      const computed = value.computed?.length ?? 0;
+      const origin =
+        resumed > 0
+          ? ` (${plural(resumed, 'point')} taken from the stored sweep, ${computed} computed now)`
+          : '';
+      const lost = value.recoveries?.length ?? 0;
+      const recoveries =
+        lost === 0 ? '' : `; ${lost === 1 ? 'one device-loss recovery' : `${lost} device-loss recoveries`}`;
       this.setStatus(
-        `${value.cancelled ? `cancelled: ${value.points.length} point(s) kept` : 'sweep done'}${warnings}`,
+        `${value.cancelled ? `cancelled: ${value.points.length} point(s) kept, "Resume sweep" runs the rest` : 'sweep done'}` +
+          `${origin}${recoveries}${warnings}`,
       );
+      if (from && !value.cancelled) {
+        this.hooks.log(`resumed the stored sweep and finished it${origin}`, 'info');
+      }
     } catch (e) {
-      this.setStatus(`the sweep failed: ${(e as Error).message ?? String(e)}`, true);
+      this.setStatus(
+        `the sweep failed: ${messageOf(e)}${this.stored ? ' ("Resume sweep" runs the unfinished points)' : ''}`,
+        true,
+      );
     } finally {
       this.running = false;
       this.runButton.disabled = false;
       this.cancelButton.disabled = true;
       this.exportButton.disabled = this.points.length === 0;
+      this.showStoredControls();
       this.redraw();
       this.hooks.afterSweep();
+    }
+  }
+
+  /**
+   * On page load: a stored, unfinished sweep is checked, shown (its points in the table and the
+   * plot, its ε list in the box) and offered for resuming; a refused one is deleted, saying why.
+   */
+  async restoreStored(): Promise<void> {
+    let value: unknown;
+    try {
+      value = await readStoredSweep();
+    } catch (e) {
+      this.setStatus(`no stored sweep can be read here: ${messageOf(e)}`);
+      return;
+    }
+    // nothing stored, or a sweep started meanwhile (it replaces the record)
+    if (value === null || this.running) return;
+    let sweep: StoredSweep;
+    try {
+      sweep = checkStoredSweep(value).sweep;
+    } catch (e) {
+      const text = `a stored, unfinished sweep was refused and deleted: ${messageOf(e)}`;
+      this.setStatus(text, true);
+      this.hooks.log(text, 'warning');
+      await this.forgetStored();
+      return;
+    }
+    this.stored = sweep;
+    this.root.dataset.storedPoints = String(sweep.points.length);
+    this.points = sweep.points.map((p) => sweepPointReport(p.point, p.index));
+    this.swept = sweep.config;
+    this.last = null;
+    this.input.value = sweep.knudsen.join(', ');
+    this.rebuildTable();
+    this.progress.value = sweep.points.length / sweep.knudsen.length;
+    this.exportButton.disabled = this.points.length === 0;
+    this.showStoredControls();
+    this.redraw();
+    const k = sweep.points.length;
+    const n = sweep.knudsen.length;
+    this.setStatus(
+      `an unfinished sweep was stored at ${clockText(sweep.savedAt)}: ${k} of ${n} points done. ` +
+        `"Resume sweep" runs the other ${n - k} without redoing these; "Discard stored sweep" forgets it.`,
+    );
+    this.hooks.log(
+      `found an unfinished sweep (stored ${clockText(sweep.savedAt)}, ${k} of ${n} points done): shown in the validity panel, "Resume sweep" continues it`,
+      'info',
+    );
+  }
+
+  /** Discard stored sweep: deletes the record (the points stay shown until the next sweep). */
+  private async discardStored(): Promise<void> {
+    const stored = this.stored;
+    if (this.running || !stored) return;
+    await this.forgetStored();
+    this.showStoredControls();
+    this.setStatus('the stored sweep was discarded: a reload no longer offers it');
+    this.hooks.log(
+      `discarded the stored sweep (${stored.points.length} of ${stored.knudsen.length} points done)`,
+      'info',
+    );
+  }
+
+  /** The worker planned the sweep: the record starts with what defines it (and the points taken as stored). */
+  private storeStarted(started: SweepStarted, from: StoredSweep | null, replacing: StoredSweep | null): void {
+    if (replacing) {
+      this.hooks.log(
+        `the stored, unfinished sweep (${replacing.points.length} of ${replacing.knudsen.length} points done) is replaced by the new one`,
+        'info',
+      );
+    }
+    const kept = new Set(started.resumed);
+    this.stored = {
+      version: STORED_SWEEP_VERSION,
+      savedAt: Date.now(),
+      config: started.config,
+      knudsen: [...started.knudsen],
+      points: from ? from.points.filter((p) => kept.has(p.index)) : [],
+    };
+    this.persist();
+  }
+
+  /** A point finished: the record gains it, so a closed tab loses at most the point under way. */
+  private storePoint(point: SweepPointReport): void {
+    const stored = this.stored;
+    if (!stored || point.index === undefined || !point.record) return;
+    const index = point.index;
+    this.stored = {
+      ...stored,
+      savedAt: Date.now(),
+      points: [...stored.points.filter((p) => p.index !== index), { index, point: point.record }].sort(
+        (a, b) => a.index - b.index,
+      ),
+    };
+    this.persist();
+  }
+
+  private forgetStored(): Promise<void> {
+    this.stored = null;
+    return this.persist();
+  }
+
+  /**
+   * Queues the write (or the delete, with no sweep stored) of the record as it is now. The panel's
+   * data-stored-points says what IndexedDB holds once it has committed (tests wait for it). A
+   * failure is shown once in the run log; the sweep itself goes on.
+   */
+  private persist(): Promise<void> {
+    const record = this.stored;
+    this.storing = this.storing.then(async () => {
+      try {
+        if (record) await writeStoredSweep(record);
+        else await deleteStoredSweep();
+        this.storeFailed = false;
+        if (record) this.root.dataset.storedPoints = String(record.points.length);
+        else delete this.root.dataset.storedPoints;
+      } catch (e) {
+        if (!this.storeFailed) {
+          this.hooks.log(
+            `the sweep could not be stored in this browser (a reload would lose its points): ${messageOf(e)}`,
+            'warning',
+          );
+        }
+        this.storeFailed = true;
+      }
+    });
+    return this.storing;
+  }
+
+  /** Resume and Discard are shown while a stored sweep waits and none runs. */
+  private showStoredControls(): void {
+    const stored = this.stored;
+    const show = stored !== null && !this.running;
+    this.resumeButton.hidden = !show;
+    this.discardButton.hidden = !show;
+    if (stored) {
+      this.resumeButton.textContent = `Resume sweep (${stored.points.length} of ${stored.knudsen.length} done)`;
     }
   }
 

@@ -7,7 +7,9 @@
  * returns (k = the speed setting), so the worker is never asked to do two things at once and the
  * main thread only draws what comes back.
  */
+import type { FinishedSweepPoint, SweepPoint } from '../engine/sweep';
 import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
+import type { ParsedConfig } from '../physics/configSchema';
 
 /** Why a config (or one field of it) was refused: `field` is the dotted path, e.g. "species.0.mass". */
 export interface ConfigRefusal {
@@ -80,6 +82,34 @@ export interface SweepPointReport {
   /** Added by the worker: the rerun at dt/2 (validity_time_half_dt) and the relative change it made (trust_change; null when not comparable). */
   readonly validityTimeHalfDt?: number | null;
   readonly trustChange?: number | null;
+  /** Added (issue 8): the point's index in the sweep's ε list. */
+  readonly index?: number;
+  /** Added (issue 8): the engine's whole record of the point, which the page stores so a reload can resume the sweep. */
+  readonly record?: SweepPoint;
+}
+
+/**
+ * Added (issue 8): what defines a sweep, sent once when it starts (SweepProgress.started): the page
+ * stores it with each finished point, and gives it back (SweepOptions) to resume after a reload.
+ */
+export interface SweepStarted {
+  /** The set-up swept (the running session's parsed config, or SweepOptions.config). */
+  readonly config: ParsedConfig;
+  readonly knudsen: readonly number[];
+  /** Indices of the points taken from SweepOptions.resume (not run again). */
+  readonly resumed: readonly number[];
+}
+
+/** Added (issue 8): sweep()'s options (plain data; the callbacks are sweep()'s own arguments). */
+export interface SweepOptions {
+  /** The set-up to sweep (config JSON, parsed and checked as configure's); default: the running session's. */
+  readonly config?: unknown;
+  /**
+   * Finished points of an earlier, interrupted run of the same sweep (same config and ε list), as
+   * stored: taken as they are, only the other points run. Checked against the plan first: points
+   * that do not belong to it are a refusal (field "resume") and nothing runs.
+   */
+  readonly resume?: readonly FinishedSweepPoint[];
 }
 
 export interface SweepProgress {
@@ -88,6 +118,13 @@ export interface SweepProgress {
   readonly points: number;
   /** Fraction of the whole sweep done, 0..1. */
   readonly fraction: number;
+  /** Added (issue 8): set on the first report only, before any run: what defines the sweep. */
+  readonly started?: SweepStarted;
+  /**
+   * Added (issue 8): the GPU device was lost during a run of point `point`; a new one was acquired
+   * (or the CPU backend taken) and that run is being redone, the finished points kept. In words.
+   */
+  readonly recovered?: string;
 }
 
 export interface SweepResult {
@@ -113,6 +150,13 @@ export interface SweepResult {
    * grid cannot resolve, a bad list): nothing ran, `points` is empty. field "knudsen" for the list.
    */
   readonly refusal?: ConfigRefusal;
+  /** Added (issue 8): indices of the points run by this call, and of those taken from SweepOptions.resume. */
+  readonly computed?: readonly number[];
+  readonly resumed?: readonly number[];
+  /** Added (issue 8): each device-loss recovery during the sweep, in words (SweepProgress.recovered). */
+  readonly recoveries?: readonly string[];
+  /** Added (issue 8): the adapter (or backend) the points were computed on. */
+  readonly adapter?: string;
 }
 
 export type InitResult =
@@ -159,11 +203,14 @@ export interface SimulationWorkerApi {
    * An ε-sweep of the current config; points arrive through the callbacks (Comlink.proxy). Runs
    * on sessions of its own (the running session is untouched), each point rerun at dt/2 (trust
    * check). A refused sweep resolves with `refusal` set; a second sweep while one runs rejects.
+   * Issue 8: `options` resumes an interrupted sweep (its config and finished points); a GPU device
+   * lost during a run is re-acquired and only that run is redone (SweepProgress.recovered).
    */
   sweep(
     knudsen: readonly number[],
     onPoint: (point: SweepPointReport) => void,
     onProgress: (progress: SweepProgress) => void,
+    options?: SweepOptions,
   ): Promise<SweepResult>;
   /** Asks a running sweep to stop after the current step; its finished points are kept. */
   cancelSweep(): void;

@@ -14,14 +14,26 @@
  * loseDeviceForTest's destroy()), the next call acquires a new device (the CPU backend if none can
  * be had), rebuilds the run from that checkpoint and continues; advance's `recovered` says so. The
  * step guard's rollbacks come back in advance's `rollbacks`. saveCheckpoint/loadCheckpoint move a
- * run in and out as a checkpoint file.
+ * run in and out as a checkpoint file. A sweep's run that fails on a lost device is redone on a new
+ * one (runSweep's recovery), the finished points kept; sweep(…, options) resumes a sweep that a
+ * closed tab interrupted, from the finished points the page stored.
  */
 import * as Comlink from 'comlink';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint';
 import { DEFAULT_PROBE, momentsProbe, type ProbeResult, type ProbeSetup } from '../engine/momentsProbe';
 import { acceptConfig, configRefusal, RecoveringSession } from '../engine/session';
 import { runSimulation } from '../engine/simulation';
-import { planSweep, runSweep, type SweepPlan, type SweepPoint, validityCsv } from '../engine/sweep';
+import {
+  planSweep,
+  resumeFromStored,
+  runSweep,
+  type SweepPlan,
+  type SweepRecovery,
+  type SweepResume,
+  SweepResumeError,
+  type SweepRunner,
+  validityCsv,
+} from '../engine/sweep';
 import { acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
 import { type ParsedConfig, parseConfig, resolveConfig } from '../physics/configSchema';
@@ -34,10 +46,12 @@ import type {
   InitResult,
   SimulationWorkerApi as SessionApi,
   SessionSnapshot,
+  SweepOptions,
   SweepPointReport,
   SweepProgress,
   SweepResult,
 } from './sessionApi';
+import { sweepPointReport } from './sweepReport';
 
 export type { InitResult } from './sessionApi';
 
@@ -145,19 +159,6 @@ function notify<T>(callback: (value: T) => unknown, value: T): void {
   }
 }
 
-function pointReport(p: SweepPoint): SweepPointReport {
-  return {
-    knudsen: p.knudsen,
-    validityTime: p.validityTime,
-    trustworthy: p.trustworthy === true,
-    norms: { ...p.normsAtEnd },
-    dt: p.dt,
-    steps: p.steps,
-    validityTimeHalfDt: p.halfDt?.validityTime ?? null,
-    trustChange: p.halfDt && Number.isFinite(p.halfDt.change) ? p.halfDt.change : null,
-  };
-}
-
 /** The sweep's list of ε, as `sim sweep --knudsen` takes it: distinct finite numbers > 0. */
 function knudsenRefusal(knudsen: unknown): ConfigRefusal | null {
   const allowed = 'a non-empty list of distinct finite numbers > 0';
@@ -171,6 +172,25 @@ function knudsenRefusal(knudsen: unknown): ConfigRefusal | null {
   if (bad >= 0) return refusal(`= ${String(knudsen[bad])} (entry ${bad})`);
   if (new Set(knudsen).size !== knudsen.length) return refusal('with a repeated value');
   return null;
+}
+
+/** A sweep refused before any run: nothing ran. */
+function sweepRefusal(refusal: ConfigRefusal, theorem: number): SweepResult {
+  return { cancelled: false, points: [], slope: null, slopeError: null, theoremExponent: theorem, refusal };
+}
+
+/** How long a failed run waits for device.lost to settle before the failure counts as the run's own. */
+const LOSS_GRACE_MS = 250;
+
+/** Whether `device` is lost, or becomes lost within `ms` (a failed GPU call can come first). */
+async function lostWithin(device: GPUDevice, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const lostNow = await Promise.race([device.lost.then(() => true), grace]);
+  clearTimeout(timer);
+  return lostNow;
 }
 
 const sessionApi: SessionApi = {
@@ -294,41 +314,98 @@ const sessionApi: SessionApi = {
     knudsen: readonly number[],
     onPoint: (point: SweepPointReport) => void,
     onProgress: (progress: SweepProgress) => void,
+    options: SweepOptions = {},
   ): Promise<SweepResult> {
     if (sweepAbort) throw new Error('a sweep is already running: cancel it first');
-    if (!sessionConfig) throw new Error('no simulation is configured yet: call configure(config) first');
-    const parsed = sessionConfig;
-    const refuse = (refusal: ConfigRefusal): SweepResult => ({
-      cancelled: false,
-      points: [],
-      slope: null,
-      slopeError: null,
-      theoremExponent: theoremExponent(parsed.remainder.k, parsed.collisions.gamma),
-      refusal,
-    });
+    let parsed: ParsedConfig;
+    if (options.config !== undefined) {
+      // a resumed sweep brings its own set-up: checked as configure checks one
+      const accepted = acceptConfig(options.config);
+      if (!accepted.ok) return sweepRefusal(accepted, Number.NaN);
+      parsed = accepted.parsed;
+    } else {
+      if (!sessionConfig) throw new Error('no simulation is configured yet: call configure(config) first');
+      parsed = sessionConfig;
+    }
+    const theorem = theoremExponent(parsed.remainder.k, parsed.collisions.gamma);
     const badList = knudsenRefusal(knudsen);
-    if (badList) return refuse(badList);
+    if (badList) return sweepRefusal(badList, theorem);
     let plan: SweepPlan;
+    let resume: SweepResume | undefined;
     try {
       plan = planSweep(parsed, [...knudsen], { trustCheck: true });
+      if (options.resume !== undefined) resume = resumeFromStored(plan, options.resume);
     } catch (e) {
+      if (e instanceof SweepResumeError) {
+        return sweepRefusal(
+          {
+            ok: false,
+            field: 'resume',
+            message: `the stored points do not belong to this sweep: ${e.message}`,
+          },
+          theorem,
+        );
+      }
       const refusal = configRefusal(e);
-      if (refusal) return refuse(refusal);
+      if (refusal) return sweepRefusal(refusal, theorem);
       throw e;
     }
     const controller = new AbortController();
     sweepAbort = controller;
     try {
-      const device = await currentDevice();
+      const points = plan.configs.length;
+      const resumed = [...(resume?.points.keys() ?? [])].sort((a, b) => a - b);
+      notify(onProgress, {
+        point: 0,
+        points,
+        fraction: 0,
+        started: { config: parsed, knudsen: [...knudsen], resumed },
+      });
+      // the device of the runs: replaced by a new one after a loss (recover below)
+      let device = await currentDevice();
+      const lostDevices = new WeakSet<GPUDevice>();
+      const watch = (d: GPUDevice | null) => void d?.lost.then(() => lostDevices.add(d));
+      watch(device);
+      const computed: number[] = [];
+      const recoveries: string[] = [];
       let lastProgress = -Infinity;
       // of the whole sweep (SweepProgress): a new point starts where the previous one ended
       let fraction = 0;
+      const runner: SweepRunner = async (config, onRow, signal) => {
+        const used = device;
+        const result = await runSimulation(config, used, onRow, signal ? { signal } : {});
+        // a loss noticed by the end of the run: its last rows may not have been computed (as RecoveringSession)
+        if (used && lostDevices.has(used)) throw new Error('the GPU device was lost during the run');
+        return { steps: result.steps, adapter: result.backend };
+      };
+      // A run that failed because the device was lost (device.lost settles, given a moment) is
+      // redone on a new device; the CPU backend when none can be had. Any other failure is the sweep's.
+      const recover: SweepRecovery = async (_error, run) => {
+        const used = device;
+        if (!used || !(await lostWithin(used, LOSS_GRACE_MS))) return null;
+        const reason = lost ?? 'unknown reason';
+        let next: GPUDevice | null = null;
+        let noGpu = '';
+        try {
+          next = await reacquire();
+          if (!next) noGpu = 'no GPU is available';
+        } catch (e) {
+          noGpu = e instanceof Error ? e.message : String(e);
+        }
+        device = next;
+        watch(next);
+        const kept = computed.length + resumed.length;
+        const note =
+          `the GPU device was lost (${reason}) during point ${run.point + 1} of ${run.points} ` +
+          `(ε = ${run.knudsen}, the run at ${run.halfDt ? 'dt/2' : 'dt'}); ` +
+          (next ? 'a new device was acquired' : `continuing on the float64 CPU backend (${noGpu})`) +
+          `; redoing that run, the ${kept} finished point${kept === 1 ? '' : 's'} kept`;
+        recoveries.push(note);
+        return note;
+      };
       const outcome = await runSweep(
         plan,
-        async (config, onRow, signal) => {
-          const result = await runSimulation(config, device, onRow, signal ? { signal } : {});
-          return { steps: result.steps, adapter: result.backend };
-        },
+        runner,
         {
           onRunStart: (run) => notify(onProgress, { point: run.point, points: run.points, fraction }),
           onStep: (run, _step, done, total) => {
@@ -338,16 +415,23 @@ const sessionApi: SessionApi = {
             lastProgress = now;
             notify(onProgress, { point: run.point, points: run.points, fraction: done / total });
           },
-          onPoint: (point) => notify(onPoint, pointReport(point)),
+          onPoint: (point, index) => {
+            computed.push(index);
+            notify(onPoint, sweepPointReport(point, index));
+          },
+          onRecover: (run, note) =>
+            notify(onProgress, { point: run.point, points: run.points, fraction, recovered: note }),
         },
         controller.signal,
+        resume,
+        recover,
       );
       if (!outcome.cancelled) {
-        notify(onProgress, { point: plan.configs.length - 1, points: plan.configs.length, fraction: 1 });
+        notify(onProgress, { point: points - 1, points, fraction: 1 });
       }
       return {
         cancelled: outcome.cancelled,
-        points: outcome.points.map(pointReport),
+        points: outcome.points.map((p, i) => sweepPointReport(p, i)),
         slope: outcome.fit.slope,
         slopeError: outcome.fit.slopeError,
         theoremExponent: plan.theorem.y,
@@ -357,6 +441,10 @@ const sessionApi: SessionApi = {
         threshold: plan.settings.threshold,
         warnings: [...plan.warnings],
         validityCsv: validityCsv(outcome.points, plan.column, plan.settings, parsed.time.tEnd, true),
+        computed,
+        resumed,
+        recoveries,
+        adapter: outcome.adapter,
       };
     } finally {
       sweepAbort = null;

@@ -3,6 +3,9 @@
  * device, a reload resumes the autosaved run (IndexedDB), and a corrupted checkpoint file is
  * refused with its reason while the run goes on (an intact one replaces the run). The set-up is the
  * app test's small one (equal masses on an 8 × 8³ grid, a row at every step) given by share URL.
+ * The ε-sweep: a reload mid-sweep keeps its finished points (IndexedDB) and "Resume sweep" runs
+ * only the others; a corrupt stored sweep is refused and deleted; a device lost mid-sweep is
+ * re-acquired and only the interrupted run is redone (set-up SWEEP: a point takes seconds).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -42,6 +45,25 @@ const UNSTABLE: SimulationConfig = {
   time: { dt: 2.5, tEnd: 20, outputEvery: 1 },
 };
 
+/**
+ * SMALL with one temperature (well-prepared: T_valid > 0, so a point is drawn on the log axes) up to
+ * t = 0.25 at dt = 0.125: a sweep point is 2 steps at dt and 4 at dt/2, a few seconds on SwiftShader.
+ */
+const SWEEP: SimulationConfig = {
+  ...SMALL,
+  species: [SMALL.species[0], { ...SMALL.species[1], temperature: 1 }],
+  time: { dt: 0.125, tEnd: 0.25, outputEvery: 1 },
+};
+
+/** What the worker's sweep answered (sessionApi.ts SweepResult, the fields read here). */
+interface SweepAnswer {
+  cancelled: boolean;
+  points: { knudsen: number; index?: number; record?: unknown }[];
+  computed?: number[];
+  resumed?: number[];
+  recoveries?: string[];
+}
+
 interface AppState {
   runState: string;
   epoch: number;
@@ -52,6 +74,7 @@ interface AppState {
 }
 type Hook = {
   state: () => AppState;
+  sweepResult: () => SweepAnswer | null;
   loseDevice: () => Promise<boolean>;
   autosaveNow: () => Promise<void>;
   notices: () => string[];
@@ -85,6 +108,61 @@ async function waitForNotice(page: Page, pattern: RegExp, timeout = 60_000) {
     { timeout },
   );
 }
+
+/** Waits until the sweep status matches `pattern`. */
+async function waitForSweepStatus(page: Page, pattern: RegExp, timeout = 120_000) {
+  await page.waitForFunction(
+    ([source, flags]) =>
+      new RegExp(source, flags).test(
+        document.querySelector('[data-testid="sweep-status"]')?.textContent ?? '',
+      ),
+    [pattern.source, pattern.flags] as const,
+    { timeout },
+  );
+}
+
+/** Waits until IndexedDB holds the stored sweep with `points` finished points (the panel says so once committed). */
+async function waitForStoredPoints(page: Page, points: number, timeout = 120_000) {
+  await page.waitForFunction(
+    (n) =>
+      document.querySelector<HTMLElement>('[data-testid="validity-panel"]')?.dataset.storedPoints ===
+      String(n),
+    points,
+    { timeout },
+  );
+}
+
+/** The record under `key` in the page's IndexedDB store (autosave.ts), or `put` one there. */
+function storedRecord(page: Page, key: string, put?: unknown): Promise<unknown> {
+  return page.evaluate(
+    ([k, value, write]) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('vpb-mixture', 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('checkpoints', write ? 'readwrite' : 'readonly');
+          const request = write
+            ? tx.objectStore('checkpoints').put(value, k)
+            : tx.objectStore('checkpoints').get(k);
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve(write ? null : (request.result ?? null));
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    [key, put ?? null, put !== undefined] as const,
+  );
+}
+
+const sweepResult = (page: Page) =>
+  page.evaluate(() => (window as unknown as { vpb: Hook }).vpb.sweepResult()) as Promise<SweepAnswer | null>;
+const tableRows = (page: Page) =>
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-testid="sweep-table"] tbody tr'), (tr) =>
+      Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? ''),
+    ),
+  );
 
 async function waitForEpochAbove(page: Page, epoch: number) {
   await page.waitForFunction((e) => (window as unknown as { vpb: Hook }).vpb.state().epoch > e, epoch, {
@@ -303,6 +381,113 @@ describe('reliability in the browser (issue 8)', () => {
       expect(await readout(page, 'sim-time')).toBe(0);
       await page.getByRole('button', { name: 'Step' }).click();
       await waitForReadoutAbove(page, 'sim-time', 0);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+  it('a reload mid-sweep keeps its finished points; Resume sweep runs only the others; a corrupt record is refused', async () => {
+    const page = await openApp(shareUrl(inject('baseUrl'), SWEEP));
+    try {
+      await page.getByTestId('sweep-knudsen').fill('0.1, 0.05');
+      await page.getByTestId('sweep-run').click();
+      // point 1 finished and stored; point 2 is under way when the page goes
+      await waitForStoredPoints(page, 1);
+      const stored = (await storedRecord(page, 'sweep')) as {
+        knudsen: number[];
+        points: { index: number; point: { knudsen: number } }[];
+      };
+      expect(stored.knudsen).toEqual([0.1, 0.05]);
+      expect(stored.points.map((p) => p.index)).toEqual([0]);
+      expect(await page.getByTestId('run-state').textContent()).toBe('sweeping');
+
+      await page.reload();
+      await waitForReady(page);
+      // the finished point is shown, and resuming is offered
+      const resume = page.getByTestId('sweep-resume');
+      expect(await resume.isVisible()).toBe(true);
+      expect(await resume.textContent()).toBe('Resume sweep (1 of 2 done)');
+      expect(await page.getByTestId('sweep-status').textContent()).toMatch(
+        /unfinished sweep .*1 of 2 points done/,
+      );
+      expect(await page.getByTestId('run-notice').textContent()).toMatch(/found an unfinished sweep/);
+      const shown = await tableRows(page);
+      expect(shown).toHaveLength(1);
+      expect(Number(shown[0]![0])).toBe(0.1);
+      expect(await page.getByTestId('sweep-knudsen').inputValue()).toBe('0.1, 0.05');
+      const plotted = (await page.evaluate(() =>
+        (window as unknown as { vpb: { plotData: (n: string) => unknown } }).vpb.plotData('validity'),
+      )) as (number | null)[][];
+      expect(plotted[0]).toEqual([10]); // 1/ε of the stored point
+
+      await resume.click();
+      expect(await page.getByTestId('run-state').textContent()).toBe('sweeping');
+      await waitForSweepStatus(page, /sweep done/);
+      const result = (await sweepResult(page))!;
+      // the worker took point 1 as stored and ran point 2 only
+      expect(result.resumed).toEqual([0]);
+      expect(result.computed).toEqual([1]);
+      expect(result.points.map((p) => p.knudsen)).toEqual([0.1, 0.05]);
+      expect(result.points[0]!.record).toEqual(stored.points[0]!.point);
+      expect(await page.getByTestId('sweep-status').textContent()).toMatch(
+        /1 point taken from the stored sweep, 1 computed now/,
+      );
+      expect(await tableRows(page)).toHaveLength(2);
+      // a finished sweep leaves nothing stored, and nothing to resume
+      await page.waitForFunction(
+        () =>
+          document.querySelector<HTMLElement>('[data-testid="validity-panel"]')?.dataset.storedPoints ===
+          undefined,
+      );
+      expect(await storedRecord(page, 'sweep')).toBeNull();
+      expect(await resume.isHidden()).toBe(true);
+      await page.screenshot({ path: `${ARTIFACTS}/reliability-sweep-resumed.png`, fullPage: true });
+
+      // a corrupt record (a point of another ε) is refused with its reason and deleted; the page works
+      await storedRecord(page, 'sweep', {
+        ...stored,
+        points: [{ index: 0, point: { ...stored.points[0]!.point, knudsen: 0.2 } }],
+      });
+      await page.reload();
+      await waitForReady(page);
+      const status = (await page.getByTestId('sweep-status').textContent()) ?? '';
+      expect(status).toMatch(/refused and deleted: .*ε = 0\.2/);
+      expect(await page.getByTestId('sweep-status').getAttribute('class')).toMatch(/error/);
+      expect(await resume.isHidden()).toBe(true);
+      expect(await tableRows(page)).toHaveLength(0);
+      expect(await storedRecord(page, 'sweep')).toBeNull();
+      // the URL's run started as usual
+      expect((await appState(page)).config.time.tEnd).toBe(SWEEP.time.tEnd);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a GPU device lost mid-sweep is re-acquired and only the interrupted run is redone', async () => {
+    const page = await openApp(shareUrl(inject('baseUrl'), SWEEP));
+    try {
+      await page.getByTestId('sweep-knudsen').fill('0.1, 0.05');
+      await page.getByTestId('sweep-run').click();
+      await waitForStoredPoints(page, 1);
+      // point 2's runs are under way
+      expect(await page.evaluate(() => (window as unknown as { vpb: Hook }).vpb.loseDevice())).toBe(true);
+      await waitForSweepStatus(page, /sweep done/);
+      const result = (await sweepResult(page))!;
+      expect(result.cancelled).toBe(false);
+      expect(result.points.map((p) => p.knudsen)).toEqual([0.1, 0.05]);
+      expect(result.computed).toEqual([0, 1]); // each point finished once
+      expect(result.recoveries).toHaveLength(1);
+      expect(result.recoveries![0]).toMatch(
+        /device was lost .* during point 2 of 2 .*a new device was acquired.* 1 finished point kept/,
+      );
+      expect(await page.getByTestId('run-notice').textContent()).toMatch(
+        /sweep recovered: the GPU device was lost/,
+      );
+      expect(await page.getByTestId('sweep-status').textContent()).toMatch(/one device-loss recovery/);
+      expect(await tableRows(page)).toHaveLength(2);
+      // the live run goes on on the new device
+      await play(page);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

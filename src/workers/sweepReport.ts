@@ -1,0 +1,21 @@
+/**
+ * The engine's SweepPoint as the page shows it (SweepPointReport): sent by the worker as points
+ * finish, and made by the page itself from the points of a stored, unfinished sweep (issue 8), so
+ * both show the same row. Pure: no worker or DOM globals.
+ */
+import type { SweepPoint } from '../engine/sweep';
+import type { SweepPointReport } from './sessionApi';
+
+export function sweepPointReport(p: SweepPoint, index?: number): SweepPointReport {
+  return {
+    knudsen: p.knudsen,
+    validityTime: p.validityTime,
+    trustworthy: p.trustworthy === true,
+    norms: { ...p.normsAtEnd },
+    dt: p.dt,
+    steps: p.steps,
+    validityTimeHalfDt: p.halfDt?.validityTime ?? null,
+    trustChange: p.halfDt && Number.isFinite(p.halfDt.change) ? p.halfDt.change : null,
+    ...(index === undefined ? {} : { index, record: p }),
+  };
+}
