@@ -151,7 +151,7 @@ describe('homogeneous relaxation on the GPU (N_v = 8, m_B = 2 m_A)', () => {
     for (const m of [target.mA, target.mB]) for (const x of m) if (x > 0) entropyOfM += x * Math.log(x);
     entropyOfM *= grid.dv ** 3;
     expect(Math.abs(history.at(-1)!.entropy - entropyOfM)).toBeLessThan(1e-3 * Math.abs(entropyOfM));
-  }, 300_000); // two evaluations of Q per step on SwiftShader: ~2.5 min on a 2-core machine
+  }, 600_000); // two evaluations of Q per step on SwiftShader: ~3 min on an idle 2-core machine, 5+ loaded
 
   for (const gamma of [1, -1, -2, -2.9]) {
     it(`γ = ${gamma}: runs, stays finite, conserves and relaxes`, async () => {
