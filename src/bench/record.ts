@@ -6,10 +6,11 @@
  * - `ms_collision` (the collision STEP: Q(F) and Q(M), projections, bi-Maxwellian, update) and
  *   `ms_transport` (the four free-flow passes of one Strang step, X V V X) are GPU time of the
  *   kernels alone, measured as `timing` says (on the CPU backend: wall time of the float64 twins).
- * - `ms_per_step` (one whole Strang step, including its read-back and CPU Poisson solve),
- *   `ms_poisson` (moments kernel → read-back → CPU poissonSolveFft → field upload and one V pass)
- *   and `ms_remainder` (remainder-norms kernel + read-back) are wall time, submit to completion:
- *   they contain a host round trip by definition. `ms_poisson` and `ms_transport` share one V pass.
+ * - `ms_per_step` (one whole Strang step; on the GPU its Poisson solve is recorded with it, no
+ *   read-back), `ms_poisson` (moments kernel → Poisson solve and v-advection weights → one V pass:
+ *   on the GPU fieldSolve.wgsl, on the CPU poissonSolveFft + advectVWeights) and `ms_remainder`
+ *   (remainder-norms kernel + read-back) are wall time, submit to completion, so they contain a
+ *   host round trip (the final wait). `ms_poisson` and `ms_transport` share one V pass.
  * - A field is null when the case does not measure it (kind 'collision' measures the collision
  *   step only) and, on the CPU backend, for the roofline figures (the roofline is the adapter's).
  */

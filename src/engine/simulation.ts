@@ -9,11 +9,15 @@
  * X and V are exact-in-time shifts (semi-Lagrangian, band-limited) and the Strang composition of
  * the Vlasov–Poisson part is second order in Δt; the collision step C is the first-order
  * exponential AP scheme, so with collisions on the splitting is first order in Δt (and stays
- * stable and consistent as ε → 0). X does not change the density and neither V nor C do, so one
- * Poisson solve per step serves both V half-steps. Runs identically in Node and in a worker.
+ * stable and consistent as ε → 0). Neither V nor C changes the density, so one Poisson solve per
+ * step, on the state after the first X(Δt/2), serves both V half-steps. On the GPU that solve is
+ * recorded like any other pass (moments kernel → fieldSolve.wgsl → weights), so a step submits
+ * without waiting for a read-back (issue 7); the CPU backend solves in float64 (poissonSolveFft and
+ * advectVWeights, the reference). Runs identically in Node and in a worker.
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import { CollisionStep } from '../gpu/CollisionStep';
+import { FieldSolve } from '../gpu/FieldSolve';
 import { checkGridFitsDevice } from '../gpu/memoryPlan';
 import { Transport } from '../gpu/Transport';
 import { VelocityMoments } from '../gpu/VelocityMoments';
@@ -55,7 +59,13 @@ export class GpuOutOfMemoryError extends Error {
 export interface StepBackend extends RemainderSums {
   readonly name: 'webgpu' | 'cpu';
   advectX(): void;
-  advectV(field: Float64Array): void;
+  /**
+   * The Poisson solve for the state as it is now (PHYSICS.md §1): E(x) and the v-advection weights
+   * for the advectV() calls that follow. Recorded on the GPU, no read-back.
+   */
+  solveField(): void;
+  /** v-advection over Δt/2 by the field of the last solveField(). */
+  advectV(): void;
   collide(): void;
   moments(): Promise<Float64Array>;
   /** The whole state F as it is now, [species][cell][N³] (a copy the caller owns). */
@@ -164,10 +174,10 @@ export function diagnosticsRow(
 export async function strangStep(setup: SimulationSetup, backend: StepBackend): Promise<void> {
   backend.advectX();
   if (setup.fieldOn) {
-    const field = fieldFromMoments(setup, await backend.moments());
-    backend.advectV(field);
+    backend.solveField(); // from the state after X(Δt/2), the Strang midpoint's density
+    backend.advectV();
     if (setup.collisionsOn) backend.collide();
-    backend.advectV(field);
+    backend.advectV();
   } else if (setup.collisionsOn) {
     backend.collide();
   }
@@ -187,6 +197,7 @@ export class GpuBackend implements StepBackend {
     private readonly momentsKernel: VelocityMoments,
     private readonly collisions: CollisionStep | null,
     private readonly remainder: RemainderNorms,
+    private readonly fieldSolver: FieldSolve | null,
     state: Float32Array,
   ) {
     this.buffers = [
@@ -209,8 +220,9 @@ export class GpuBackend implements StepBackend {
     let backend: GpuBackend | null = null;
     let failure: unknown = null;
     try {
-      const [transport, moments, remainder, collisions] = await Promise.all([
-        Transport.create(device, grid, nx, length),
+      const building = Transport.create(device, grid, nx, length);
+      const [transport, moments, remainder, collisions, fieldSolver] = await Promise.all([
+        building,
         VelocityMoments.create(device, grid, 2 * nx),
         RemainderNorms.create(device, grid, nx),
         setup.collisionsOn
@@ -222,8 +234,11 @@ export class GpuBackend implements StepBackend {
               gamma: config.collisions.gamma,
             })
           : null,
+        setup.fieldOn
+          ? building.then((t) => FieldSolve.create(device, grid, nx, length, t.vWeights)) // writes V's weights
+          : null,
       ]);
-      backend = new GpuBackend(device, setup, transport, moments, collisions, remainder, state);
+      backend = new GpuBackend(device, setup, transport, moments, collisions, remainder, fieldSolver, state);
       backend.writeTimeStep();
     } catch (e) {
       failure = e;
@@ -255,10 +270,12 @@ export class GpuBackend implements StepBackend {
     this.writeTimeStep();
   }
 
-  /** The Δt-dependent uniforms: x-shift weights (Δt/2) and the collision step's Δt/ε. */
+  /** The Δt-dependent uniforms: x-shift weights (Δt/2), the v-shift per unit field, the collision step's Δt/ε. */
   private writeTimeStep(): void {
-    const { config } = this.setup;
+    const { config, chargeToMass } = this.setup;
     this.transport.setAdvectXStep(config.time.dt / 2);
+    const [A, B] = config.species;
+    this.fieldSolver?.setParameters([A.charge, B.charge], chargeToMass, config.time.dt / 2);
     this.momentsKernel.setParameters({ mass: 1 });
     this.collisions?.setTimeStep(config.time.dt, config.collisions.knudsen);
   }
@@ -268,9 +285,14 @@ export class GpuBackend implements StepBackend {
     this.current = 1 - this.current;
   }
 
-  advectV(field: Float64Array): void {
-    // written to the queue now, before the submit that carries this step's passes
-    this.transport.setField(field, this.setup.chargeToMass, this.setup.config.time.dt / 2);
+  solveField(): void {
+    if (!this.fieldSolver) throw new Error('solveField: this run has no field (setup.fieldOn is false)');
+    const encoder = this.commands();
+    this.momentsKernel.record(encoder, this.buffers[this.current]!);
+    this.fieldSolver.record(encoder, this.momentsKernel.output); // into transport.vWeights
+  }
+
+  advectV(): void {
     this.transport.recordV(this.commands(), this.buffers[this.current]!, this.buffers[1 - this.current]!);
     this.current = 1 - this.current;
   }
@@ -321,6 +343,7 @@ export class GpuBackend implements StepBackend {
     this.momentsKernel.destroy();
     this.collisions?.destroy();
     this.remainder.destroy();
+    this.fieldSolver?.destroy();
     for (const b of this.buffers) b.destroy();
   }
 
@@ -334,6 +357,8 @@ export class CpuBackend implements StepBackend {
   readonly name = 'cpu' as const;
   private state: Float64Array;
   private xWeights: Float64Array;
+  /** v-advection weights of the last solveField(), null when the state or Δt changed since. */
+  private vWeights: Float64Array | null = null;
   private readonly tables;
 
   constructor(
@@ -359,14 +384,20 @@ export class CpuBackend implements StepBackend {
     this.state = advectX(this.state, this.setup.grid, this.setup.config.grid.nx, this.xWeights);
   }
 
-  advectV(field: Float64Array): void {
+  solveField(): void {
     const { grid, config, chargeToMass } = this.setup;
-    this.state = advectV(
-      this.state,
+    const moments = velocityMoments(this.state, grid, 2 * config.grid.nx, 1);
+    this.vWeights = advectVWeights(
       grid,
-      config.grid.nx,
-      advectVWeights(grid, field, chargeToMass, config.time.dt / 2),
+      fieldFromMoments(this.setup, moments),
+      chargeToMass,
+      config.time.dt / 2,
     );
+  }
+
+  advectV(): void {
+    if (!this.vWeights) throw new Error('advectV: no field; call solveField() first');
+    this.state = advectV(this.state, this.setup.grid, this.setup.config.grid.nx, this.vWeights);
   }
 
   collide(): void {
@@ -402,12 +433,14 @@ export class CpuBackend implements StepBackend {
 
   load(state: Float32Array | Float64Array): void {
     this.state = Float64Array.from(state);
+    this.vWeights = null;
   }
 
   retime(setup: SimulationSetup): void {
     this.setup = setup;
     const { grid, config } = setup;
     this.xWeights = advectXWeights(grid, config.grid.nx, config.grid.length, config.time.dt / 2);
+    this.vWeights = null;
   }
 
   destroy(): void {}

@@ -2,7 +2,8 @@
  * Host side of the two free flows of the Strang splitting (src/shaders/advectX.wgsl, advectV.wgsl;
  * float64 twin src/physics/transport.ts, whose weights are uploaded so both compute the same sums).
  * x-advection weights depend only on τ (set once per time step size); v-advection weights depend on
- * E(x) and are written every step after the Poisson solve (2·n_x·N_v floats).
+ * E(x), 2·n_x·N_v floats: in the simulation FieldSolve (fieldSolve.wgsl) writes them on the GPU every
+ * step, with no read-back; setField() uploads weights computed on the host (the float64 twin's).
  */
 import { advectVWeights, advectXWeights } from '../physics/transport';
 import type { VelocityGrid } from '../physics/velocityGrid';
@@ -17,7 +18,8 @@ const WORKGROUP_SIZE = 256;
 
 export class Transport {
   private readonly xWeights: GPUBuffer;
-  private readonly vWeights: GPUBuffer;
+  /** v-advection weights [species][cell][d], read by advectV.wgsl (FieldSolve writes them). */
+  readonly vWeights: GPUBuffer;
   private readonly groups = new Map<string, GPUBindGroup>();
   private readonly ids = new WeakMap<GPUBuffer, number>();
   private nextId = 0;

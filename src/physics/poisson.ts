@@ -50,6 +50,27 @@ export function poissonSolveFft(charge: ArrayLike<number>, length: number): Pois
   return { field, potential, background };
 }
 
+/**
+ * The field map of poissonSolveFft as a periodic convolution: E_i = Σ_j G[(i − j) mod n] ρ_j with
+ *   G[d] = (2/n) Σ_{k=1}^{K} sin(2πkd/n)/κ_k,  κ_k = 2πk/ℓ,  K = ⌈n/2⌉ − 1,
+ * the same linear map (k = 0 and the Nyquist mode left out, so Σ_d G[d] = 0 and the mean of ρ has
+ * no effect). Tabulated here in float64 for the GPU solve (src/shaders/fieldSolve.wgsl), which then
+ * needs no trigonometry of its own; k·d is reduced mod n before the sine so each entry is accurate.
+ */
+export function poissonFieldKernel(n: number, length: number): Float64Array {
+  const kernel = new Float64Array(n);
+  const modes = Math.ceil(n / 2) - 1;
+  for (let d = 0; d < n; d++) {
+    let sum = 0;
+    for (let k = 1; k <= modes; k++) {
+      const kappa = (2 * Math.PI * k) / length;
+      sum += Math.sin((2 * Math.PI * ((k * d) % n)) / n) / kappa;
+    }
+    kernel[d] = (2 / n) * sum;
+  }
+  return kernel;
+}
+
 /** ½ ∫ |E|² dx by the midpoint rule. */
 export function fieldEnergy(field: ArrayLike<number>, length: number): number {
   let sum = 0;

@@ -31,6 +31,25 @@ export function shiftWeights(n: number, s: number): Float64Array {
   return w;
 }
 
+/**
+ * The twiddles of shiftWeights' modes, cos(2πkd/n) and sin(2πkd/n) for k = 1 … K, d = 0 … n−1,
+ * laid out [cos | sin][k − 1][d] (2·K·n values): with them W[d] = (1/n)[1 + 2 Σ_k (cos_kd
+ * cos(2πks/n) + sin_kd sin(2πks/n)) + (even n) (−1)^d cos(πs)], the same weights with only the
+ * shift-dependent factors left to compute (src/shaders/fieldSolve.wgsl). Tabulated in float64.
+ */
+export function shiftTwiddles(n: number): Float64Array {
+  const modes = Math.ceil(n / 2) - 1;
+  const out = new Float64Array(2 * modes * n);
+  for (let k = 1; k <= modes; k++) {
+    for (let d = 0; d < n; d++) {
+      const angle = (2 * Math.PI * ((k * d) % n)) / n;
+      out[(k - 1) * n + d] = Math.cos(angle);
+      out[(modes + k - 1) * n + d] = Math.sin(angle);
+    }
+  }
+  return out;
+}
+
 /** x-advection weights for all v1 nodes: [i1][d], nv × nx (τ the sub-step, Δx = ℓ/nx). */
 export function advectXWeights(grid: VelocityGrid, nx: number, length: number, tau: number): Float64Array {
   const v = velocityNodes(grid);
