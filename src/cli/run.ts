@@ -43,6 +43,15 @@ import { remainderBall } from '../engine/remainderBall';
 import type { GuardEvent } from '../engine/session';
 import { UnstableRunError } from '../engine/stepGuard';
 import { WebGpuUnavailableError } from '../gpu/context';
+import {
+  accuracyQuadrature,
+  COLLISION_ACCURACIES,
+  type CollisionAccuracy,
+  DEFAULT_COLLISION_ACCURACY,
+  describeQuadratureError,
+  quadratureErrorForConfig,
+  referenceQuadrature,
+} from '../physics/collision/accuracy';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../physics/config';
 import { parseConfig, resolveConfig, stepCount, timeStepLimits } from '../physics/configSchema';
 import { InvalidParameterError } from '../physics/velocityGrid';
@@ -121,6 +130,17 @@ interface RunOptions {
   backend?: 'gpu' | 'cpu';
   checkpointEvery?: number;
   checkpointDir?: string;
+  accuracy?: CollisionAccuracy;
+}
+
+function accuracyOption(value: string): CollisionAccuracy {
+  const allowed = COLLISION_ACCURACIES as readonly string[];
+  if (!allowed.includes(value)) {
+    throw new InvalidArgumentError(
+      `--accuracy (collisions.accuracy) must be one of ${COLLISION_ACCURACIES.join(', ')}, got "${value}"`,
+    );
+  }
+  return value as CollisionAccuracy;
 }
 
 function stepsOption(value: string): number {
@@ -148,6 +168,11 @@ export function registerRunCommand(program: Command, runner: RunSimulation, io: 
       stepsOption,
     )
     .option('--checkpoint-dir <dir>', 'where checkpoints go (default <out>/checkpoints)')
+    .option(
+      '--accuracy <setting>',
+      "collision quadrature sizes: fast, standard or fine (overrides the config's collisions.accuracy)",
+      accuracyOption,
+    )
     .option('--resume <checkpoint>', 'continue the run saved in this checkpoint file (instead of --config)');
   return withOneLineErrors<RunOptions>(command, io, async (options, stderr) => {
     const progress = new Progress(stderr);
@@ -207,14 +232,24 @@ async function execute(
       "required option '--config <file.json>' not specified (or --resume <checkpoint>)",
     );
   }
+  if (options.accuracy !== undefined && options.resume !== undefined) {
+    throw new InvalidInputError(
+      '--accuracy and --resume exclude each other: a resumed run keeps the quadrature of its checkpoint',
+    );
+  }
   if (options.checkpointDir !== undefined && options.checkpointEvery === undefined) {
     throw new InvalidInputError('--checkpoint-dir needs --checkpoint-every <steps>');
   }
   // Everything the user can get wrong is checked before the first file is touched.
   const resumed = options.resume === undefined ? null : loadCheckpoint(options.resume);
-  const { config, warnings, automatic } = resumed
+  const loaded = resumed
     ? { config: resumed.contents.baseConfig, warnings: [], automatic: { vmax: false, dt: false } }
     : loadConfig(options.config!);
+  const { warnings, automatic } = loaded;
+  const config: ResolvedConfig =
+    options.accuracy === undefined
+      ? loaded.config
+      : { ...loaded.config, collisions: { ...loaded.config.collisions, accuracy: options.accuracy } };
   const backend = options.backend ?? (resumed?.contents.backend === 'cpu' ? 'cpu' : 'gpu');
   for (const w of warnings) stderr.write(`warning: ${w}\n`);
   try {
@@ -334,6 +369,7 @@ async function execute(
     // How to read `conservation`: (last − first) / max(|first|, scale); scale is 0 except momentum.
     conservationScale: { momentum: momentumScale },
     warnings,
+    collisionAccuracy: collisionAccuracySummary(config),
     // where the remainder norms are taken, and their t = 0 values: the round-off floor (PHYSICS.md §3)
     remainder: {
       ...remainderBall(config),
@@ -358,6 +394,11 @@ async function execute(
   writeAtomically(csvPath, `${lines.join('\n')}\n`);
   writeAtomically(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
   stderr.write(`adapter: ${result.adapter}\n`);
+  if (summary.collisionAccuracy.description) {
+    stderr.write(
+      `collisions.accuracy ${summary.collisionAccuracy.setting}: ${summary.collisionAccuracy.description}\n`,
+    );
+  }
   stderr.write(
     `conservation (relative drift): ${CONSERVED_COLUMNS.map((c) => `${c} ${fmt(conservation[c])}`).join(', ')}\n`,
   );
@@ -556,4 +597,24 @@ function messageOf(error: unknown): string {
 
 function fmt(x: number): string {
   return Number(x.toPrecision(4)).toString();
+}
+
+/**
+ * summary.json's `collisionAccuracy`: the setting, its quadrature sizes, and the error of Q^AB
+ * against the reference quadrature on a fixed test pair (collision/accuracy.ts), measured here in
+ * float64; null error when collisions are off (the setting then has no effect).
+ */
+function collisionAccuracySummary(config: ResolvedConfig) {
+  const setting = config.collisions.accuracy ?? DEFAULT_COLLISION_ACCURACY;
+  const error = quadratureErrorForConfig(config, config.grid.vmax);
+  return {
+    setting,
+    quadrature: accuracyQuadrature(setting, config.grid.nv),
+    referenceQuadrature: referenceQuadrature(config.grid.nv),
+    // ‖Q^AB_setting − Q^AB_reference‖₂ / ‖Q^AB_reference‖₂ on the test pair (dimensionless)
+    relativeL2Error: error?.relativeL2 ?? null,
+    costRatioToStandard: error?.costRatio ?? null,
+    measuredOnNv: error?.measuredNv ?? null,
+    description: error ? describeQuadratureError(error) : null,
+  };
 }

@@ -21,6 +21,7 @@ import { FieldSolve } from '../gpu/FieldSolve';
 import { checkGridFitsDevice } from '../gpu/memoryPlan';
 import { Transport } from '../gpu/Transport';
 import { VelocityMoments } from '../gpu/VelocityMoments';
+import { accuracyQuadrature } from '../physics/collision/accuracy';
 import { collisionStep } from '../physics/collision/collisionStep';
 import { mixtureSpectralTables } from '../physics/collision/spectral';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
@@ -232,6 +233,7 @@ export class GpuBackend implements StepBackend {
                 { mass: config.species[1].mass, diameter: config.species[1].diameter },
               ],
               gamma: config.collisions.gamma,
+              quadrature: accuracyQuadrature(config.collisions.accuracy ?? 'standard', grid.nv),
             })
           : null,
         setup.fieldOn
@@ -376,6 +378,7 @@ export class CpuBackend implements StepBackend {
             { mass: config.species[1].mass, diameter: config.species[1].diameter },
           ],
           config.collisions.gamma,
+          accuracyQuadrature(config.collisions.accuracy ?? 'standard', grid.nv),
         )
       : null;
   }

@@ -28,6 +28,8 @@ export interface CollisionsConfig {
   readonly gamma: number;
   /** Knudsen number ε > 0. */
   readonly knudsen: number;
+  /** Quadrature sizes of the collision operator (collision/accuracy.ts); absent = "standard". */
+  readonly accuracy?: 'fast' | 'standard' | 'fine';
 }
 
 export interface GridConfig {

@@ -9,6 +9,7 @@
  * allows extras, e.g. a "description" in the examples).
  */
 import * as v from 'valibot';
+import { COLLISION_ACCURACIES } from './collision/accuracy';
 import {
   DEFAULT_REMAINDER,
   type RemainderConfig,
@@ -69,6 +70,7 @@ const speciesSchema = v.object(
   'an object {name, mass, charge, diameter, density, temperature, drift}',
 );
 
+const ACCURACY = `${COLLISION_ACCURACIES.map((a) => `"${a}"`).join(', ')} (optional; default "standard": the collision operator's quadrature sizes)`;
 const GAMMA = 'a finite number in (−3, 1]';
 const VMAX = 'null (automatic) or a finite number > 0';
 const DT = 'null (automatic, CFL) or a finite number > 0';
@@ -115,8 +117,10 @@ const configSchema = v.pipe(
           enabled: v.boolean(BOOLEAN),
           gamma: v.pipe(v.number(GAMMA), v.finite(GAMMA), v.gtValue(-3, GAMMA), v.maxValue(1, GAMMA)),
           knudsen: positive(),
+          // optional so that configs, checkpoints and links from before the setting keep their meaning
+          accuracy: v.optional(v.picklist(COLLISION_ACCURACIES, ACCURACY)),
         },
-        'an object {enabled, gamma, knudsen}',
+        'an object {enabled, gamma, knudsen[, accuracy]}',
       ),
       field: v.object({ enabled: v.boolean(BOOLEAN) }, 'an object {enabled}'),
       grid: v.object(

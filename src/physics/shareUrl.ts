@@ -7,12 +7,12 @@
  * Decoding never throws: garbage, NaN, a missing key or a value out of range comes back as a
  * refusal naming the URL parameter and its allowed range, the range text being configSchema's own
  * (parseConfig does the checking, then resolveConfig, so a decoded set-up is one the engine runs).
- * Every key but `fluid` (optional in the config contract too) is required, so a link cannot
- * silently change meaning when a default changes.
+ * Every key but `fluid` and `acc` (optional in the config contract too) is required, so a link
+ * cannot silently change meaning when a default changes.
  *
  * Keys: species A/B: nameA, mA (mass, proton masses), eA (charge, units of e), dA (diameter),
  * nA (mean density), TA (temperature θ), uA (drift "u1,u2,u3"); collisions: coll (1/0), gamma,
- * eps (Knudsen number); field (1/0); grid: nx, length (period ℓ), nv, vmax (L, or "auto");
+ * eps (Knudsen number), acc (collisions.accuracy: fast, standard or fine); field (1/0); grid: nx, length (period ℓ), nv, vmax (L, or "auto");
  * perturbation: kind, amp, mode; time: dt (or "auto"), tEnd, every (outputEvery); remainder: k,
  * kappa0, l, thr (threshold), norm, fluid; and optionally preset (an id of presets.ts).
  */
@@ -73,6 +73,7 @@ const CODECS: readonly Codec[] = [
   { key: 'coll', path: 'collisions.enabled', encode: (c) => bool(c.collisions.enabled) },
   { key: 'gamma', path: 'collisions.gamma', encode: (c) => numberText(c.collisions.gamma) },
   { key: 'eps', path: 'collisions.knudsen', encode: (c) => numberText(c.collisions.knudsen) },
+  { key: 'acc', path: 'collisions.accuracy', encode: (c) => c.collisions.accuracy ?? 'standard' },
   { key: 'field', path: 'field.enabled', encode: (c) => bool(c.field.enabled) },
   { key: 'nx', path: 'grid.nx', encode: (c) => numberText(c.grid.nx) },
   { key: 'length', path: 'grid.length', encode: (c) => numberText(c.grid.length) },
@@ -145,6 +146,8 @@ export function decodeShareParams(input: URLSearchParams | string): DecodedShare
         enabled: booleanOf(raw('coll')),
         gamma: numberOf(raw('gamma')),
         knudsen: numberOf(raw('eps')),
+        // optional (links from before the setting): absent or "standard" is the default, kept absent
+        ...(raw('acc') === undefined || raw('acc') === 'standard' ? {} : { accuracy: raw('acc') }),
       },
       field: { enabled: booleanOf(raw('field')) },
       grid: {

@@ -190,6 +190,7 @@ class App {
     this.presetId = typeof origin === 'object' ? origin.preset : origin === 'url' ? presetOfUrl : null;
     this.resolved = accepted.config;
     this.panel.showConfig(config, origin === 'url' && presetOfUrl ? { preset: presetOfUrl } : origin);
+    this.panel.showQuadratureError(accepted.quadratureError?.text ?? null);
     const warnings = [...accepted.warnings];
     if (changes.length > 0) warnings.unshift(`CPU fallback grid: ${changes.join(', ')}`);
     this.showWarnings(warnings);
@@ -233,6 +234,7 @@ class App {
     this.presetId = null;
     this.resolved = accepted.config;
     this.panel.showConfig(accepted.config, 'checkpoint');
+    this.panel.showQuadratureError(accepted.quadratureError?.text ?? null);
     this.showWarnings(accepted.warnings);
     setText('backend', accepted.backend === 'webgpu' ? 'WebGPU (WGSL kernels)' : 'CPU (float64 reference)');
     this.startRun(snapshot, rows);

@@ -77,6 +77,8 @@ export class ControlPanel {
   private chain: Promise<void> = Promise.resolve();
   private readonly cpuNote: HTMLElement;
   private readonly gridFolder: GUI;
+  /** The measured error of the collision accuracy setting, under its dropdown. */
+  private readonly quadratureNote: HTMLElement;
 
   constructor(
     container: HTMLElement,
@@ -170,6 +172,16 @@ export class ControlPanel {
     this.cpuNote.hidden = true;
     this.gridFolder = folders.get('Grid')!;
     this.gridFolder.$children.prepend(this.cpuNote);
+    this.quadratureNote = document.createElement('p');
+    this.quadratureNote.className = 'quadrature-note';
+    this.quadratureNote.dataset.testid = 'quadrature-error';
+    this.quadratureNote.setAttribute('aria-live', 'polite');
+    this.controllers.get('accuracy')?.domElement.after(this.quadratureNote);
+  }
+
+  /** The worker's measurement of the accuracy setting (null: collisions off, nothing to measure). */
+  showQuadratureError(text: string | null): void {
+    this.quadratureNote.textContent = text ?? 'collisions off: the accuracy setting has no effect';
   }
 
   /** The CPU fallback forces a small grid: say so in the Grid folder. */

@@ -133,6 +133,20 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     logarithmic: true,
   },
   {
+    key: 'accuracy',
+    label: 'collision accuracy',
+    folder: 'Collisions',
+    help:
+      'quadrature sizes of the collision operator (fast: fewer radial nodes and sphere points, less work; ' +
+      'fine: more); its measured error against a much finer quadrature is shown below it',
+    get: (c) => c.collisions.accuracy ?? 'standard',
+    set: (c, v) => ({
+      ...c,
+      collisions: { ...c.collisions, accuracy: v as NonNullable<SimulationConfig['collisions']['accuracy']> },
+    }),
+    options: { fast: 'fast', standard: 'standard', fine: 'fine' },
+  },
+  {
     key: 'nx',
     label: 'n_x',
     folder: 'Grid',

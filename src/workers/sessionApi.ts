@@ -24,6 +24,15 @@ export interface ConfigAccepted {
   readonly warnings: readonly string[];
   readonly backend: 'webgpu' | 'cpu';
   readonly totalSteps: number;
+  /**
+   * Added (issue 7): the measured error of collisions.accuracy's quadrature against the reference
+   * (collision/accuracy.ts), one line for the panel; absent when collisions are off.
+   */
+  readonly quadratureError?: {
+    readonly relativeL2: number;
+    readonly costRatio: number;
+    readonly text: string;
+  };
   /** Added (loadCheckpoint): where the loaded run stands; absent for a fresh run at t = 0. */
   readonly resumedAt?: { readonly step: number; readonly time: number };
 }

@@ -35,6 +35,7 @@ import {
   validityCsv,
 } from '../engine/sweep';
 import { acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
+import { describeQuadratureError, quadratureErrorForConfig } from '../physics/collision/accuracy';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
 import { type ParsedConfig, parseConfig, resolveConfig } from '../physics/configSchema';
 import { theoremExponent } from '../physics/remainder';
@@ -193,6 +194,20 @@ async function lostWithin(device: GPUDevice, ms: number): Promise<boolean> {
   return lostNow;
 }
 
+/** The setting's measured quadrature error (float64, here in the worker: ≲ 0.5 s, memoised). */
+function quadratureErrorOf(config: ResolvedConfig): Pick<ConfigAccepted, 'quadratureError'> {
+  const error = quadratureErrorForConfig(config, config.grid.vmax);
+  return error
+    ? {
+        quadratureError: {
+          relativeL2: error.relativeL2,
+          costRatio: error.costRatio,
+          text: describeQuadratureError(error),
+        },
+      }
+    : {};
+}
+
 const sessionApi: SessionApi = {
   async init(): Promise<InitResult> {
     try {
@@ -228,6 +243,7 @@ const sessionApi: SessionApi = {
         warnings: accepted.warnings,
         backend: next.session.backendName,
         totalSteps: next.session.totalSteps,
+        ...quadratureErrorOf(accepted.config),
       };
     });
   },
@@ -300,6 +316,7 @@ const sessionApi: SessionApi = {
         backend: next.session.backendName,
         totalSteps: next.session.totalSteps,
         resumedAt: { step: next.session.step, time: next.session.time },
+        ...quadratureErrorOf(config),
       };
     });
   },
@@ -475,7 +492,7 @@ const api = {
   },
 
   /**
-   * A whole VPB run here in the worker (the engine, the CPU Poisson solve and the GPU kernels side
+   * A whole VPB run here in the worker (the engine, its GPU kernels and Poisson solve, and the diagnostics side
    * by side), rows streamed to `onRow` (a Comlink.proxy). `config` is the JSON of the CLI contract;
    * an invalid one is refused with the same one-line message as `sim run`.
    */

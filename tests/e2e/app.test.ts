@@ -421,6 +421,24 @@ describe('the interactive app (issue 6)', () => {
     expect(await page.getByTestId('control-error').isHidden()).toBe(true);
     expect((await appState(page)).config.collisions.gamma).toBe(0.5);
     expect(await page.getByLabel('ε', { exact: true }).getAttribute('aria-label')).toBe('ε');
+
+    // issue 7: the collision accuracy dropdown restarts the run; the worker's measured error is beside it
+    const accuracy = page.getByLabel('collision accuracy', { exact: true });
+    expect(await accuracy.getAttribute('title')).toMatch(/restarts the run/);
+    const note = page.getByTestId('quadrature-error');
+    const standardText = await note.textContent();
+    expect(standardText).toMatch(/^quadrature error \d\.\de-\d+ vs reference .*, 1× cost of standard$/);
+    const beforeAccuracy = (await appState(page)).epoch;
+    await accuracy.selectOption('fast'); // the cheaper rule, so the tests after this one stay fast
+    await page.waitForFunction(
+      (e) => (window as unknown as { vpb: Hook }).vpb.state().epoch > e,
+      beforeAccuracy,
+      { timeout: 60_000 },
+    );
+    expect((await appState(page)).config.collisions.accuracy).toBe('fast');
+    expect(await note.textContent()).toMatch(
+      /^quadrature error \d\.\de-\d+ vs reference .*, 0\.43× cost of standard$/,
+    );
   });
 
   it('exports the time series as the CLI CSV (header, increasing t)', async () => {

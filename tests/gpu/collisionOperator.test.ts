@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
 import { CollisionOperator } from '../../src/gpu/CollisionOperator';
 import type { GpuContext } from '../../src/gpu/context';
+import { accuracyQuadrature, type CollisionAccuracy } from '../../src/physics/collision/accuracy';
 import { lossFrequencies } from '../../src/physics/collision/collisionStep';
 import { mixtureCollisionOperators } from '../../src/physics/collision/spectral';
 import { maxwellianOnGrid } from '../../src/physics/maxwellian';
@@ -22,9 +23,11 @@ async function gpuCollision(
   cells: number,
   gamma: number,
   state: Float32Array,
+  accuracy: CollisionAccuracy,
 ) {
   const { device } = gpu;
-  const operator = await CollisionOperator.create(device, grid, cells, { species, gamma });
+  const quadrature = accuracyQuadrature(accuracy, grid.nv);
+  const operator = await CollisionOperator.create(device, grid, cells, { species, gamma, quadrature });
   const input = createStorageBuffer(device, 'test.state', state);
   poison(device, operator.q);
   poison(device, operator.frequency);
@@ -49,12 +52,15 @@ describe('the WGSL collision operator against its float64 twin', () => {
     gpu = await testGpu();
   });
 
-  for (const [nv, gamma, seed] of [
-    [8, 0.5, 1],
-    [8, -2, 2],
-    [16, 1, 3],
+  // every accuracy setting's quadrature sizes (accuracy.ts: "fast" has an odd nTheta, 3 × 6)
+  for (const [nv, gamma, seed, accuracy] of [
+    [8, 0.5, 1, 'standard'],
+    [8, -2, 2, 'standard'],
+    [16, 1, 3, 'standard'],
+    [8, 0, 4, 'fast'],
+    [8, -1, 5, 'fine'],
   ] as const) {
-    it(`agrees at f32 level on random positive inputs (N_v = ${nv}, γ = ${gamma})`, async () => {
+    it(`agrees at f32 level on random positive inputs (N_v = ${nv}, γ = ${gamma}, ${accuracy})`, async () => {
       const grid = velocityGrid(nv, 6);
       const cells = 2;
       const points = grid.pointsPerCell;
@@ -75,7 +81,10 @@ describe('the WGSL collision operator against its float64 twin', () => {
           );
         }
       }
-      const { q, nu, tables } = await gpuCollision(gpu, grid, cells, gamma, state);
+      const { q, nu, tables } = await gpuCollision(gpu, grid, cells, gamma, state, accuracy);
+      const sizes = accuracyQuadrature(accuracy, nv);
+      expect(tables.AB.sphere.count).toBe(sizes.nTheta * sizes.nPhi); // the sizes asked for
+      expect(tables.AB.radialNodes.length).toBe(sizes.nRho);
       for (let c = 0; c < cells; c++) {
         const fA = cellOf(state, 0, c, cells, points);
         const fB = cellOf(state, 1, c, cells, points);
