@@ -170,17 +170,12 @@ export async function measureGpuCase(
         transport.recordV(e, buffers[0], buffers[1]);
         transport.recordX(e, buffers[1], buffers[0]);
       };
-      parts.step = () => drained(() => strangStep(setup, backend));
+      const shared = backendParts(setup, backend, remainder, drained);
+      // assigned in the order the parts are interleaved within a repeat
+      parts.step = shared.step;
       parts.transport = gpuPart(timer, freeFlow, batches);
-      parts.poisson = () =>
-        drained(() => {
-          backend.solveField();
-          backend.advectV();
-        });
-      parts.remainder = () =>
-        drained(async () => {
-          await backend.remainderSums(remainder.cells, remainder.parameters);
-        });
+      parts.poisson = shared.poisson;
+      parts.remainder = shared.remainder;
     }
     const { medians, repeats } = await runParts(parts, options);
     const { operator } = collision;
@@ -201,6 +196,30 @@ export async function measureGpuCase(
   }
 }
 
+/**
+ * The parts both backends time the same way (the full step, the Poisson solve with one V pass, the
+ * remainder sums), each through `time`: wall time on the CPU, drained queue on the GPU.
+ */
+function backendParts(
+  setup: SimulationSetup,
+  backend: StepBackend,
+  remainder: Awaited<ReturnType<typeof remainderInputs>>,
+  time: (work: () => Promise<void> | void) => Promise<number>,
+): Record<'step' | 'poisson' | 'remainder', Part> {
+  return {
+    step: () => time(() => strangStep(setup, backend)),
+    poisson: () =>
+      time(() => {
+        backend.solveField();
+        backend.advectV();
+      }),
+    remainder: () =>
+      time(async () => {
+        await backend.remainderSums(remainder.cells, remainder.parameters);
+      }),
+  };
+}
+
 export async function measureCpuCase(c: BenchCase, options: MeasureOptions): Promise<Measurement> {
   const setup = simulationSetup(benchConfig(c.nv, c.nx));
   const backend = new CpuBackend(setup, initialState(setup));
@@ -208,7 +227,8 @@ export async function measureCpuCase(c: BenchCase, options: MeasureOptions): Pro
   if (c.kind === 'step') {
     backend.solveField(); // the transport part's V passes use the field of the initial state
     const remainder = await remainderInputs(setup, backend);
-    parts.step = () => wallTime(() => strangStep(setup, backend));
+    const shared = backendParts(setup, backend, remainder, wallTime);
+    parts.step = shared.step;
     parts.transport = () =>
       wallTime(() => {
         backend.advectX();
@@ -216,15 +236,8 @@ export async function measureCpuCase(c: BenchCase, options: MeasureOptions): Pro
         backend.advectV();
         backend.advectX();
       });
-    parts.poisson = () =>
-      wallTime(() => {
-        backend.solveField();
-        backend.advectV();
-      });
-    parts.remainder = () =>
-      wallTime(async () => {
-        await backend.remainderSums(remainder.cells, remainder.parameters);
-      });
+    parts.poisson = shared.poisson;
+    parts.remainder = shared.remainder;
   }
   const { medians, repeats } = await runParts(parts, options);
   backend.destroy();

@@ -18,6 +18,7 @@ import conservedSumsSource from '../shaders/conservedSums.wgsl?raw';
 import equilibriumStateSource from '../shaders/equilibriumState.wgsl?raw';
 import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
 import mixtureMaxwellianSource from '../shaders/mixtureMaxwellian.wgsl?raw';
+import smallLinearSolveSource from '../shaders/smallLinearSolve.wgsl?raw';
 import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
 import { createEmptyStorageBuffer } from './buffers';
 import { CollisionOperator, type CollisionSetup } from './CollisionOperator';
@@ -86,7 +87,7 @@ export class CollisionStep {
       PositivityLimiter.create(device, grid, cellCount),
       buildComputePipeline(device, {
         label: 'CollisionStep.mixtureMaxwellian',
-        prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}${conservedSumsSource}`,
+        prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}${conservedSumsSource}${smallLinearSolveSource}`,
         code: mixtureMaxwellianSource,
         // 42 Newton partial sums per invocation: a smaller workgroup keeps them in workgroup memory
         constants: { NV: grid.nv, WORKGROUP_SIZE: EQUILIBRIUM_WORKGROUP_SIZE },

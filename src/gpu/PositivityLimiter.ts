@@ -7,6 +7,7 @@
 import { CORRECTION_CAP, POSITIVITY_PASSES } from '../physics/collision/positivity';
 import type { VelocityGrid } from '../physics/velocityGrid';
 import source from '../shaders/positivityLimiter.wgsl?raw';
+import smallLinearSolveSource from '../shaders/smallLinearSolve.wgsl?raw';
 import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
 import { ProjectionParams, SIZES } from './ConservationProjection';
 import { buildComputePipeline } from './pipelines';
@@ -26,7 +27,7 @@ export class PositivityLimiter {
   static async create(device: GPUDevice, grid: VelocityGrid, cellCount: number): Promise<PositivityLimiter> {
     const pipeline = await buildComputePipeline(device, {
       label: 'PositivityLimiter',
-      prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}`,
+      prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}${smallLinearSolveSource}`,
       code: source,
       constants: { NV: grid.nv, WORKGROUP_SIZE, CAP: CORRECTION_CAP },
     });

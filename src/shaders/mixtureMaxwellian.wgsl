@@ -79,39 +79,16 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
       workgroupBarrier();
     }
     if (lid == 0u) {
-      // J Δx = goal − g by Gaussian elimination with partial pivoting (6 × 6)
+      // J Δx = goal − g (6 × 6, smallLinearSolve.wgsl; a singular J gives a non-finite step
+      // that the step guard sees)
       var jac: array<f32, 36>;
       var rhs: array<f32, 6>;
       for (var a = 0u; a < 6u; a++) {
         rhs[a] = goal[a] - partialNewton[0][a];
         for (var c = 0u; c < 6u; c++) { jac[a * 6u + c] = partialNewton[0][6u + a * 6u + c]; }
       }
-      for (var col = 0u; col < 6u; col++) {
-        var pivot = col;
-        for (var r = col + 1u; r < 6u; r++) {
-          if (abs(jac[r * 6u + col]) > abs(jac[pivot * 6u + col])) { pivot = r; }
-        }
-        for (var c = 0u; c < 6u; c++) {
-          let t = jac[col * 6u + c];
-          jac[col * 6u + c] = jac[pivot * 6u + c];
-          jac[pivot * 6u + c] = t;
-        }
-        let t = rhs[col];
-        rhs[col] = rhs[pivot];
-        rhs[pivot] = t;
-        for (var r = col + 1u; r < 6u; r++) {
-          let f = jac[r * 6u + col] / jac[col * 6u + col];
-          for (var c = col; c < 6u; c++) { jac[r * 6u + c] -= f * jac[col * 6u + c]; }
-          rhs[r] -= f * rhs[col];
-        }
-      }
-      for (var k = 0u; k < 6u; k++) {
-        let r = 5u - k;
-        var sum = rhs[r];
-        for (var c = r + 1u; c < 6u; c++) { sum -= jac[r * 6u + c] * rhs[c]; }
-        rhs[r] = sum / jac[r * 6u + r];
-        unknowns[r] += rhs[r];
-      }
+      _ = solveSmallSystem(&jac, &rhs, 6u);
+      for (var a = 0u; a < 6u; a++) { unknowns[a] += rhs[a]; }
     }
     workgroupBarrier();
   }

@@ -73,8 +73,8 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
   }
 
   if (lid == 0u) {
-    var gram: array<f32, 25>;
-    var rhs: array<f32, 5>;
+    var gram: array<f32, 36>; // 5 × 5 used, stride 5 (smallLinearSolve.wgsl)
+    var rhs: array<f32, 6>;
     var k = 0u;
     for (var a = 0u; a < 5u; a++) {
       rhs[a] = partialSums[0][15u + a];
@@ -84,35 +84,8 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
         k++;
       }
     }
-    // G λ = rhs by Gaussian elimination with partial pivoting; a zero pivot (F⁺ spans fewer than
-    // five invariants) gives no correction, as in the twin
-    var singular = false;
-    for (var col = 0u; col < 5u; col++) {
-      var pivot = col;
-      for (var r = col + 1u; r < 5u; r++) {
-        if (abs(gram[r * 5u + col]) > abs(gram[pivot * 5u + col])) { pivot = r; }
-      }
-      for (var c = 0u; c < 5u; c++) {
-        let t = gram[col * 5u + c];
-        gram[col * 5u + c] = gram[pivot * 5u + c];
-        gram[pivot * 5u + c] = t;
-      }
-      let t = rhs[col];
-      rhs[col] = rhs[pivot];
-      rhs[pivot] = t;
-      if (gram[col * 5u + col] == 0.0) { singular = true; break; }
-      for (var r = col + 1u; r < 5u; r++) {
-        let f = gram[r * 5u + col] / gram[col * 5u + col];
-        for (var c = col; c < 5u; c++) { gram[r * 5u + c] -= f * gram[col * 5u + c]; }
-        rhs[r] -= f * rhs[col];
-      }
-    }
-    for (var j = 0u; j < 5u; j++) {
-      let r = 4u - j;
-      var sum = rhs[r];
-      for (var c = r + 1u; c < 5u; c++) { sum -= gram[r * 5u + c] * rhs[c]; }
-      rhs[r] = sum / gram[r * 5u + r];
-    }
+    // G λ = rhs; a zero pivot (F⁺ spans fewer than five invariants) gives no correction, as in the twin
+    let singular = solveSmallSystem(&gram, &rhs, 5u);
     for (var a = 0u; a < 5u; a++) { correction[a] = select(rhs[a], 0.0, singular); }
   }
   workgroupBarrier();
