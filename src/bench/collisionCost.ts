@@ -11,13 +11,16 @@
  * ONE operator evaluation, CollisionOperator.record(), per the loops there:
  *   spectrum      2·cells·n          0 FLOP, 4 B read + 8 B written
  *   forward FFT   2·cells grids
- *   per pair (4), per padded cell of a chunk, per radial node:
- *     shift       M·n elements       38 FLOP (2·3 phase products, 2 spectrum products, 2 adds),
+ *   per sphere-sum pass, per padded cell of a chunk, per radial node, with M_s sphere points:
+ *     shift       M_s·n elements     38 FLOP (2·3 phase products, 2 spectrum products, 2 adds),
  *                                     16 B read (f̂, ĝ) + 8 B written; phase tables not counted
- *     inverse FFT M grids
+ *     inverse FFT M_s grids
  *     sphere      n elements         3 FLOP and 8 B read per sphere point, 8 B written
  *     forward FFT 1 grid
- *     radial      n elements         4 FLOP, 16 B read + 8 B written
+ *     radial      n elements         4 FLOP, 16 B read + 8 B written, once per pair it feeds
+ *   The passes: with the ±e symmetry (the default, antipodalHalf in spectral.ts) AA and BB with
+ *   M_s = M/2 and AB with M_s = M feeding both AB and BA (3 passes, 2M sphere points, 4 radial
+ *   multipliers); without it one pass per pair with M_s = M (4 passes, 4M points).
  *   per pair, per padded cell: inverse FFT of the gain, loss multiplier (2 FLOP, 16 B), inverse
  *     FFT of the loss, combine (5 FLOP, 30 B: state, gain, loss, q and ν read-modify-write)
  * "Padded": the last chunk of cells runs whole (CollisionOperator.chunkCells); the kernels zero
@@ -43,6 +46,8 @@ export interface CollisionSize {
   readonly sphereCount: number;
   /** Cells per chunk of the batched shifted grids (default: all cells in one chunk). */
   readonly chunkCells?: number;
+  /** The ±e symmetry of the sphere rule (default true, as CollisionOperator runs). */
+  readonly sphereSymmetry?: boolean;
 }
 
 const FFT_BYTES_PER_VALUE = 3 * 16;
@@ -79,16 +84,23 @@ export function collisionOperatorWork(size: CollisionSize): CollisionWork {
   const { nv, cells, nRho, sphereCount: m } = size;
   const n = nv ** 3;
   const padded = paddedCells(cells, size.chunkCells);
-  const perPairCell = nRho * (m + 1) + 2; // transforms per pair and padded cell
-  const transforms = 2 * cells + 4 * padded * perPairCell;
-  const radialElements = 4 * padded * nRho * n; // (pair, cell, node, value)
+  const symmetric = size.sphereSymmetry ?? true;
+  // sphere-sum passes: their sphere points in all, and their count (module comment)
+  const passPoints = symmetric ? 2 * m : 4 * m;
+  const passes = symmetric ? 3 : 4;
+  const perCell = nRho * (passPoints + passes) + 4 * 2; // transforms per padded cell
+  const transforms = 2 * cells + padded * perCell;
+  const nodeElements = padded * nRho * n; // (cell, node, value)
   const pairElements = 4 * padded * n; // (pair, cell, value)
   const elementwiseFlops =
-    radialElements * (m * SHIFT_FLOPS + m * SPHERE_FLOPS_PER_POINT + RADIAL_FLOPS) +
+    nodeElements * (passPoints * (SHIFT_FLOPS + SPHERE_FLOPS_PER_POINT) + 4 * RADIAL_FLOPS) +
     pairElements * (LOSS_FLOPS + COMBINE_FLOPS);
   const elementwiseBytes =
     2 * cells * n * SPECTRUM_BYTES +
-    radialElements * (m * SHIFT_BYTES + m * SPHERE_BYTES_PER_POINT + SPHERE_BYTES_WRITTEN + RADIAL_BYTES) +
+    nodeElements *
+      (passPoints * (SHIFT_BYTES + SPHERE_BYTES_PER_POINT) +
+        passes * SPHERE_BYTES_WRITTEN +
+        4 * RADIAL_BYTES) +
     pairElements * (LOSS_BYTES + COMBINE_BYTES);
   return {
     flops: transforms * fftFlops(n) + elementwiseFlops,

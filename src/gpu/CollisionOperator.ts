@@ -9,18 +9,25 @@
  *
  * Per pair and radial node: one pass forms the shifted spectra for all sphere points and cells of
  * a chunk, one batched inverse FFT, the sphere sum, one forward FFT and the sinc multiplier. The
+ * ±e symmetry of the sphere rule (antipodalHalf in spectral.ts) halves that work: Q^{AA} and Q^{BB}
+ * run over half the sphere points with doubled weights, and Q^{BA} takes Q^{AB}'s sphere sums with
+ * its own sinc multiplier (a second radial pass into its own gain buffer), so the shifted products
+ * are formed for 2M instead of 4M sphere points per radial node. The
  * radial node and the chunk reach the kernels through a small uniform `cursor` that the encoder
  * itself overwrites (copyBufferToBuffer from a table) between passes, so one encoder and one
  * submit carry the whole operator.
  */
 import {
+  antipodalHalf,
   type CollidingSpecies,
   type MixtureTables,
   mixtureSpectralTables,
+  pairSharesSphereSums,
   type SpectralQuadrature,
   type SpectralTables,
   sinc,
 } from '../physics/collision/spectral';
+import type { SphereRule } from '../physics/quadrature';
 import type { VelocityGrid } from '../physics/velocityGrid';
 import combineSource from '../shaders/collisionCombine.wgsl?raw';
 import radialSource from '../shaders/collisionGainRadial.wgsl?raw';
@@ -74,6 +81,8 @@ interface PairResources {
   readonly sphereWeights: GPUBuffer;
   readonly lossKernel: GPUBuffer;
   readonly nRho: number;
+  /** Sphere points this pair's shift pass runs over (half the rule for AA and BB). */
+  readonly sphereCount: number;
 }
 
 type KernelName = 'spectrum' | 'shift' | 'sphere' | 'radial' | 'loss' | 'combine';
@@ -94,8 +103,8 @@ function radialMultiplierTable(n: number, vmax: number, multiplier: (xi: number)
 }
 
 /** Phase factors e^{iξ_k s_d} per (radial node, sphere point, axis, k), Nyquist zeroed (spectral.ts). */
-function phaseTable(tables: SpectralTables, fraction: number): Float32Array {
-  const { radialNodes, sphere, waveNumbers } = tables;
+function phaseTable(tables: SpectralTables, sphere: SphereRule, fraction: number): Float32Array {
+  const { radialNodes, waveNumbers } = tables;
   const n = waveNumbers.length;
   const out = new Float32Array(radialNodes.length * sphere.count * 3 * n * 2);
   let o = 0;
@@ -126,7 +135,11 @@ export class CollisionOperator {
   private readonly shifted: GPUBuffer;
   private readonly sphereSum: GPUBuffer;
   private readonly gain: GPUBuffer;
+  /** Q^{BA}'s gain spectrum, accumulated beside Q^{AB}'s from the same sphere sums. */
+  private readonly gainPartner: GPUBuffer;
   private readonly loss: GPUBuffer;
+  /** Whether Q^{BA} takes Q^{AB}'s sphere sums (pairSharesSphereSums). */
+  private sharedSums = false;
   private readonly cursor: GPUBuffer;
   private readonly cursorTable: GPUBuffer;
   private readonly countUniform: GPUBuffer;
@@ -166,6 +179,11 @@ export class CollisionOperator {
       this.chunkCells * points * COMPLEX_BYTES,
     );
     this.gain = createEmptyStorageBuffer(device, label('gain'), this.chunkCells * points * COMPLEX_BYTES);
+    this.gainPartner = createEmptyStorageBuffer(
+      device,
+      label('gainPartner'),
+      this.chunkCells * points * COMPLEX_BYTES,
+    );
     this.loss = createEmptyStorageBuffer(device, label('loss'), this.chunkCells * points * COMPLEX_BYTES);
     this.cursor = device.createBuffer({
       label: label('cursor'),
@@ -261,27 +279,32 @@ export class CollisionOperator {
     this.fft.record(encoder, this.spectra, total, 'forward');
 
     const nRho = this.pairs.AA.nRho;
-    const sphereCount = this.tables.AA.sphere.count;
     const chunks = Math.ceil(this.cellCount / this.chunkCells);
     const chunkPoints = this.chunkCells * points;
     for (let c = 0; c < chunks; c++) {
       for (const name of PAIRS) {
-        for (let r = 0; r < nRho; r++) {
-          const at = (c * nRho + r) * CollisionCursor.byteSize;
-          encoder.copyBufferToBuffer(this.cursorTable, at, this.cursor, 0, CollisionCursor.byteSize);
-          pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.shift` });
-          this.dispatch(pass, 'shift', this.pairGroup(name, 'shift'), chunkPoints * sphereCount);
-          pass.end();
-          this.fft.record(encoder, this.shifted, this.chunkCells * sphereCount, 'inverse');
-          pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.sphere` });
-          this.dispatch(pass, 'sphere', this.pairGroup(name, 'sphere'), chunkPoints);
-          pass.end();
-          this.fft.record(encoder, this.sphereSum, this.chunkCells, 'forward');
-          pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.radial` });
-          this.dispatch(pass, 'radial', this.pairGroup(name, 'radial'), chunkPoints);
-          pass.end();
+        const partner = this.sharedSums && name === 'AB' ? 'BA' : null;
+        if (!(this.sharedSums && name === 'BA')) {
+          const sphereCount = this.pairs[name].sphereCount;
+          for (let r = 0; r < nRho; r++) {
+            const at = (c * nRho + r) * CollisionCursor.byteSize;
+            encoder.copyBufferToBuffer(this.cursorTable, at, this.cursor, 0, CollisionCursor.byteSize);
+            pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.shift` });
+            this.dispatch(pass, 'shift', this.pairGroup(name, 'shift'), chunkPoints * sphereCount);
+            pass.end();
+            this.fft.record(encoder, this.shifted, this.chunkCells * sphereCount, 'inverse');
+            pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.sphere` });
+            this.dispatch(pass, 'sphere', this.pairGroup(name, 'sphere'), chunkPoints);
+            pass.end();
+            this.fft.record(encoder, this.sphereSum, this.chunkCells, 'forward');
+            pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.radial` });
+            this.dispatch(pass, 'radial', this.pairGroup(name, 'radial'), chunkPoints);
+            if (partner) this.dispatch(pass, 'radial', this.pairGroup(partner, 'radial'), chunkPoints);
+            pass.end();
+          }
         }
-        this.fft.record(encoder, this.gain, this.chunkCells, 'inverse');
+        const gain = this.sharedSums && name === 'BA' ? this.gainPartner : this.gain;
+        this.fft.record(encoder, gain, this.chunkCells, 'inverse');
         pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.loss` });
         this.dispatch(pass, 'loss', this.pairGroup(name, 'loss'), chunkPoints);
         pass.end();
@@ -302,6 +325,7 @@ export class CollisionOperator {
       this.shifted,
       this.sphereSum,
       this.gain,
+      this.gainPartner,
       this.loss,
     ])
       b.destroy();
@@ -329,8 +353,11 @@ export class CollisionOperator {
 
   private uploadTables(tables: MixtureTables): Record<PairName, PairResources> {
     const out = {} as Record<PairName, PairResources>;
+    this.sharedSums = pairSharesSphereSums(tables.AB, tables.BA);
     for (const name of PAIRS) {
       const t = tables[name];
+      // AA and BB: f(v + ρe/2) f(v − ρe/2) is even in e, so half the rule with doubled weights
+      const sphere = (name === 'AA' || name === 'BB' ? antipodalHalf(t.sphere) : null) ?? t.sphere;
       const [alpha, beta] = SPECIES_INDEX[name];
       const label = (what: string) => `CollisionOperator.${name}.${what}`;
       const params = this.device.createBuffer({
@@ -345,7 +372,7 @@ export class CollisionOperator {
           alpha,
           beta,
           cellCount: this.cellCount,
-          sphereCount: t.sphere.count,
+          sphereCount: sphere.count,
           accumulate: beta === 0 ? 0 : 1, // AA and BA assign, AB and BB add
           shiftFractionF: t.shiftFractionF,
           kernelConstant: t.kernelConstant,
@@ -369,16 +396,17 @@ export class CollisionOperator {
       });
       out[name] = {
         params,
-        phaseF: createStorageBuffer(this.device, label('phaseF'), phaseTable(t, t.shiftFractionF)),
-        phaseG: createStorageBuffer(this.device, label('phaseG'), phaseTable(t, -t.shiftFractionG)),
+        phaseF: createStorageBuffer(this.device, label('phaseF'), phaseTable(t, sphere, t.shiftFractionF)),
+        phaseG: createStorageBuffer(this.device, label('phaseG'), phaseTable(t, sphere, -t.shiftFractionG)),
         radial: createStorageBuffer(this.device, label('radial'), radial),
         sphereWeights: createStorageBuffer(
           this.device,
           label('sphereWeights'),
-          Float32Array.from(t.sphere.weights),
+          Float32Array.from(sphere.weights),
         ),
         lossKernel: createStorageBuffer(this.device, label('lossKernel'), lossKernel),
         nRho: t.radialNodes.length,
+        sphereCount: sphere.count,
       };
     }
     return out;
@@ -404,7 +432,13 @@ export class CollisionOperator {
     const buffers: Record<typeof kernel, (GPUBuffer | null)[]> = {
       shift: [...common, this.spectra, p.phaseF, p.phaseG, this.shifted],
       sphere: [...common, p.sphereWeights, this.shifted, this.sphereSum],
-      radial: [null, this.cursor, p.radial, this.sphereSum, this.gain],
+      radial: [
+        null,
+        this.cursor,
+        p.radial,
+        this.sphereSum,
+        this.sharedSums && name === 'BA' ? this.gainPartner : this.gain,
+      ],
       loss: [...common, this.spectra, p.lossKernel, this.loss],
     };
     return this.group(`${name}.${kernel}`, kernel, buffers[kernel]);
@@ -421,7 +455,15 @@ export class CollisionOperator {
       const buffers =
         name === undefined
           ? [this.countUniform, state, this.spectra]
-          : [this.pairs[name].params, this.cursor, state, this.gain, this.loss, this.q, this.frequency];
+          : [
+              this.pairs[name].params,
+              this.cursor,
+              state,
+              this.sharedSums && name === 'BA' ? this.gainPartner : this.gain,
+              this.loss,
+              this.q,
+              this.frequency,
+            ];
       const kernel: KernelName = name === undefined ? 'spectrum' : 'combine';
       group = this.device.createBindGroup({
         label: `CollisionOperator.${key}(${state.label})`,

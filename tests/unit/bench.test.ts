@@ -43,14 +43,28 @@ describe('repeatsWithinBudget', () => {
 });
 
 describe('collision work', () => {
-  it('counts the transforms of CollisionOperator.record(): 2·cells + 4·cells·(N_ρ(M+1) + 2)', () => {
-    const w = collisionOperatorWork({ nv: 8, cells: 1, nRho: 4, sphereCount: 32 });
+  it('counts the transforms of CollisionOperator.record(): 2·cells + 4·cells·(N_ρ(M+1) + 2) without the ±e symmetry', () => {
+    const w = collisionOperatorWork({ nv: 8, cells: 1, nRho: 4, sphereCount: 32, sphereSymmetry: false });
     expect(w.transforms).toBe(2 + 4 * (4 * 33 + 2));
     const n = 512;
     const fft = 5 * n * 9;
     // shift 38 + sphere 3 per sphere point, radial 4, per (pair, node, value); loss 2 + combine 5 per (pair, value)
     const elementwise = 4 * 4 * n * (32 * 41 + 4) + 4 * n * 7;
     expect(w.flops).toBe(w.transforms * fft + elementwise);
+  });
+
+  it("with the ±e symmetry: AA and BB over M/2 points, BA from AB's sums (2 + N_ρ(2M + 3) + 8 per cell)", () => {
+    const w = collisionOperatorWork({ nv: 8, cells: 1, nRho: 4, sphereCount: 32 });
+    // AA, BB: 4·(16 + 1) each; AB: 4·(32 + 1); BA: none; gain + loss inverse FFTs: 4 pairs × 2
+    expect(w.transforms).toBe(2 + 2 * 4 * 17 + 4 * 33 + 8);
+    const n = 512;
+    const fft = 5 * n * 9;
+    // 64 shifted points per node (16 + 16 + 32) at 41 FLOP each and 4 radial multipliers of 4 FLOP
+    const elementwise = 4 * n * (64 * 41 + 4 * 4) + 4 * n * 7;
+    expect(w.flops).toBe(w.transforms * fft + elementwise);
+    const full = collisionOperatorWork({ nv: 8, cells: 1, nRho: 4, sphereCount: 32, sphereSymmetry: false });
+    expect(w.flops / full.flops).toBeGreaterThan(0.5);
+    expect(w.flops / full.flops).toBeLessThan(0.52);
   });
 
   it('pads the pair loops to whole chunks of cells', () => {
@@ -130,7 +144,7 @@ describe('cost model', () => {
     expect(plan!.projectedMs).toBeCloseTo(6 * model.perRepeatMs(small));
     // the step does not fit but its collision step alone does: that is measured instead
     const middle: BenchCase = { kind: 'step', backend: 'webgpu', nv: 16, nx: 1 };
-    const budget = 3 * model.collisionMs(middle);
+    const budget = 3 * model.collisionMs(middle) * (1 + 1e-12); // (budget − warm-up)/repeat must not round below 2
     expect(planCase(model, middle, 5, budget)).toBeNull();
     expect(fitCase(model, middle, 5, budget)).toMatchObject({
       c: { ...middle, kind: 'collision' },

@@ -345,14 +345,63 @@ function checkCell(f: ArrayLike<number>, grid: VelocityGrid, name: string): void
   }
 }
 
-/** Q^{αβ}(f, g) from the spectra of f and g (shared by the mixture helper). */
-function collisionFromSpectra(
-  f: ArrayLike<number>,
+/**
+ * The ±e symmetry of the sphere rule (PHYSICS.md §4; issue 7). sphereQuadrature's points come in
+ * antipodal pairs e, −e of equal weight (Gauss–Legendre nodes symmetric in cosθ, an even number of
+ * azimuths). Returns one point of each pair carrying the pair's summed weight, or null when `rule`
+ * has no such pairing. Used where the sphere sum's summand is even in e:
+ * - Q^{αα}(f, f): a = â = ½ and f(v + ρe/2) f(v − ρe/2) is even in e, so the half rule with doubled
+ *   weights gives the same h_ρ (exactly: the band-limited shifts by ±s are the same operator);
+ * - Q^{βα} from Q^{αβ}: the summand of Q^{βα} at −e, F^β(v − âρe) F^α(v + aρe), is Q^{αβ}'s at e,
+ *   so both share h_ρ and differ only in the sinc multiplier (a for αβ, â for βα).
+ */
+export function antipodalHalf(rule: SphereRule): SphereRule | null {
+  const { points, weights, count } = rule;
+  if (count % 2 !== 0) return null;
+  const partner = new Int32Array(count).fill(-1);
+  for (let p = 0; p < count; p++) {
+    if (partner[p]! >= 0) continue;
+    for (let q = p + 1; q < count; q++) {
+      if (partner[q]! >= 0) continue;
+      const d =
+        Math.abs(points[3 * p]! + points[3 * q]!) +
+        Math.abs(points[3 * p + 1]! + points[3 * q + 1]!) +
+        Math.abs(points[3 * p + 2]! + points[3 * q + 2]!);
+      if (d < 1e-12 && Math.abs(weights[p]! - weights[q]!) <= 1e-12 * Math.abs(weights[p]!)) {
+        partner[p] = q;
+        partner[q] = p;
+        break;
+      }
+    }
+    if (partner[p]! < 0) return null;
+  }
+  const half = count / 2;
+  const outPoints = new Float64Array(3 * half);
+  const outWeights = new Float64Array(half);
+  let o = 0;
+  for (let p = 0; p < count; p++) {
+    if (partner[p]! < p) continue; // the partner came first and is kept
+    outPoints.set(points.subarray(3 * p, 3 * p + 3), 3 * o);
+    outWeights[o] = weights[p]! + weights[partner[p]!]!;
+    o++;
+  }
+  return { points: outPoints, weights: outWeights, count: half, degree: rule.degree };
+}
+
+/**
+ * Ĝain_t = Σ_r w_r sinc(a_t ρ_r|ξ|) FFT(h_r), h_r = Σ_p w_p f(v + aρ_r e_p) g(v − âρ_r e_p), for
+ * each t in `multipliers` (tables sharing the radial rule of `tables`; their shiftFractionF is the
+ * sinc fraction a_t). The shifts a, â are those of `tables`; `rule` is its sphere rule or the
+ * antipodal half of it (antipodalHalf). Returns the accumulated spectra, before the inverse FFT.
+ */
+function gainSpectra(
   fHat: { re: Float64Array; im: Float64Array },
   gHat: { re: Float64Array; im: Float64Array },
   tables: SpectralTables,
-): CollisionTerms {
-  const { grid, sphere, radialNodes, radialWeights, waveNumbers } = tables;
+  rule: SphereRule,
+  multipliers: readonly SpectralTables[],
+): { re: Float64Array; im: Float64Array }[] {
+  const { grid, radialNodes, waveNumbers } = tables;
   const { nv, pointsPerCell } = grid;
   const a = tables.shiftFractionF;
   const aHat = tables.shiftFractionG;
@@ -360,36 +409,52 @@ function collisionFromSpectra(
   const zIm = new Float64Array(pointsPerCell);
   const h = new Float64Array(pointsPerCell);
   const hIm = new Float64Array(pointsPerCell);
-  const accRe = new Float64Array(pointsPerCell);
-  const accIm = new Float64Array(pointsPerCell);
+  const acc = multipliers.map(() => ({
+    re: new Float64Array(pointsPerCell),
+    im: new Float64Array(pointsPerCell),
+  }));
   for (let r = 0; r < radialNodes.length; r++) {
     const rho = radialNodes[r]!;
     h.fill(0);
-    for (let p = 0; p < sphere.count; p++) {
-      const e1 = sphere.points[3 * p]!;
-      const e2 = sphere.points[3 * p + 1]!;
-      const e3 = sphere.points[3 * p + 2]!;
+    for (let p = 0; p < rule.count; p++) {
+      const e1 = rule.points[3 * p]!;
+      const e2 = rule.points[3 * p + 1]!;
+      const e3 = rule.points[3 * p + 2]!;
       const pf = shiftPhases(waveNumbers, a * rho * e1, a * rho * e2, a * rho * e3);
       const pg = shiftPhases(waveNumbers, -aHat * rho * e1, -aHat * rho * e2, -aHat * rho * e3);
       // One complex IFFT gives both real shifted fields: Re = f(v + aρe), Im = g(v − âρe).
       shiftedPairSpectrum(nv, fHat.re, fHat.im, pf, gHat.re, gHat.im, pg, zRe, zIm);
       fft3d(zRe, zIm, nv, true);
-      const wp = sphere.weights[p]!;
+      const wp = rule.weights[p]!;
       for (let i = 0; i < pointsPerCell; i++) h[i]! += wp * zRe[i]! * zIm[i]!;
     }
     hIm.fill(0);
     fft3d(h, hIm, nv);
-    const wr = radialWeights[r]!;
-    const sincFactors = gainSincFactors(tables, r);
-    for (let i = 0; i < pointsPerCell; i++) {
-      const m = wr * sincFactors[i]!;
-      accRe[i]! += m * h[i]!;
-      accIm[i]! += m * hIm[i]!;
-    }
+    multipliers.forEach((t, m) => {
+      const wr = t.radialWeights[r]!;
+      const sincFactors = gainSincFactors(t, r);
+      const { re, im } = acc[m]!;
+      for (let i = 0; i < pointsPerCell; i++) {
+        const factor = wr * sincFactors[i]!;
+        re[i]! += factor * h[i]!;
+        im[i]! += factor * hIm[i]!;
+      }
+    });
   }
-  fft3d(accRe, accIm, nv, true);
+  return acc;
+}
+
+/** Q^{αβ} from its accumulated gain spectrum: gain = c Re IFFT(Ĝain), loss = f · Re IFFT(Φ̂ ĝ). */
+function collisionFromGain(
+  f: ArrayLike<number>,
+  gHat: { re: Float64Array; im: Float64Array },
+  gainSpectrum: { re: Float64Array; im: Float64Array },
+  tables: SpectralTables,
+): CollisionTerms {
+  const { nv, pointsPerCell } = tables.grid;
+  fft3d(gainSpectrum.re, gainSpectrum.im, nv, true);
   const gain = new Float64Array(pointsPerCell);
-  for (let i = 0; i < pointsPerCell; i++) gain[i] = tables.kernelConstant * accRe[i]!;
+  for (let i = 0; i < pointsPerCell; i++) gain[i] = tables.kernelConstant * gainSpectrum.re[i]!;
 
   // Loss: f · IFFT(Φ̂ ĝ).
   const cRe = new Float64Array(pointsPerCell);
@@ -408,17 +473,58 @@ function collisionFromSpectra(
   return { gain, loss, q };
 }
 
+/** Q^{αβ}(f, g) from the spectra of f and g, over `rule` (the full sphere rule unless halved). */
+function collisionFromSpectra(
+  f: ArrayLike<number>,
+  fHat: { re: Float64Array; im: Float64Array },
+  gHat: { re: Float64Array; im: Float64Array },
+  tables: SpectralTables,
+  rule: SphereRule = tables.sphere,
+): CollisionTerms {
+  const [gainSpectrum] = gainSpectra(fHat, gHat, tables, rule, [tables]);
+  return collisionFromGain(f, gHat, gainSpectrum!, tables);
+}
+
+/** Options of the float64 operators. */
+export interface SpectralOptions {
+  /**
+   * Use the ±e symmetry of the sphere rule (antipodalHalf): half the sphere points for Q^{αα}(f, f)
+   * and Q^{βα}'s sphere sums taken from Q^{αβ}'s. The same sums in exact arithmetic, about half the
+   * work; default true (the GPU does the same). false evaluates every pair over the full rule.
+   */
+  readonly sphereSymmetry?: boolean;
+}
+
 /** Q^{αβ}(f, g) = gain − loss for ONE x-cell (f of species α, g of species β, N_v³ values each). */
 export function collisionOperator(
   f: ArrayLike<number>,
   g: ArrayLike<number>,
   tables: SpectralTables,
+  options: SpectralOptions = {},
 ): CollisionTerms {
   checkCell(f, tables.grid, 'f');
   checkCell(g, tables.grid, 'g');
   const fHat = realSpectrum(f, tables.grid.nv);
   const gHat = f === g ? fHat : realSpectrum(g, tables.grid.nv);
-  return collisionFromSpectra(f, fHat, gHat, tables);
+  // the half rule needs an even summand: the same data in both slots and a = â (equal masses)
+  const even = (options.sphereSymmetry ?? true) && f === g && tables.shiftFractionF === tables.shiftFractionG;
+  const half = even ? antipodalHalf(tables.sphere) : null;
+  return collisionFromSpectra(f, fHat, gHat, tables, half ?? tables.sphere);
+}
+
+/**
+ * Whether Q^{βα} may take Q^{αβ}'s sphere sums (antipodalHalf): the same radial nodes and sphere
+ * points (mixtureSpectralTables gives both one truncation and one rule) and an antipodal rule.
+ */
+export function pairSharesSphereSums(ab: SpectralTables, ba: SpectralTables): boolean {
+  const same = (x: Float64Array, y: Float64Array) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return (
+    same(ab.radialNodes, ba.radialNodes) &&
+    same(ab.sphere.points, ba.sphere.points) &&
+    same(ab.sphere.weights, ba.sphere.weights) &&
+    ab.shiftFractionF === ba.shiftFractionG &&
+    antipodalHalf(ab.sphere) !== null
+  );
 }
 
 /** The four ordered pairs of a two-species mixture. */
@@ -467,16 +573,29 @@ export function mixtureCollisionOperators(
   fA: ArrayLike<number>,
   fB: ArrayLike<number>,
   tables: MixtureTables,
+  options: SpectralOptions = {},
 ): MixtureCollisionTerms {
   const grid = tables.AA.grid;
   checkCell(fA, grid, 'fA');
   checkCell(fB, grid, 'fB');
   const aHat = realSpectrum(fA, grid.nv);
   const bHat = realSpectrum(fB, grid.nv);
-  const AA = collisionFromSpectra(fA, aHat, aHat, tables.AA);
-  const AB = collisionFromSpectra(fA, aHat, bHat, tables.AB);
-  const BA = collisionFromSpectra(fB, bHat, aHat, tables.BA);
-  const BB = collisionFromSpectra(fB, bHat, bHat, tables.BB);
+  const symmetric = options.sphereSymmetry ?? true;
+  const halfA = symmetric ? antipodalHalf(tables.AA.sphere) : null;
+  const halfB = symmetric ? antipodalHalf(tables.BB.sphere) : null;
+  const AA = collisionFromSpectra(fA, aHat, aHat, tables.AA, halfA ?? tables.AA.sphere);
+  const BB = collisionFromSpectra(fB, bHat, bHat, tables.BB, halfB ?? tables.BB.sphere);
+  let AB: CollisionTerms;
+  let BA: CollisionTerms;
+  if (symmetric && pairSharesSphereSums(tables.AB, tables.BA)) {
+    // Q^{BA}'s sphere sums are Q^{AB}'s (antipodalHalf): one set of shifted products, two multipliers
+    const [gainAB, gainBA] = gainSpectra(aHat, bHat, tables.AB, tables.AB.sphere, [tables.AB, tables.BA]);
+    AB = collisionFromGain(fA, bHat, gainAB!, tables.AB);
+    BA = collisionFromGain(fB, aHat, gainBA!, tables.BA);
+  } else {
+    AB = collisionFromSpectra(fA, aHat, bHat, tables.AB);
+    BA = collisionFromSpectra(fB, bHat, aHat, tables.BA);
+  }
   const qA = new Float64Array(grid.pointsPerCell);
   const qB = new Float64Array(grid.pointsPerCell);
   for (let i = 0; i < qA.length; i++) {
