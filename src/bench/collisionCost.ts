@@ -12,10 +12,13 @@
  *   spectrum      2·cells·n          0 FLOP, 4 B read + 8 B written
  *   forward FFT   2·cells grids
  *   per sphere-sum pass, per padded cell of a chunk, per radial node, with M_s sphere points:
- *     shift       M_s·n elements     38 FLOP (2·3 phase products, 2 spectrum products, 2 adds),
- *                                     16 B read (f̂, ĝ) + 8 B written; phase tables not counted
- *     inverse FFT M_s grids
- *     sphere      n elements         3 FLOP and 8 B read per sphere point, 8 B written
+ *     inverse FFT M_s grids, the shift fused into its first pass and the sphere sum into its last
+ *                 (collisionGainFused.wgsl): per value 38 FLOP of shift (2·3 phase products, 2
+ *                 spectrum products, 2 adds) and 3 of sphere sum; 16 B read (f̂, ĝ) + 8 B written
+ *                 by the first pass, 16 B by the middle one, 8 B read by the last (48 B, against
+ *                 the 80 B of a separate shift kernel, three in-place passes and a sphere kernel);
+ *                 phase tables not counted
+ *     sphere sum  n elements         8 B written (h)
  *     forward FFT 1 grid
  *     radial      n elements         4 FLOP, 16 B read + 8 B written, once per pair it feeds
  *   The passes: with the ±e symmetry (the default, antipodalHalf in spectral.ts) AA and BB with
@@ -52,9 +55,9 @@ export interface CollisionSize {
 
 const FFT_BYTES_PER_VALUE = 3 * 16;
 const SHIFT_FLOPS = 38;
-const SHIFT_BYTES = 16 + 8;
 const SPHERE_FLOPS_PER_POINT = 3;
-const SPHERE_BYTES_PER_POINT = 8;
+/** Bytes per value of a shifted grid through the fused inverse transform (module comment). */
+const SHIFTED_TRANSFORM_BYTES = 16 + 8 + 16 + 8;
 const SPHERE_BYTES_WRITTEN = 8;
 const RADIAL_FLOPS = 4;
 const RADIAL_BYTES = 24;
@@ -95,16 +98,17 @@ export function collisionOperatorWork(size: CollisionSize): CollisionWork {
   const elementwiseFlops =
     nodeElements * (passPoints * (SHIFT_FLOPS + SPHERE_FLOPS_PER_POINT) + 4 * RADIAL_FLOPS) +
     pairElements * (LOSS_FLOPS + COMBINE_FLOPS);
+  const shiftedGrids = padded * nRho * passPoints;
   const elementwiseBytes =
     2 * cells * n * SPECTRUM_BYTES +
-    nodeElements *
-      (passPoints * (SHIFT_BYTES + SPHERE_BYTES_PER_POINT) +
-        passes * SPHERE_BYTES_WRITTEN +
-        4 * RADIAL_BYTES) +
+    nodeElements * (passes * SPHERE_BYTES_WRITTEN + 4 * RADIAL_BYTES) +
     pairElements * (LOSS_BYTES + COMBINE_BYTES);
   return {
     flops: transforms * fftFlops(n) + elementwiseFlops,
-    bytes: transforms * n * FFT_BYTES_PER_VALUE + elementwiseBytes,
+    bytes:
+      (transforms - shiftedGrids) * n * FFT_BYTES_PER_VALUE +
+      shiftedGrids * n * SHIFTED_TRANSFORM_BYTES +
+      elementwiseBytes,
     transforms,
   };
 }

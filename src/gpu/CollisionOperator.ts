@@ -7,8 +7,10 @@
  * Output: q = (Q_A, Q_B) with Q_A = Q^{AA}(F^A,F^A) + Q^{AB}(F^A,F^B), Q_B = Q^{BA} + Q^{BB}, and the
  * loss frequencies ν_α = Σ_β F^β ∗ Φ_{αβ}; layout [species][cell][N_v³] f32, like the state.
  *
- * Per pair and radial node: one pass forms the shifted spectra for all sphere points and cells of
- * a chunk, one batched inverse FFT, the sphere sum, one forward FFT and the sinc multiplier. The
+ * Per pair and radial node, in one compute pass: the batched inverse FFT of the shifted spectra
+ * for all sphere points and cells of a chunk, with the shift fused into its first axis pass and
+ * the sphere sum into its last (collisionGainFused.wgsl: the shifted spectra and the transformed
+ * shifted grids are never written to memory), one forward FFT and the sinc multiplier. The
  * ±e symmetry of the sphere rule (antipodalHalf in spectral.ts) halves that work: Q^{AA} and Q^{BB}
  * run over half the sphere points with doubled weights, and Q^{BA} takes Q^{AB}'s sphere sums with
  * its own sinc multiplier (a second radial pass into its own gain buffer), so the shifted products
@@ -30,10 +32,10 @@ import {
 import type { SphereRule } from '../physics/quadrature';
 import type { VelocityGrid } from '../physics/velocityGrid';
 import combineSource from '../shaders/collisionCombine.wgsl?raw';
+import fusedSource from '../shaders/collisionGainFused.wgsl?raw';
 import radialSource from '../shaders/collisionGainRadial.wgsl?raw';
-import shiftSource from '../shaders/collisionGainShift.wgsl?raw';
-import sphereSource from '../shaders/collisionGainSphere.wgsl?raw';
 import lossSource from '../shaders/collisionLoss.wgsl?raw';
+import fftLineSource from '../shaders/fftLine.wgsl?raw';
 import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
 import spectrumSource from '../shaders/spectrumOfReal.wgsl?raw';
 import { createEmptyStorageBuffer, createStorageBuffer } from './buffers';
@@ -71,6 +73,8 @@ export interface CollisionSetup {
   readonly species: readonly [CollidingSpecies, CollidingSpecies];
   readonly gamma: number;
   readonly quadrature?: SpectralQuadrature;
+  /** At most this many cells per chunk of the shifted grids (default: as many as the budget allows). For tests. */
+  readonly maxChunkCells?: number;
 }
 
 interface PairResources {
@@ -86,6 +90,8 @@ interface PairResources {
 }
 
 type KernelName = 'spectrum' | 'shift' | 'sphere' | 'radial' | 'loss' | 'combine';
+/** The fused gain passes (collisionGainFused.wgsl): their entry points. */
+const FUSED_ENTRY = { shift: 'shiftFirstPass', sphere: 'sphereLastPass' } as const;
 
 /** Largest |k|² of a signed FFT frequency vector, 3(N/2)²: radial multiplier tables have this + 1 entries. */
 function squaredFrequencyCount(n: number): number {
@@ -167,7 +173,12 @@ export class CollisionOperator {
           `more than the ${budget} B this adapter binds; lower grid.nv or the sphere rule`,
       );
     }
-    this.chunkCells = Math.max(1, Math.min(cellCount, Math.floor(budget / perCell)));
+    // the fused shift pass dispatches chunkCells · M workgroups in y
+    const byWorkgroups = Math.floor(device.limits.maxComputeWorkgroupsPerDimension / sphereCount);
+    this.chunkCells = Math.max(
+      1,
+      Math.min(cellCount, Math.floor(budget / perCell), byWorkgroups, setup.maxChunkCells ?? cellCount),
+    );
     const label = (name: string) => `CollisionOperator.${name}`;
     this.q = createEmptyStorageBuffer(device, label('q'), 2 * cellCount * points * 4);
     this.frequency = createEmptyStorageBuffer(device, label('frequency'), 2 * cellCount * points * 4);
@@ -232,14 +243,23 @@ export class CollisionOperator {
         code,
         constants: name === 'spectrum' ? { WORKGROUP_SIZE } : constants,
       });
-    const [spectrum, shift, sphere, radial, loss, combine, fft] = await Promise.all([
+    const fft = await Fft3d.create(device, grid.nv);
+    // the gain's shift and sphere sum ride on the inverse FFT's first (i3) and last (i1) passes
+    const buildFused = (name: 'shift' | 'sphere') =>
+      buildComputePipeline(device, {
+        label: `CollisionOperator.${name}(fused)`,
+        prelude: PairParams.wgsl + CollisionCursor.wgsl,
+        code: fftLineSource + fusedSource,
+        entryPoint: FUSED_ENTRY[name],
+        constants: fft.lineConstants('inverse', name === 'shift' ? 'i3' : 'i1'),
+      });
+    const [spectrum, shift, sphere, radial, loss, combine] = await Promise.all([
       build('spectrum', spectrumSource),
-      build('shift', shiftSource),
-      build('sphere', sphereSource),
+      buildFused('shift'),
+      buildFused('sphere'),
       build('radial', radialSource),
       build('loss', lossSource),
       build('combine', combineSource),
-      Fft3d.create(device, grid.nv),
     ]);
     return new CollisionOperator(
       device,
@@ -286,18 +306,21 @@ export class CollisionOperator {
         const partner = this.sharedSums && name === 'AB' ? 'BA' : null;
         if (!(this.sharedSums && name === 'BA')) {
           const sphereCount = this.pairs[name].sphereCount;
+          const shiftedGrids = this.chunkCells * sphereCount;
+          const lineGroups = this.fft.workgroupsPerGrid;
           for (let r = 0; r < nRho; r++) {
             const at = (c * nRho + r) * CollisionCursor.byteSize;
             encoder.copyBufferToBuffer(this.cursorTable, at, this.cursor, 0, CollisionCursor.byteSize);
-            pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.shift` });
-            this.dispatch(pass, 'shift', this.pairGroup(name, 'shift'), chunkPoints * sphereCount);
-            pass.end();
-            this.fft.record(encoder, this.shifted, this.chunkCells * sphereCount, 'inverse');
-            pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.sphere` });
-            this.dispatch(pass, 'sphere', this.pairGroup(name, 'sphere'), chunkPoints);
-            pass.end();
-            this.fft.record(encoder, this.sphereSum, this.chunkCells, 'forward');
-            pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.radial` });
+            // one pass per radial node: each dispatch sees the previous one's writes
+            pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.gain` });
+            pass.setPipeline(this.pipelines.shift); // shifted spectra + the inverse i3 pass
+            pass.setBindGroup(0, this.pairGroup(name, 'shift'));
+            pass.dispatchWorkgroups(lineGroups, shiftedGrids);
+            this.fft.recordInPass(pass, this.shifted, shiftedGrids, 'inverse', ['i2']);
+            pass.setPipeline(this.pipelines.sphere); // the inverse i1 pass + the sphere sum
+            pass.setBindGroup(0, this.pairGroup(name, 'sphere'));
+            pass.dispatchWorkgroups(lineGroups, this.chunkCells);
+            this.fft.recordInPass(pass, this.sphereSum, this.chunkCells, 'forward');
             this.dispatch(pass, 'radial', this.pairGroup(name, 'radial'), chunkPoints);
             if (partner) this.dispatch(pass, 'radial', this.pairGroup(partner, 'radial'), chunkPoints);
             pass.end();
@@ -429,9 +452,11 @@ export class CollisionOperator {
   private pairGroup(name: PairName, kernel: 'shift' | 'sphere' | 'radial' | 'loss'): GPUBindGroup {
     const p = this.pairs[name];
     const common = [p.params, this.cursor];
+    const twiddles = this.fft.twiddleTable;
     const buffers: Record<typeof kernel, (GPUBuffer | null)[]> = {
-      shift: [...common, this.spectra, p.phaseF, p.phaseG, this.shifted],
-      sphere: [...common, p.sphereWeights, this.shifted, this.sphereSum],
+      // collisionGainFused.wgsl's bindings; each entry point's 'auto' layout has only those it uses
+      shift: [this.shifted, twiddles, p.params, this.cursor, this.spectra, p.phaseF, p.phaseG],
+      sphere: [this.shifted, twiddles, p.params, null, null, null, null, p.sphereWeights, this.sphereSum],
       radial: [
         null,
         this.cursor,

@@ -16,6 +16,7 @@
  */
 import { fftPlan } from '../physics/fft';
 import source from '../shaders/fft.wgsl?raw';
+import lineSource from '../shaders/fftLine.wgsl?raw';
 import { createStorageBuffer } from './buffers';
 import { isSoftwareAdapterInfo } from './context';
 import { buildComputePipeline } from './pipelines';
@@ -40,7 +41,8 @@ const SOFTWARE_WORKGROUP_SIZE = 16;
 const VALUES_PER_INVOCATION = 8;
 const DIRECTIONS: readonly FftDirection[] = ['forward', 'inverse'];
 /** The three passes, in the order fft3d applies them. */
-const AXES = ['i3', 'i2', 'i1'] as const;
+export const AXES = ['i3', 'i2', 'i1'] as const;
+export type FftAxis = (typeof AXES)[number];
 
 export interface Fft3dOptions {
   /**
@@ -64,7 +66,8 @@ export class Fft3d {
   readonly gridBytes: number;
   /** Grids per dispatch at most (workgroup-count and binding-size limits). */
   readonly maxGridsPerDispatch: number;
-  private readonly twiddleTable: GPUBuffer;
+  /** (cos, sin)(2πk/N), k < N/2, binding 1 of every kernel that includes fftLine.wgsl. */
+  readonly twiddleTable: GPUBuffer;
   private readonly bindGroups = new WeakMap<GPUBuffer, Map<string, GPUBindGroup>>();
 
   private constructor(
@@ -128,15 +131,8 @@ export class Fft3d {
     const build = (direction: FftDirection, axis: number) =>
       buildComputePipeline(device, {
         label: `Fft3d(N=${n}).${direction}.${AXES[axis]}`,
-        code: source,
-        constants: {
-          N: n,
-          LOG2_N: Math.log2(n),
-          STRIDE: n ** axis,
-          INVERSE: direction === 'inverse' ? 1 : 0,
-          TABLE_TWIDDLES: options.twiddles === 'computed' ? 0 : 1,
-          LINES: lines,
-        },
+        code: lineSource + source,
+        constants: lineConstants(n, lines, direction, AXES[axis]!, options.twiddles ?? 'table'),
       });
     const [forward, inverse] = await Promise.all(
       DIRECTIONS.map((direction) => Promise.all(AXES.map((_, axis) => build(direction, axis)))),
@@ -148,7 +144,14 @@ export class Fft3d {
    * Records the in-place transform of the first `batch` grids of `buffer` (batch · N³ vec2f,
    * layout [grid][i1][i2][i3]); values past the batch are neither read nor written.
    */
-  record(encoder: GPUCommandEncoder, buffer: GPUBuffer, batch: number, direction: FftDirection): void {
+  record(
+    encoder: GPUCommandEncoder,
+    buffer: GPUBuffer,
+    batch: number,
+    direction: FftDirection,
+    /** The axis passes to record, in fft3d's order (default all three; a fused kernel does the others). */
+    axes: readonly FftAxis[] = AXES,
+  ): void {
     if (!Number.isInteger(batch) || batch < 1) {
       throw new RangeError(`Fft3d.record: batch must be a positive integer, got ${batch}`);
     }
@@ -158,9 +161,27 @@ export class Fft3d {
           `${buffer.label || 'buffer'} has ${buffer.size} B`,
       );
     }
-    const groupsPerGrid = (this.n * this.n) / this.linesPerWorkgroup;
     const pass = encoder.beginComputePass({ label: `Fft3d(N=${this.n}).${direction}` });
+    this.recordInPass(pass, buffer, batch, direction, axes);
+    pass.end();
+  }
+
+  /** As record(), into an open compute pass (each dispatch sees the previous one's writes). */
+  recordInPass(
+    pass: GPUComputePassEncoder,
+    buffer: GPUBuffer,
+    batch: number,
+    direction: FftDirection,
+    axes: readonly FftAxis[] = AXES,
+  ): void {
+    if (!Number.isInteger(batch) || batch < 1 || batch * this.gridBytes > buffer.size) {
+      throw new RangeError(
+        `Fft3d.recordInPass: ${batch} grids of N=${this.n} do not fit ${buffer.label || 'buffer'} (${buffer.size} B)`,
+      );
+    }
+    const groupsPerGrid = this.workgroupsPerGrid;
     this.pipelines[direction].forEach((pipeline, axis) => {
+      if (!axes.includes(AXES[axis]!)) return;
       pass.setPipeline(pipeline);
       for (let first = 0; first < batch; first += this.maxGridsPerDispatch) {
         const count = Math.min(this.maxGridsPerDispatch, batch - first);
@@ -168,7 +189,16 @@ export class Fft3d {
         pass.dispatchWorkgroups(groupsPerGrid, count);
       }
     });
-    pass.end();
+  }
+
+  /** The override constants of fftLine.wgsl for one axis pass, for kernels that fuse work into it. */
+  lineConstants(direction: FftDirection, axis: FftAxis): Record<string, number> {
+    return lineConstants(this.n, this.linesPerWorkgroup, direction, axis, 'table');
+  }
+
+  /** Workgroups of one axis pass over one grid: N² lines, LINES per workgroup. */
+  get workgroupsPerGrid(): number {
+    return (this.n * this.n) / this.linesPerWorkgroup;
   }
 
   destroy(): void {
@@ -209,6 +239,23 @@ export class Fft3d {
     }
     return group;
   }
+}
+
+function lineConstants(
+  n: number,
+  lines: number,
+  direction: FftDirection,
+  axis: FftAxis,
+  twiddles: 'table' | 'computed',
+): Record<string, number> {
+  return {
+    N: n,
+    LOG2_N: Math.log2(n),
+    STRIDE: n ** AXES.indexOf(axis),
+    INVERSE: direction === 'inverse' ? 1 : 0,
+    TABLE_TWIDDLES: twiddles === 'computed' ? 0 : 1,
+    LINES: lines,
+  };
 }
 
 /** The rule of context.ts (AdapterReport.isSoftware), from the device alone. */

@@ -27,124 +27,22 @@
 // Fewer, larger register stages mean fewer barriers and workgroup-memory round trips. On
 // SwiftShader these dominate: its zero-initialisation of workgroup memory and its barriers cost
 // in proportion to workgroup size × workgroup memory (measured; see Fft3d.ts, workgroupSize).
-
-override N: u32 = 16u; // 8, 16, 32 or 64
-override LOG2_N: u32 = 4u;
-override STRIDE: u32 = 1u; // element stride of the transformed axis: 1 (i3), N (i2) or N² (i1)
-override INVERSE: bool = false;
-override TABLE_TWIDDLES: bool = true;
-override LINES: u32 = 32u; // lines per workgroup; divides N² (the host checks)
-override THREADS_PER_LINE: u32 = N / 8u; // each invocation holds 8 values of its line
-override WORKGROUP_SIZE: u32 = LINES * THREADS_PER_LINE;
-override PITCH: u32 = N + N / 8u + 1u; // padded row length in workgroup memory (see slot())
-// N = 8 never exchanges values between invocations: one element, nothing to zero-initialise.
-override LINE_STORAGE: u32 = select(LINES * PITCH, 1u, N == 8u);
+// The line transform itself (overrides, twiddles, radix stages, the exchange) is fftLine.wgsl,
+// prepended by Fft3d.ts.
 
 @group(0) @binding(0) var<storage, read_write> data: array<vec2f>;
-@group(0) @binding(1) var<storage, read> twiddleTable: array<vec2f>; // (cos, sin)(2πk/N), k < N/2
-
-var<workgroup> lines: array<vec2f, LINE_STORAGE>;
-
-fn cmul(a: vec2f, b: vec2f) -> vec2f {
-  return vec2f(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
-}
-
-/** W_N^k = e^{∓2πi k/N}, k < N/2: − forward, + inverse (the sign flip is exact). */
-fn twiddle(k: u32) -> vec2f {
-  var w: vec2f;
-  if (TABLE_TWIDDLES) {
-    w = twiddleTable[k];
-  } else {
-    let angle = 6.2831855 * f32(k) / f32(N);
-    w = vec2f(cos(angle), sin(angle));
-  }
-  return vec2f(w.x, select(-w.y, w.y, INVERSE));
-}
-
-/** t · W_4 = t · (∓i): the quarter turn that relates W_{4h}^{j+h} to W_{4h}^j, exactly. */
-fn quarterTurn(t: vec2f) -> vec2f {
-  return select(vec2f(t.y, -t.x), vec2f(-t.y, t.x), INVERSE);
-}
-
-// Fused radix-2 stages. x[m] is element j of the m-th of consecutive transformed blocks of size h
-// (position j + m·h); the result is element j + m·h of the block they make. The radix-2 stages run
-// in fft.ts's order (size 2h, then 4h, then 8h), each twiddle W_{2sh}^{j + r·h} = W_N^k taken
-// from the table (or as an exact quarter turn of one): fft.ts's operations, in f32.
-
-fn radix2(x: array<vec2f, 2>, h: u32, j: u32) -> array<vec2f, 2> {
-  let t = cmul(twiddle(j * (N / (2u * h))), x[1]);
-  return array(x[0] + t, x[0] - t);
-}
-
-fn radix4(x: array<vec2f, 4>, h: u32, j: u32) -> array<vec2f, 4> {
-  let k = j * (N / (4u * h)); // W_{4h}^j = W_N^k, W_{2h}^j = W_N^{2k}
-  let w2 = twiddle(2u * k);
-  let w4 = twiddle(k);
-  let t1 = cmul(w2, x[1]);
-  let t3 = cmul(w2, x[3]);
-  let y0 = x[0] + t1;
-  let y1 = x[0] - t1;
-  let y2 = cmul(w4, x[2] + t3);
-  let y3 = quarterTurn(cmul(w4, x[2] - t3));
-  return array(y0 + y2, y1 + y3, y0 - y2, y1 - y3);
-}
-
-fn radix8(x: array<vec2f, 8>, h: u32, j: u32) -> array<vec2f, 8> {
-  let a = radix4(array(x[0], x[1], x[2], x[3]), h, j);
-  let b = radix4(array(x[4], x[5], x[6], x[7]), h, j);
-  let step = N / (8u * h); // W_{8h}^{j + m·h} = W_N^{(j + m·h)·step}
-  let t0 = cmul(twiddle(j * step), b[0]);
-  let t1 = cmul(twiddle((j + h) * step), b[1]);
-  let t2 = cmul(twiddle((j + 2u * h) * step), b[2]);
-  let t3 = cmul(twiddle((j + 3u * h) * step), b[3]);
-  return array(a[0] + t0, a[1] + t1, a[2] + t2, a[3] + t3, a[0] - t0, a[1] - t1, a[2] - t2, a[3] - t3);
-}
-
-/**
- * Workgroup-memory index of position p of a line's row. One pad after every 8 values spreads the
- * 8-value groups written by adjacent invocations of one line over different banks; the odd row
- * pitch does the same for adjacent lines (strided axes).
- */
-fn slot(row: u32, p: u32) -> u32 {
-  return row + p + p / 8u;
-}
-
-/** Bit reversal of a position 0 ≤ p < N. */
-fn bitReverse(p: u32) -> u32 {
-  return reverseBits(p) >> (32u - LOG2_N);
-}
-
-/**
- * Natural-order position of the i-th output value (i < 8) of invocation g in the last stage:
- * block q = i / R of radix R = N/8 at j = g + q·R, element j + 8·(i mod R). For N = 8 (one stage,
- * g = 0) it is i. At fixed i adjacent invocations of a line write adjacent positions.
- */
-fn outputPosition(g: u32, i: u32) -> u32 {
-  let radix = N / 8u;
-  return g + radix * (i / radix) + 8u * (i % radix);
-}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lid: u32) {
-  // Contiguous axis: a line's invocations are adjacent, so together they read one contiguous run.
-  // Strided axes: adjacent invocations take adjacent lines (adjacent addresses at each position).
-  var line: u32;
-  var g: u32;
-  if (STRIDE == 1u) {
-    line = lid / THREADS_PER_LINE;
-    g = lid % THREADS_PER_LINE;
-  } else {
-    line = lid % LINES;
-    g = lid / LINES;
-  }
-  let lineInGrid = group.x * LINES + line;
-  // element p of the line is data[start + p·STRIDE]
-  let start = group.y * N * N * N + (lineInGrid / STRIDE) * STRIDE * N + lineInGrid % STRIDE;
+  let at = lineAndInvocation(lid);
+  let line = at.x;
+  let g = at.y;
+  let start = lineStart(group.y, group.x * LINES + line);
   let valueCount = arrayLength(&data);
 
-  // Stage 1, radix 8 (h = 1), straight from global memory: positions 8g … 8g + 7 of the
-  // bit-reversed line, so no separate permutation pass is needed. (Written out, not looped:
-  // constant indices keep the arrays in registers on every compiler, SwiftShader included.)
+  // Positions 8g … 8g + 7 of the bit-reversed line, straight from global memory, so no separate
+  // permutation pass is needed. (Written out, not looped: constant indices keep the arrays in
+  // registers on every compiler, SwiftShader included.)
   var x: array<vec2f, 8>;
   x[0] = load(start + bitReverse(8u * g) * STRIDE, valueCount);
   x[1] = load(start + bitReverse(8u * g + 1u) * STRIDE, valueCount);
@@ -154,53 +52,15 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
   x[5] = load(start + bitReverse(8u * g + 5u) * STRIDE, valueCount);
   x[6] = load(start + bitReverse(8u * g + 6u) * STRIDE, valueCount);
   x[7] = load(start + bitReverse(8u * g + 7u) * STRIDE, valueCount);
-  var y = radix8(x, 1u, 0u);
-
-  if (N > 8u) {
-    // Stage 2, radix N/8 (h = 8): the only exchange between invocations, one barrier.
-    let row = line * PITCH;
-    lines[slot(row, 8u * g + 0u)] = y[0];
-    lines[slot(row, 8u * g + 1u)] = y[1];
-    lines[slot(row, 8u * g + 2u)] = y[2];
-    lines[slot(row, 8u * g + 3u)] = y[3];
-    lines[slot(row, 8u * g + 4u)] = y[4];
-    lines[slot(row, 8u * g + 5u)] = y[5];
-    lines[slot(row, 8u * g + 6u)] = y[6];
-    lines[slot(row, 8u * g + 7u)] = y[7];
-    workgroupBarrier();
-    x[0] = lines[slot(row, outputPosition(g, 0u))];
-    x[1] = lines[slot(row, outputPosition(g, 1u))];
-    x[2] = lines[slot(row, outputPosition(g, 2u))];
-    x[3] = lines[slot(row, outputPosition(g, 3u))];
-    x[4] = lines[slot(row, outputPosition(g, 4u))];
-    x[5] = lines[slot(row, outputPosition(g, 5u))];
-    x[6] = lines[slot(row, outputPosition(g, 6u))];
-    x[7] = lines[slot(row, outputPosition(g, 7u))];
-    if (N == 16u) {
-      let a = radix2(array(x[0], x[1]), 8u, g);
-      let b = radix2(array(x[2], x[3]), 8u, g + 2u);
-      let c = radix2(array(x[4], x[5]), 8u, g + 4u);
-      let d = radix2(array(x[6], x[7]), 8u, g + 6u);
-      y = array(a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1]);
-    } else if (N == 32u) {
-      let a = radix4(array(x[0], x[1], x[2], x[3]), 8u, g);
-      let b = radix4(array(x[4], x[5], x[6], x[7]), 8u, g + 4u);
-      y = array(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]);
-    } else {
-      y = radix8(x, 8u, g);
-    }
-  }
-
-  // Natural order out, scaled by 1/N per axis for the inverse (exact: a power of two).
-  let scale = select(1.0, 1.0 / f32(N), INVERSE);
-  store(start + outputPosition(g, 0u) * STRIDE, valueCount, scale * y[0]);
-  store(start + outputPosition(g, 1u) * STRIDE, valueCount, scale * y[1]);
-  store(start + outputPosition(g, 2u) * STRIDE, valueCount, scale * y[2]);
-  store(start + outputPosition(g, 3u) * STRIDE, valueCount, scale * y[3]);
-  store(start + outputPosition(g, 4u) * STRIDE, valueCount, scale * y[4]);
-  store(start + outputPosition(g, 5u) * STRIDE, valueCount, scale * y[5]);
-  store(start + outputPosition(g, 6u) * STRIDE, valueCount, scale * y[6]);
-  store(start + outputPosition(g, 7u) * STRIDE, valueCount, scale * y[7]);
+  let y = transformLine(x, line, g);
+  store(start + outputPosition(g, 0u) * STRIDE, valueCount, y[0]);
+  store(start + outputPosition(g, 1u) * STRIDE, valueCount, y[1]);
+  store(start + outputPosition(g, 2u) * STRIDE, valueCount, y[2]);
+  store(start + outputPosition(g, 3u) * STRIDE, valueCount, y[3]);
+  store(start + outputPosition(g, 4u) * STRIDE, valueCount, y[4]);
+  store(start + outputPosition(g, 5u) * STRIDE, valueCount, y[5]);
+  store(start + outputPosition(g, 6u) * STRIDE, valueCount, y[6]);
+  store(start + outputPosition(g, 7u) * STRIDE, valueCount, y[7]);
 }
 
 // Bounds-checked global access: nothing outside the binding is ever read or written.

@@ -4,7 +4,7 @@ import { CollisionOperator } from '../../src/gpu/CollisionOperator';
 import type { GpuContext } from '../../src/gpu/context';
 import { accuracyQuadrature, type CollisionAccuracy } from '../../src/physics/collision/accuracy';
 import { lossFrequencies } from '../../src/physics/collision/collisionStep';
-import { mixtureCollisionOperators } from '../../src/physics/collision/spectral';
+import { mixtureCollisionOperators, type SpectralQuadrature } from '../../src/physics/collision/spectral';
 import { maxwellianOnGrid } from '../../src/physics/maxwellian';
 import { seededRandom } from '../../src/physics/random';
 import { type VelocityGrid, velocityGrid } from '../../src/physics/velocityGrid';
@@ -23,11 +23,18 @@ async function gpuCollision(
   cells: number,
   gamma: number,
   state: Float32Array,
-  accuracy: CollisionAccuracy,
+  accuracy: CollisionAccuracy | SpectralQuadrature,
+  maxChunkCells?: number,
 ) {
   const { device } = gpu;
-  const quadrature = accuracyQuadrature(accuracy, grid.nv);
-  const operator = await CollisionOperator.create(device, grid, cells, { species, gamma, quadrature });
+  const quadrature = typeof accuracy === 'string' ? accuracyQuadrature(accuracy, grid.nv) : accuracy;
+  const operator = await CollisionOperator.create(device, grid, cells, {
+    species,
+    gamma,
+    quadrature,
+    ...(maxChunkCells === undefined ? {} : { maxChunkCells }),
+  });
+  if (maxChunkCells !== undefined) expect(operator.chunkCells).toBe(maxChunkCells);
   const input = createStorageBuffer(device, 'test.state', state);
   poison(device, operator.q);
   poison(device, operator.frequency);
@@ -42,6 +49,13 @@ async function gpuCollision(
   return { q, nu, tables };
 }
 
+/** max |a_i| without spreading N_v³ values into one call (64³ overflows the stack). */
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  return m;
+}
+
 function cellOf(a: Float32Array, species: number, cell: number, cells: number, points: number) {
   return a.subarray((species * cells + cell) * points, (species * cells + cell + 1) * points);
 }
@@ -53,16 +67,24 @@ describe('the WGSL collision operator against its float64 twin', () => {
   });
 
   // every accuracy setting's quadrature sizes (accuracy.ts: "fast" has an odd nTheta, 3 × 6)
-  for (const [nv, gamma, seed, accuracy] of [
-    [8, 0.5, 1, 'standard'],
-    [8, -2, 2, 'standard'],
-    [16, 1, 3, 'standard'],
-    [8, 0, 4, 'fast'],
-    [8, -1, 5, 'fine'],
+  // the fused gain passes at every FFT size (N_v = 32, 64 with a small rule, to stay cheap here),
+  // and over several chunks of cells with a padded last chunk (3 cells in chunks of 2)
+  const small: SpectralQuadrature = { nRho: 2, nTheta: 2, nPhi: 2 };
+  for (const [nv, gamma, seed, accuracy, cells, maxChunkCells] of [
+    [8, 0.5, 1, 'standard', 2, undefined],
+    [8, -2, 2, 'standard', 2, undefined],
+    [16, 1, 3, 'standard', 2, undefined],
+    [8, 0, 4, 'fast', 2, undefined],
+    [8, -1, 5, 'fine', 2, undefined],
+    [16, 0, 6, 'fast', 3, 2],
+    [32, 0.5, 7, small, 1, undefined],
+    [64, -1, 8, small, 1, undefined],
   ] as const) {
-    it(`agrees at f32 level on random positive inputs (N_v = ${nv}, γ = ${gamma}, ${accuracy})`, async () => {
+    const rule =
+      typeof accuracy === 'string' ? accuracy : `N_ρ = ${accuracy.nRho}, ${accuracy.nTheta}×${accuracy.nPhi}`;
+    const chunks = maxChunkCells ? `, ${cells} cells in chunks of ${maxChunkCells}` : '';
+    it(`agrees at f32 level on random positive inputs (N_v = ${nv}, γ = ${gamma}, ${rule}${chunks})`, async () => {
       const grid = velocityGrid(nv, 6);
-      const cells = 2;
       const points = grid.pointsPerCell;
       const random = seededRandom(seed);
       // smooth positive data: Maxwellians with random parameters, times a random positive factor
@@ -81,8 +103,8 @@ describe('the WGSL collision operator against its float64 twin', () => {
           );
         }
       }
-      const { q, nu, tables } = await gpuCollision(gpu, grid, cells, gamma, state, accuracy);
-      const sizes = accuracyQuadrature(accuracy, nv);
+      const { q, nu, tables } = await gpuCollision(gpu, grid, cells, gamma, state, accuracy, maxChunkCells);
+      const sizes = typeof accuracy === 'string' ? accuracyQuadrature(accuracy, nv) : accuracy;
       expect(tables.AB.sphere.count).toBe(sizes.nTheta * sizes.nPhi); // the sizes asked for
       expect(tables.AB.radialNodes.length).toBe(sizes.nRho);
       for (let c = 0; c < cells; c++) {
@@ -94,15 +116,12 @@ describe('the WGSL collision operator against its float64 twin', () => {
         const freq = lossFrequencies(fA, fB, tables);
         // scale: the largest gain or loss term, what f32 round-off is relative to
         const scale = Math.max(
-          ...[ref.AA, ref.AB, ref.BA, ref.BB].flatMap((t) => [
-            Math.max(...t.gain.map(Math.abs)),
-            Math.max(...t.loss.map(Math.abs)),
-          ]),
+          ...[ref.AA, ref.AB, ref.BA, ref.BB].flatMap((t) => [maxAbs(t.gain), maxAbs(t.loss)]),
         );
         const flat = (a: ArrayLike<number>) => new Float64Array(a.length).fill(scale);
         expect(maxRelativeError(cellOf(q, 0, c, cells, points), ref.qA, flat(ref.qA))).toBeLessThan(2e-5);
         expect(maxRelativeError(cellOf(q, 1, c, cells, points), ref.qB, flat(ref.qB))).toBeLessThan(2e-5);
-        const nuScale = Math.max(...freq.nuA, ...freq.nuB);
+        const nuScale = Math.max(maxAbs(freq.nuA), maxAbs(freq.nuB));
         expect(
           maxRelativeError(cellOf(nu, 0, c, cells, points), freq.nuA, flat(freq.nuA).fill(nuScale)),
         ).toBeLessThan(1e-5);

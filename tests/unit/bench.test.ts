@@ -62,6 +62,17 @@ describe('collision work', () => {
     // 64 shifted points per node (16 + 16 + 32) at 41 FLOP each and 4 radial multipliers of 4 FLOP
     const elementwise = 4 * n * (64 * 41 + 4 * 4) + 4 * n * 7;
     expect(w.flops).toBe(w.transforms * fft + elementwise);
+    // bytes: 48 per value of every transform (the 256 shifted grids through the fused passes too:
+    // 16 + 8 + 16 + 8), the spectrum 12, per node 3 sphere sums written (8) and 4 radial passes (24),
+    // per pair loss 16 + combine 30
+    const shifted = 4 * 64;
+    expect(w.bytes).toBe(
+      (w.transforms - shifted) * n * 48 +
+        shifted * n * 48 +
+        2 * n * 12 +
+        4 * n * (3 * 8 + 4 * 24) +
+        4 * n * 46,
+    );
     const full = collisionOperatorWork({ nv: 8, cells: 1, nRho: 4, sphereCount: 32, sphereSymmetry: false });
     expect(w.flops / full.flops).toBeGreaterThan(0.5);
     expect(w.flops / full.flops).toBeLessThan(0.52);

@@ -1,0 +1,152 @@
+// Gain term of Q^{αβ}: the shifted products and their sphere sum, fused into the first and the last
+// pass of the inverse FFT (PHYSICS.md §4; issue 7; twin: gainSpectra in
+// src/physics/collision/spectral.ts). Prepended: fftLine.wgsl (the line transform), and the
+// PairParams and CollisionCursor structs. For the current radial node ρ_r, every sphere point e_p
+// of the pair's rule and every cell of the chunk:
+//   shiftFirstPass (the i3 pass): forms the spectrum of z(v) = f(v + aρ_r e_p) + i g(v − âρ_r e_p),
+//     ẑ_k = f̂_k P_f(k) + i ĝ_k P_g(k), P = Π_axes e^{iξ_k s} (band-limited shifts), as it loads
+//     each line, so the spectrum is never written to memory; then Fft3d's i2 pass;
+//   sphereLastPass (the i1 pass): transforms each line of z_p for every p in turn and accumulates
+//     h_r(v) = Σ_p w_p Re z_p(v) Im z_p(v) in registers, so the transformed z_p are never written
+//     either; it writes h as a complex grid (h, 0) for the forward FFT that follows.
+// Both shifted fields are real (the host's phase tables, built in float64, zero every Nyquist
+// index), so one complex inverse FFT gives both. Per value of the M shifted grids this moves
+// 16 B + 8 B + 16 B + 8 B (spectra read, i3 write, i2 read+write, i1 read) instead of the 80 B of a
+// separate shift kernel, three in-place passes and a sphere kernel.
+// Layout: z [localCell][p][N³], spectra [species][cell][N³], phases [r][p][axis][k], h [localCell][N³].
+
+@group(0) @binding(0) var<storage, read_write> z: array<vec2f>;
+@group(0) @binding(2) var<uniform> pair: PairParams;
+@group(0) @binding(3) var<uniform> cursor: CollisionCursor;
+@group(0) @binding(4) var<storage, read> spectra: array<vec2f>;
+@group(0) @binding(5) var<storage, read> phaseF: array<vec2f>;
+@group(0) @binding(6) var<storage, read> phaseG: array<vec2f>;
+@group(0) @binding(7) var<storage, read> sphereWeights: array<f32>;
+@group(0) @binding(8) var<storage, read_write> h: array<vec2f>;
+
+/**
+ * ẑ at k3 of the line whose first two phase factors are pf12, pg12 (the shift kernel's product
+ * order: (P1 P2) P3). Zero for a cell past the end of the run (the last chunk runs whole).
+ */
+fn shiftedSpectrum(fLine: u32, gLine: u32, table: u32, pf12: vec2f, pg12: vec2f, k3: u32,
+                   inRange: bool) -> vec2f {
+  if (!inRange) {
+    return vec2f(0.0);
+  }
+  let pf = cmul(pf12, phaseF[table + 2u * N + k3]);
+  let pg = cmul(pg12, phaseG[table + 2u * N + k3]);
+  let u = cmul(spectra[fLine + k3], pf);
+  let w = cmul(spectra[gLine + k3], pg);
+  return vec2f(u.x - w.y, u.y + w.x); // u + i w
+}
+
+// Dispatch: (N²/LINES, chunkCells · sphereCount) workgroups, STRIDE = 1 (the i3 axis), inverse.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn shiftFirstPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let at = lineAndInvocation(lid);
+  let line = at.x;
+  let g = at.y;
+  let grid = group.y;
+  let lineInGrid = group.x * LINES + line; // = k1·N + k2 on the i3 axis
+  let p = grid % pair.sphereCount;
+  let cell = cursor.cellOffset + grid / pair.sphereCount;
+  let inRange = cell < pair.cellCount;
+  let safeCell = min(cell, pair.cellCount - 1u);
+  let points = N * N * N;
+  let fLine = (pair.alpha * pair.cellCount + safeCell) * points + lineInGrid * N;
+  let gLine = (pair.beta * pair.cellCount + safeCell) * points + lineInGrid * N;
+  let table = ((cursor.radial * pair.sphereCount + p) * 3u) * N;
+  let k1 = lineInGrid / N;
+  let k2 = lineInGrid % N;
+  let pf12 = cmul(phaseF[table + k1], phaseF[table + N + k2]);
+  let pg12 = cmul(phaseG[table + k1], phaseG[table + N + k2]);
+
+  var x: array<vec2f, 8>;
+  x[0] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g), inRange);
+  x[1] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 1u), inRange);
+  x[2] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 2u), inRange);
+  x[3] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 3u), inRange);
+  x[4] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 4u), inRange);
+  x[5] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 5u), inRange);
+  x[6] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 6u), inRange);
+  x[7] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 7u), inRange);
+  let y = transformLine(x, line, g);
+  let start = lineStart(grid, lineInGrid);
+  let valueCount = arrayLength(&z);
+  storeShifted(start + outputPosition(g, 0u), valueCount, y[0]);
+  storeShifted(start + outputPosition(g, 1u), valueCount, y[1]);
+  storeShifted(start + outputPosition(g, 2u), valueCount, y[2]);
+  storeShifted(start + outputPosition(g, 3u), valueCount, y[3]);
+  storeShifted(start + outputPosition(g, 4u), valueCount, y[4]);
+  storeShifted(start + outputPosition(g, 5u), valueCount, y[5]);
+  storeShifted(start + outputPosition(g, 6u), valueCount, y[6]);
+  storeShifted(start + outputPosition(g, 7u), valueCount, y[7]);
+}
+
+// Dispatch: (N²/LINES, chunkCells) workgroups, STRIDE = N² (the i1 axis), inverse. The loop bound
+// is a uniform, so the barriers inside stay in uniform control flow.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn sphereLastPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let at = lineAndInvocation(lid);
+  let line = at.x;
+  let g = at.y;
+  let localCell = group.y;
+  let lineInGrid = group.x * LINES + line;
+  let valueCount = arrayLength(&z);
+  var sum = array<f32, 8>(); // explicitly zero (a loop-local array is not re-zeroed on every compiler)
+  for (var p = 0u; p < pair.sphereCount; p++) {
+    let start = lineStart(localCell * pair.sphereCount + p, lineInGrid);
+    var x: array<vec2f, 8>;
+    x[0] = loadShifted(start + bitReverse(8u * g) * STRIDE, valueCount);
+    x[1] = loadShifted(start + bitReverse(8u * g + 1u) * STRIDE, valueCount);
+    x[2] = loadShifted(start + bitReverse(8u * g + 2u) * STRIDE, valueCount);
+    x[3] = loadShifted(start + bitReverse(8u * g + 3u) * STRIDE, valueCount);
+    x[4] = loadShifted(start + bitReverse(8u * g + 4u) * STRIDE, valueCount);
+    x[5] = loadShifted(start + bitReverse(8u * g + 5u) * STRIDE, valueCount);
+    x[6] = loadShifted(start + bitReverse(8u * g + 6u) * STRIDE, valueCount);
+    x[7] = loadShifted(start + bitReverse(8u * g + 7u) * STRIDE, valueCount);
+    let y = transformLine(x, line, g);
+    let w = sphereWeights[p];
+    sum[0] += w * y[0].x * y[0].y;
+    sum[1] += w * y[1].x * y[1].y;
+    sum[2] += w * y[2].x * y[2].y;
+    sum[3] += w * y[3].x * y[3].y;
+    sum[4] += w * y[4].x * y[4].y;
+    sum[5] += w * y[5].x * y[5].y;
+    sum[6] += w * y[6].x * y[6].y;
+    sum[7] += w * y[7].x * y[7].y;
+    if (N > 8u) {
+      workgroupBarrier(); // `lines` is rewritten by the next sphere point's exchange
+    }
+  }
+  let out = lineStart(localCell, lineInGrid);
+  let hCount = arrayLength(&h);
+  storeSum(out + outputPosition(g, 0u) * STRIDE, hCount, sum[0]);
+  storeSum(out + outputPosition(g, 1u) * STRIDE, hCount, sum[1]);
+  storeSum(out + outputPosition(g, 2u) * STRIDE, hCount, sum[2]);
+  storeSum(out + outputPosition(g, 3u) * STRIDE, hCount, sum[3]);
+  storeSum(out + outputPosition(g, 4u) * STRIDE, hCount, sum[4]);
+  storeSum(out + outputPosition(g, 5u) * STRIDE, hCount, sum[5]);
+  storeSum(out + outputPosition(g, 6u) * STRIDE, hCount, sum[6]);
+  storeSum(out + outputPosition(g, 7u) * STRIDE, hCount, sum[7]);
+}
+
+// Bounds-checked global access: nothing outside the bindings is ever read or written.
+fn loadShifted(address: u32, valueCount: u32) -> vec2f {
+  if (address < valueCount) {
+    return z[address];
+  }
+  return vec2f(0.0);
+}
+
+fn storeShifted(address: u32, valueCount: u32, value: vec2f) {
+  if (address < valueCount) {
+    z[address] = value;
+  }
+}
+
+fn storeSum(address: u32, valueCount: u32, value: f32) {
+  if (address < valueCount) {
+    h[address] = vec2f(value, 0.0);
+  }
+}
