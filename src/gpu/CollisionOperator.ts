@@ -75,6 +75,8 @@ export interface CollisionSetup {
   readonly quadrature?: SpectralQuadrature;
   /** At most this many cells per chunk of the shifted grids (default: as many as the budget allows). For tests. */
   readonly maxChunkCells?: number;
+  /** Fft3dOptions.wholeLines for the transforms and the fused passes (default: Fft3d's). For tests. */
+  readonly fftWholeLines?: boolean;
 }
 
 interface PairResources {
@@ -243,7 +245,11 @@ export class CollisionOperator {
         code,
         constants: name === 'spectrum' ? { WORKGROUP_SIZE } : constants,
       });
-    const fft = await Fft3d.create(device, grid.nv);
+    const fft = await Fft3d.create(
+      device,
+      grid.nv,
+      setup.fftWholeLines === undefined ? {} : { wholeLines: setup.fftWholeLines },
+    );
     // the gain's shift and sphere sum ride on the inverse FFT's first (i3) and last (i1) passes
     const buildFused = (name: 'shift' | 'sphere') =>
       buildComputePipeline(device, {

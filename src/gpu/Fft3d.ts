@@ -57,6 +57,12 @@ export interface Fft3dOptions {
   workgroupSize?: number;
   /** At most this many grids per dispatch (default: as many as the limits allow). For tests. */
   maxGridsPerDispatch?: number;
+  /**
+   * N = 16 only: one invocation per line, 16 values in registers (fftLine.wgsl WHOLE_LINE), instead
+   * of two invocations exchanging values through workgroup memory with a barrier. Default: on a
+   * software adapter, where the exchange costs 3–4× the radix work per value (BENCHMARKS.md).
+   */
+  wholeLines?: boolean;
 }
 
 export class Fft3d {
@@ -75,6 +81,8 @@ export class Fft3d {
     readonly n: number,
     /** Lines per workgroup. */
     readonly linesPerWorkgroup: number,
+    /** One invocation per line (Fft3dOptions.wholeLines). */
+    readonly wholeLines: boolean,
     /** pipelines[direction][axis] */
     private readonly pipelines: Readonly<Record<FftDirection, readonly GPUComputePipeline[]>>,
     maxGridsPerDispatch: number | undefined,
@@ -105,14 +113,17 @@ export class Fft3d {
     if (!SIZES.includes(n)) throw new RangeError(`Fft3d: N must be one of ${SIZES.join(', ')}, got ${n}`);
     const workgroupSize =
       options.workgroupSize ?? (isSoftwareDevice(device) ? SOFTWARE_WORKGROUP_SIZE : GPU_WORKGROUP_SIZE);
-    const lines = (VALUES_PER_INVOCATION * workgroupSize) / n;
+    const wholeLines = options.wholeLines ?? (n === 16 && isSoftwareDevice(device));
+    if (wholeLines && n !== 16) throw new RangeError(`Fft3d: wholeLines needs N = 16, got ${n}`);
+    const threadsPerLine = wholeLines ? 1 : n / VALUES_PER_INVOCATION;
+    const lines = workgroupSize / threadsPerLine;
     // lines a power of two from 1 to N²: whole lines per workgroup, whole workgroups per grid
     if (!Number.isInteger(lines) || lines < 1 || lines > n * n || (lines & (lines - 1)) !== 0) {
       throw new RangeError(
-        `Fft3d: workgroupSize must be a power of two in [${n / 8}, ${n ** 3 / 8}], got ${workgroupSize}`,
+        `Fft3d: workgroupSize must be a power of two in [${threadsPerLine}, ${n * n * threadsPerLine}], got ${workgroupSize}`,
       );
     }
-    const sharedBytes = n === 8 ? 0 : lines * (n + n / 8 + 1) * COMPLEX_BYTES; // padded rows, fft.wgsl
+    const sharedBytes = n === 8 || wholeLines ? 0 : lines * (n + n / 8 + 1) * COMPLEX_BYTES; // padded rows, fftLine.wgsl
     if (
       workgroupSize > device.limits.maxComputeInvocationsPerWorkgroup ||
       sharedBytes > device.limits.maxComputeWorkgroupStorageSize
@@ -132,12 +143,19 @@ export class Fft3d {
       buildComputePipeline(device, {
         label: `Fft3d(N=${n}).${direction}.${AXES[axis]}`,
         code: lineSource + source,
-        constants: lineConstants(n, lines, direction, AXES[axis]!, options.twiddles ?? 'table'),
+        constants: lineConstants(n, lines, wholeLines, direction, AXES[axis]!, options.twiddles ?? 'table'),
       });
     const [forward, inverse] = await Promise.all(
       DIRECTIONS.map((direction) => Promise.all(AXES.map((_, axis) => build(direction, axis)))),
     );
-    return new Fft3d(device, n, lines, { forward: forward!, inverse: inverse! }, maxGridsPerDispatch);
+    return new Fft3d(
+      device,
+      n,
+      lines,
+      wholeLines,
+      { forward: forward!, inverse: inverse! },
+      maxGridsPerDispatch,
+    );
   }
 
   /**
@@ -193,7 +211,7 @@ export class Fft3d {
 
   /** The override constants of fftLine.wgsl for one axis pass, for kernels that fuse work into it. */
   lineConstants(direction: FftDirection, axis: FftAxis): Record<string, number> {
-    return lineConstants(this.n, this.linesPerWorkgroup, direction, axis, 'table');
+    return lineConstants(this.n, this.linesPerWorkgroup, this.wholeLines, direction, axis, 'table');
   }
 
   /** Workgroups of one axis pass over one grid: N² lines, LINES per workgroup. */
@@ -244,6 +262,7 @@ export class Fft3d {
 function lineConstants(
   n: number,
   lines: number,
+  wholeLines: boolean,
   direction: FftDirection,
   axis: FftAxis,
   twiddles: 'table' | 'computed',
@@ -255,6 +274,8 @@ function lineConstants(
     INVERSE: direction === 'inverse' ? 1 : 0,
     TABLE_TWIDDLES: twiddles === 'computed' ? 0 : 1,
     LINES: lines,
+    WHOLE_LINE: wholeLines ? 1 : 0,
+    THREADS_PER_LINE: wholeLines ? 1 : n / VALUES_PER_INVOCATION,
   };
 }
 

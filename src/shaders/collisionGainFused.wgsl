@@ -13,9 +13,9 @@
 // index), so one complex inverse FFT gives both. Per value of the M shifted grids this moves
 // 16 B + 8 B + 16 B + 8 B (spectra read, i3 write, i2 read+write, i1 read) instead of the 80 B of a
 // separate shift kernel, three in-place passes and a sphere kernel.
-// Layout: z [localCell][p][N³], spectra [species][cell][N³], phases [r][p][axis][k], h [localCell][N³].
+// Layout: data (fftLine.wgsl's binding 0, the shifted grids z_p) [localCell][p][N³],
+// spectra [species][cell][N³], phases [r][p][axis][k], h [localCell][N³].
 
-@group(0) @binding(0) var<storage, read_write> z: array<vec2f>;
 @group(0) @binding(2) var<uniform> pair: PairParams;
 @group(0) @binding(3) var<uniform> cursor: CollisionCursor;
 @group(0) @binding(4) var<storage, read> spectra: array<vec2f>;
@@ -50,37 +50,28 @@ fn shiftFirstPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   let lineInGrid = group.x * LINES + line; // = k1·N + k2 on the i3 axis
   let p = grid % pair.sphereCount;
   let cell = cursor.cellOffset + grid / pair.sphereCount;
-  let inRange = cell < pair.cellCount;
   let safeCell = min(cell, pair.cellCount - 1u);
   let points = N * N * N;
-  let fLine = (pair.alpha * pair.cellCount + safeCell) * points + lineInGrid * N;
-  let gLine = (pair.beta * pair.cellCount + safeCell) * points + lineInGrid * N;
   let table = ((cursor.radial * pair.sphereCount + p) * 3u) * N;
   let k1 = lineInGrid / N;
   let k2 = lineInGrid % N;
-  let pf12 = cmul(phaseF[table + k1], phaseF[table + N + k2]);
-  let pg12 = cmul(phaseG[table + k1], phaseG[table + N + k2]);
-
-  var x: array<vec2f, 8>;
-  x[0] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g), inRange);
-  x[1] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 1u), inRange);
-  x[2] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 2u), inRange);
-  x[3] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 3u), inRange);
-  x[4] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 4u), inRange);
-  x[5] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 5u), inRange);
-  x[6] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 6u), inRange);
-  x[7] = shiftedSpectrum(fLine, gLine, table, pf12, pg12, bitReverse(8u * g + 7u), inRange);
-  let y = transformLine(x, line, g);
+  let spectrumLine = ShiftedLine(
+    (pair.alpha * pair.cellCount + safeCell) * points + lineInGrid * N,
+    (pair.beta * pair.cellCount + safeCell) * points + lineInGrid * N,
+    table,
+    cmul(phaseF[table + k1], phaseF[table + N + k2]),
+    cmul(phaseG[table + k1], phaseG[table + N + k2]),
+    cell < pair.cellCount,
+  );
   let start = lineStart(grid, lineInGrid);
-  let valueCount = arrayLength(&z);
-  storeShifted(start + outputPosition(g, 0u), valueCount, y[0]);
-  storeShifted(start + outputPosition(g, 1u), valueCount, y[1]);
-  storeShifted(start + outputPosition(g, 2u), valueCount, y[2]);
-  storeShifted(start + outputPosition(g, 3u), valueCount, y[3]);
-  storeShifted(start + outputPosition(g, 4u), valueCount, y[4]);
-  storeShifted(start + outputPosition(g, 5u), valueCount, y[5]);
-  storeShifted(start + outputPosition(g, 6u), valueCount, y[6]);
-  storeShifted(start + outputPosition(g, 7u), valueCount, y[7]);
+  let valueCount = arrayLength(&data);
+  if (WHOLE_LINE) {
+    let y = transformLinePair(shiftedBlock(spectrumLine, 0u), shiftedBlock(spectrumLine, 1u));
+    storeBlock(start, 0u, valueCount, y.lo);
+    storeBlock(start, 1u, valueCount, y.hi);
+  } else {
+    storeBlock(start, g, valueCount, transformLine(shiftedBlock(spectrumLine, g), line, g));
+  }
 }
 
 // Dispatch: (N²/LINES, chunkCells) workgroups, STRIDE = N² (the i1 axis), inverse. The loop bound
@@ -92,59 +83,78 @@ fn sphereLastPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   let g = at.y;
   let localCell = group.y;
   let lineInGrid = group.x * LINES + line;
-  let valueCount = arrayLength(&z);
-  var sum = array<f32, 8>(); // explicitly zero (a loop-local array is not re-zeroed on every compiler)
+  let valueCount = arrayLength(&data);
+  // explicitly zero (a loop-local array is not re-zeroed on every compiler); `hi` for WHOLE_LINE
+  var lo = array<f32, 8>();
+  var hi = array<f32, 8>();
   for (var p = 0u; p < pair.sphereCount; p++) {
     let start = lineStart(localCell * pair.sphereCount + p, lineInGrid);
-    var x: array<vec2f, 8>;
-    x[0] = loadShifted(start + bitReverse(8u * g) * STRIDE, valueCount);
-    x[1] = loadShifted(start + bitReverse(8u * g + 1u) * STRIDE, valueCount);
-    x[2] = loadShifted(start + bitReverse(8u * g + 2u) * STRIDE, valueCount);
-    x[3] = loadShifted(start + bitReverse(8u * g + 3u) * STRIDE, valueCount);
-    x[4] = loadShifted(start + bitReverse(8u * g + 4u) * STRIDE, valueCount);
-    x[5] = loadShifted(start + bitReverse(8u * g + 5u) * STRIDE, valueCount);
-    x[6] = loadShifted(start + bitReverse(8u * g + 6u) * STRIDE, valueCount);
-    x[7] = loadShifted(start + bitReverse(8u * g + 7u) * STRIDE, valueCount);
-    let y = transformLine(x, line, g);
     let w = sphereWeights[p];
-    sum[0] += w * y[0].x * y[0].y;
-    sum[1] += w * y[1].x * y[1].y;
-    sum[2] += w * y[2].x * y[2].y;
-    sum[3] += w * y[3].x * y[3].y;
-    sum[4] += w * y[4].x * y[4].y;
-    sum[5] += w * y[5].x * y[5].y;
-    sum[6] += w * y[6].x * y[6].y;
-    sum[7] += w * y[7].x * y[7].y;
-    if (N > 8u) {
-      workgroupBarrier(); // `lines` is rewritten by the next sphere point's exchange
+    if (WHOLE_LINE) {
+      let y = transformLinePair(loadBlock(start, 0u, valueCount), loadBlock(start, 1u, valueCount));
+      lo = accumulateProducts(lo, w, y.lo);
+      hi = accumulateProducts(hi, w, y.hi);
+    } else {
+      lo = accumulateProducts(lo, w, transformLine(loadBlock(start, g, valueCount), line, g));
+      if (N > 8u) {
+        workgroupBarrier(); // `lines` is rewritten by the next sphere point's exchange
+      }
     }
   }
   let out = lineStart(localCell, lineInGrid);
   let hCount = arrayLength(&h);
-  storeSum(out + outputPosition(g, 0u) * STRIDE, hCount, sum[0]);
-  storeSum(out + outputPosition(g, 1u) * STRIDE, hCount, sum[1]);
-  storeSum(out + outputPosition(g, 2u) * STRIDE, hCount, sum[2]);
-  storeSum(out + outputPosition(g, 3u) * STRIDE, hCount, sum[3]);
-  storeSum(out + outputPosition(g, 4u) * STRIDE, hCount, sum[4]);
-  storeSum(out + outputPosition(g, 5u) * STRIDE, hCount, sum[5]);
-  storeSum(out + outputPosition(g, 6u) * STRIDE, hCount, sum[6]);
-  storeSum(out + outputPosition(g, 7u) * STRIDE, hCount, sum[7]);
-}
-
-// Bounds-checked global access: nothing outside the bindings is ever read or written.
-fn loadShifted(address: u32, valueCount: u32) -> vec2f {
-  if (address < valueCount) {
-    return z[address];
-  }
-  return vec2f(0.0);
-}
-
-fn storeShifted(address: u32, valueCount: u32, value: vec2f) {
-  if (address < valueCount) {
-    z[address] = value;
+  if (WHOLE_LINE) {
+    storeSumBlock(out, 0u, hCount, lo);
+    storeSumBlock(out, 1u, hCount, hi);
+  } else {
+    storeSumBlock(out, g, hCount, lo);
   }
 }
 
+/** One line of shifted spectra: where f̂ and ĝ start, the phase table, P1·P2 of f and g. */
+struct ShiftedLine {
+  fLine: u32,
+  gLine: u32,
+  table: u32,
+  pf12: vec2f,
+  pg12: vec2f,
+  inRange: bool,
+}
+
+/** ẑ at the bit-reversed positions 8g … 8g + 7 of the line (written out: registers, see fft.wgsl). */
+fn shiftedBlock(l: ShiftedLine, g: u32) -> array<vec2f, 8> {
+  var x: array<vec2f, 8>;
+  x[0] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g), l.inRange);
+  x[1] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 1u), l.inRange);
+  x[2] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 2u), l.inRange);
+  x[3] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 3u), l.inRange);
+  x[4] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 4u), l.inRange);
+  x[5] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 5u), l.inRange);
+  x[6] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 6u), l.inRange);
+  x[7] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 7u), l.inRange);
+  return x;
+}
+
+/** sum_i + w Re y_i Im y_i: the sphere rule's term of one point (p in the caller's order). */
+fn accumulateProducts(sum: array<f32, 8>, w: f32, y: array<vec2f, 8>) -> array<f32, 8> {
+  return array(sum[0] + w * y[0].x * y[0].y, sum[1] + w * y[1].x * y[1].y,
+               sum[2] + w * y[2].x * y[2].y, sum[3] + w * y[3].x * y[3].y,
+               sum[4] + w * y[4].x * y[4].y, sum[5] + w * y[5].x * y[5].y,
+               sum[6] + w * y[6].x * y[6].y, sum[7] + w * y[7].x * y[7].y);
+}
+
+fn storeSumBlock(start: u32, g: u32, valueCount: u32, sum: array<f32, 8>) {
+  storeSum(start + outputPosition(g, 0u) * STRIDE, valueCount, sum[0]);
+  storeSum(start + outputPosition(g, 1u) * STRIDE, valueCount, sum[1]);
+  storeSum(start + outputPosition(g, 2u) * STRIDE, valueCount, sum[2]);
+  storeSum(start + outputPosition(g, 3u) * STRIDE, valueCount, sum[3]);
+  storeSum(start + outputPosition(g, 4u) * STRIDE, valueCount, sum[4]);
+  storeSum(start + outputPosition(g, 5u) * STRIDE, valueCount, sum[5]);
+  storeSum(start + outputPosition(g, 6u) * STRIDE, valueCount, sum[6]);
+  storeSum(start + outputPosition(g, 7u) * STRIDE, valueCount, sum[7]);
+}
+
+// Bounds-checked: nothing outside the binding is ever written.
 fn storeSum(address: u32, valueCount: u32, value: f32) {
   if (address < valueCount) {
     h[address] = vec2f(value, 0.0);

@@ -30,8 +30,6 @@
 // The line transform itself (overrides, twiddles, radix stages, the exchange) is fftLine.wgsl,
 // prepended by Fft3d.ts.
 
-@group(0) @binding(0) var<storage, read_write> data: array<vec2f>;
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lid: u32) {
   let at = lineAndInvocation(lid);
@@ -39,40 +37,11 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
   let g = at.y;
   let start = lineStart(group.y, group.x * LINES + line);
   let valueCount = arrayLength(&data);
-
-  // Positions 8g … 8g + 7 of the bit-reversed line, straight from global memory, so no separate
-  // permutation pass is needed. (Written out, not looped: constant indices keep the arrays in
-  // registers on every compiler, SwiftShader included.)
-  var x: array<vec2f, 8>;
-  x[0] = load(start + bitReverse(8u * g) * STRIDE, valueCount);
-  x[1] = load(start + bitReverse(8u * g + 1u) * STRIDE, valueCount);
-  x[2] = load(start + bitReverse(8u * g + 2u) * STRIDE, valueCount);
-  x[3] = load(start + bitReverse(8u * g + 3u) * STRIDE, valueCount);
-  x[4] = load(start + bitReverse(8u * g + 4u) * STRIDE, valueCount);
-  x[5] = load(start + bitReverse(8u * g + 5u) * STRIDE, valueCount);
-  x[6] = load(start + bitReverse(8u * g + 6u) * STRIDE, valueCount);
-  x[7] = load(start + bitReverse(8u * g + 7u) * STRIDE, valueCount);
-  let y = transformLine(x, line, g);
-  store(start + outputPosition(g, 0u) * STRIDE, valueCount, y[0]);
-  store(start + outputPosition(g, 1u) * STRIDE, valueCount, y[1]);
-  store(start + outputPosition(g, 2u) * STRIDE, valueCount, y[2]);
-  store(start + outputPosition(g, 3u) * STRIDE, valueCount, y[3]);
-  store(start + outputPosition(g, 4u) * STRIDE, valueCount, y[4]);
-  store(start + outputPosition(g, 5u) * STRIDE, valueCount, y[5]);
-  store(start + outputPosition(g, 6u) * STRIDE, valueCount, y[6]);
-  store(start + outputPosition(g, 7u) * STRIDE, valueCount, y[7]);
-}
-
-// Bounds-checked global access: nothing outside the binding is ever read or written.
-fn load(address: u32, valueCount: u32) -> vec2f {
-  if (address < valueCount) {
-    return data[address];
-  }
-  return vec2f(0.0);
-}
-
-fn store(address: u32, valueCount: u32, value: vec2f) {
-  if (address < valueCount) {
-    data[address] = value;
+  if (WHOLE_LINE) {
+    let y = transformLinePair(loadBlock(start, 0u, valueCount), loadBlock(start, 1u, valueCount));
+    storeBlock(start, 0u, valueCount, y.lo);
+    storeBlock(start, 1u, valueCount, y.hi);
+  } else {
+    storeBlock(start, g, valueCount, transformLine(loadBlock(start, g, valueCount), line, g));
   }
 }

@@ -1,7 +1,7 @@
 // One line of a batched 3D complex FFT: the transform of a line of N values held by N/8
 // invocations (8 values each), shared by fft.wgsl (the plain axis passes) and by the fused passes
 // of the collision gain term (collisionGainFused.wgsl). Algorithm and conventions: fft.wgsl.
-// The including kernel declares its own data bindings (never binding 1, the twiddle table).
+// The including kernel adds its own bindings from 2 on (0: the grids, 1: the twiddle table).
 
 override N: u32 = 16u; // 8, 16, 32 or 64
 override LOG2_N: u32 = 4u;
@@ -9,12 +9,17 @@ override STRIDE: u32 = 1u; // element stride of the transformed axis: 1 (i3), N 
 override INVERSE: bool = false;
 override TABLE_TWIDDLES: bool = true;
 override LINES: u32 = 32u; // lines per workgroup; divides N² (the host checks)
-override THREADS_PER_LINE: u32 = N / 8u; // each invocation holds 8 values of its line
+// WHOLE_LINE (N = 16 only, set by the host on software adapters): one invocation holds the whole
+// line as two blocks of 8 (transformLinePair), so no value goes through workgroup memory and there
+// is no barrier; otherwise N/8 invocations hold 8 values each (transformLine).
+override WHOLE_LINE: bool = false;
+override THREADS_PER_LINE: u32 = N / 8u; // the host sets 1 with WHOLE_LINE
 override WORKGROUP_SIZE: u32 = LINES * THREADS_PER_LINE;
 override PITCH: u32 = N + N / 8u + 1u; // padded row length in workgroup memory (see slot())
 // N = 8 never exchanges values between invocations: one element, nothing to zero-initialise.
-override LINE_STORAGE: u32 = select(LINES * PITCH, 1u, N == 8u);
+override LINE_STORAGE: u32 = select(LINES * PITCH, 1u, N == 8u || WHOLE_LINE);
 
+@group(0) @binding(0) var<storage, read_write> data: array<vec2f>; // the grids being transformed
 @group(0) @binding(1) var<storage, read> twiddleTable: array<vec2f>; // (cos, sin)(2πk/N), k < N/2
 
 var<workgroup> lines: array<vec2f, LINE_STORAGE>;
@@ -164,4 +169,79 @@ fn transformLine(input: array<vec2f, 8>, line: u32, g: u32) -> array<vec2f, 8> {
   let scale = select(1.0, 1.0 / f32(N), INVERSE);
   return array(scale * y[0], scale * y[1], scale * y[2], scale * y[3],
                scale * y[4], scale * y[5], scale * y[6], scale * y[7]);
+}
+
+/** The radix-2 last stage of N = 16 for one notional invocation g (transformLine's N = 16 branch). */
+fn lastStage16(e0: vec2f, f0: vec2f, e2: vec2f, f2: vec2f, e4: vec2f, f4: vec2f, e6: vec2f, f6: vec2f,
+               g: u32) -> array<vec2f, 8> {
+  let a = radix2(array(e0, f0), 8u, g);
+  let b = radix2(array(e2, f2), 8u, g + 2u);
+  let c = radix2(array(e4, f4), 8u, g + 4u);
+  let d = radix2(array(e6, f6), 8u, g + 6u);
+  let scale = select(1.0, 1.0 / f32(N), INVERSE);
+  return array(scale * a[0], scale * a[1], scale * b[0], scale * b[1],
+               scale * c[0], scale * c[1], scale * d[0], scale * d[1]);
+}
+
+struct LinePair {
+  lo: array<vec2f, 8>,
+  hi: array<vec2f, 8>,
+}
+
+/**
+ * WHOLE_LINE, N = 16: the transform of a line held by ONE invocation as the blocks of the two
+ * notional invocations g = 0 (x0) and g = 1 (x1) of transformLine, with their outputs at the same
+ * positions outputPosition(0, i) (lo) and outputPosition(1, i) (hi) and the same arithmetic: the
+ * exchange becomes a choice of registers. After stage 1 the line is (ya | yb), and notional
+ * invocation g reads positions g + 2q (from ya) and g + 2q + 8 (from yb), q < 4.
+ */
+fn transformLinePair(x0: array<vec2f, 8>, x1: array<vec2f, 8>) -> LinePair {
+  let ya = radix8(x0, 1u, 0u);
+  let yb = radix8(x1, 1u, 0u);
+  return LinePair(lastStage16(ya[0], yb[0], ya[2], yb[2], ya[4], yb[4], ya[6], yb[6], 0u),
+                  lastStage16(ya[1], yb[1], ya[3], yb[3], ya[5], yb[5], ya[7], yb[7], 1u));
+}
+
+/**
+ * Positions 8g … 8g + 7 of the bit-reversed line, straight from global memory, so no separate
+ * permutation pass is needed. (Written out, not looped: constant indices keep the arrays in
+ * registers on every compiler, SwiftShader included.)
+ */
+fn loadBlock(start: u32, g: u32, valueCount: u32) -> array<vec2f, 8> {
+  var x: array<vec2f, 8>;
+  x[0] = load(start + bitReverse(8u * g) * STRIDE, valueCount);
+  x[1] = load(start + bitReverse(8u * g + 1u) * STRIDE, valueCount);
+  x[2] = load(start + bitReverse(8u * g + 2u) * STRIDE, valueCount);
+  x[3] = load(start + bitReverse(8u * g + 3u) * STRIDE, valueCount);
+  x[4] = load(start + bitReverse(8u * g + 4u) * STRIDE, valueCount);
+  x[5] = load(start + bitReverse(8u * g + 5u) * STRIDE, valueCount);
+  x[6] = load(start + bitReverse(8u * g + 6u) * STRIDE, valueCount);
+  x[7] = load(start + bitReverse(8u * g + 7u) * STRIDE, valueCount);
+  return x;
+}
+
+/** The 8 outputs of (notional) invocation g, in natural order. */
+fn storeBlock(start: u32, g: u32, valueCount: u32, y: array<vec2f, 8>) {
+  store(start + outputPosition(g, 0u) * STRIDE, valueCount, y[0]);
+  store(start + outputPosition(g, 1u) * STRIDE, valueCount, y[1]);
+  store(start + outputPosition(g, 2u) * STRIDE, valueCount, y[2]);
+  store(start + outputPosition(g, 3u) * STRIDE, valueCount, y[3]);
+  store(start + outputPosition(g, 4u) * STRIDE, valueCount, y[4]);
+  store(start + outputPosition(g, 5u) * STRIDE, valueCount, y[5]);
+  store(start + outputPosition(g, 6u) * STRIDE, valueCount, y[6]);
+  store(start + outputPosition(g, 7u) * STRIDE, valueCount, y[7]);
+}
+
+// Bounds-checked global access: nothing outside the binding is ever read or written.
+fn load(address: u32, valueCount: u32) -> vec2f {
+  if (address < valueCount) {
+    return data[address];
+  }
+  return vec2f(0.0);
+}
+
+fn store(address: u32, valueCount: u32, value: vec2f) {
+  if (address < valueCount) {
+    data[address] = value;
+  }
 }

@@ -315,13 +315,22 @@ describe('fft.wgsl (Fft3d) against the float64 fft3d', () => {
   });
 
   // The default is 16 on SwiftShader (64 on GPUs): check the GPU default and the extremes too.
-  for (const [n, workgroupSize] of [
-    [16, 64],
-    [8, 64],
-    [64, 8],
+  // N = 16 runs with one invocation per line by default on SwiftShader (wholeLines): the GPU's
+  // exchange through workgroup memory is checked here explicitly, and whole lines on their own.
+  for (const [n, workgroupSize, wholeLines] of [
+    [16, 64, false],
+    [16, 16, false],
+    [16, 16, true],
+    [16, 64, true],
+    [8, 64, false],
+    [64, 8, false],
   ] as const) {
-    it(`agrees with fft3d with ${workgroupSize} invocations per workgroup (N = ${n}, ${(8 * workgroupSize) / n} lines)`, async () => {
-      const fft = await Fft3d.create(gpu.device, n, { workgroupSize });
+    const lines = wholeLines ? workgroupSize : (8 * workgroupSize) / n;
+    const layout = wholeLines ? 'one invocation per line' : `${n / 8} invocations per line`;
+    it(`agrees with fft3d with ${workgroupSize} invocations per workgroup (N = ${n}, ${lines} lines, ${layout})`, async () => {
+      const fft = await Fft3d.create(gpu.device, n, { workgroupSize, wholeLines });
+      expect(fft.wholeLines).toBe(wholeLines);
+      expect(fft.linesPerWorkgroup).toBe(lines);
       const grids = n === 64 ? 1 : 3;
       const values = randomGrids(n, grids, 11 + n);
       for (const direction of ['forward', 'inverse'] as const) {
@@ -341,6 +350,7 @@ describe('fft.wgsl (Fft3d) against the float64 fft3d', () => {
     await expect(Fft3d.create(gpu.device, 12)).rejects.toThrow(RangeError);
     await expect(Fft3d.create(gpu.device, 4)).rejects.toThrow(RangeError);
     await expect(Fft3d.create(gpu.device, 128)).rejects.toThrow(RangeError);
+    await expect(Fft3d.create(gpu.device, 32, { wholeLines: true })).rejects.toThrow(RangeError);
     await expect(Fft3d.create(gpu.device, 16, { workgroupSize: 48 })).rejects.toThrow(RangeError);
     await expect(Fft3d.create(gpu.device, 64, { workgroupSize: 4 })).rejects.toThrow(RangeError);
     const fft = await fftOf(8);
