@@ -334,6 +334,11 @@ describe('the interactive app (issue 6)', () => {
       start,
     );
     const longest = Math.max(0, ...tasks.map((t) => t.duration));
+    // issue 7's figure (≤ 50 ms) is measured, not asserted: the long-task API reports only tasks
+    // over 50 ms, so "none" means none blocked longer (BENCHMARKS.md records the line)
+    console.info(
+      `main thread over 8 s of running: ${tasks.length} long tasks (> 50 ms), longest ${longest.toFixed(0)} ms`,
+    );
     expect(longest, JSON.stringify(tasks)).toBeLessThan(100);
   });
 
