@@ -40,7 +40,7 @@ import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
 import spectrumSource from '../shaders/spectrumOfReal.wgsl?raw';
 import { createEmptyStorageBuffer, createStorageBuffer } from './buffers';
 import { dispatchLinear } from './dispatch';
-import { COMPLEX_BYTES, Fft3d } from './Fft3d';
+import { COMPLEX_BYTES, Fft3d, type Fft3dOptions } from './Fft3d';
 import { buildComputePipeline } from './pipelines';
 import { defineStruct } from './struct';
 
@@ -75,8 +75,11 @@ export interface CollisionSetup {
   readonly quadrature?: SpectralQuadrature;
   /** At most this many cells per chunk of the shifted grids (default: as many as the budget allows). For tests. */
   readonly maxChunkCells?: number;
-  /** Fft3dOptions.wholeLines for the transforms and the fused passes (default: Fft3d's). For tests. */
-  readonly fftWholeLines?: boolean;
+  /**
+   * Fft3d's line layout for the transforms and the fused passes (default: the adapter's). For tests:
+   * { wholeLines: false, workgroupSize: 64 } is what a GPU runs.
+   */
+  readonly fft?: Pick<Fft3dOptions, 'wholeLines' | 'workgroupSize'>;
 }
 
 interface PairResources {
@@ -245,11 +248,7 @@ export class CollisionOperator {
         code,
         constants: name === 'spectrum' ? { WORKGROUP_SIZE } : constants,
       });
-    const fft = await Fft3d.create(
-      device,
-      grid.nv,
-      setup.fftWholeLines === undefined ? {} : { wholeLines: setup.fftWholeLines },
-    );
+    const fft = await Fft3d.create(device, grid.nv, setup.fft ?? {});
     // the gain's shift and sphere sum ride on the inverse FFT's first (i3) and last (i1) passes
     const buildFused = (name: 'shift' | 'sphere') =>
       buildComputePipeline(device, {

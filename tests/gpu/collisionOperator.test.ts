@@ -25,7 +25,7 @@ async function gpuCollision(
   state: Float32Array,
   accuracy: CollisionAccuracy | SpectralQuadrature,
   maxChunkCells?: number,
-  fftWholeLines?: boolean,
+  fft?: { wholeLines: boolean; workgroupSize: number },
 ) {
   const { device } = gpu;
   const quadrature = typeof accuracy === 'string' ? accuracyQuadrature(accuracy, grid.nv) : accuracy;
@@ -34,7 +34,7 @@ async function gpuCollision(
     gamma,
     quadrature,
     ...(maxChunkCells === undefined ? {} : { maxChunkCells }),
-    ...(fftWholeLines === undefined ? {} : { fftWholeLines }),
+    ...(fft === undefined ? {} : { fft }),
   });
   if (maxChunkCells !== undefined) expect(operator.chunkCells).toBe(maxChunkCells);
   const input = createStorageBuffer(device, 'test.state', state);
@@ -72,23 +72,28 @@ describe('the WGSL collision operator against its float64 twin', () => {
   // the fused gain passes at every FFT size (N_v = 32, 64 with a small rule, to stay cheap here),
   // and over several chunks of cells with a padded last chunk (3 cells in chunks of 2); N_v = 16
   // runs whole lines by default on SwiftShader (Fft3dOptions.wholeLines), so the GPUs' exchange
-  // through workgroup memory is forced once
+  // through workgroup memory is forced, in the layout a GPU runs (64 invocations per workgroup)
   const small: SpectralQuadrature = { nRho: 2, nTheta: 2, nPhi: 2 };
-  for (const [nv, gamma, seed, accuracy, cells, maxChunkCells, wholeLines] of [
+  const gpuLayout = { wholeLines: false, workgroupSize: 64 };
+  for (const [nv, gamma, seed, accuracy, cells, maxChunkCells, fft] of [
     [8, 0.5, 1, 'standard', 2, undefined, undefined],
     [8, -2, 2, 'standard', 2, undefined, undefined],
     [16, 1, 3, 'standard', 2, undefined, undefined],
     [8, 0, 4, 'fast', 2, undefined, undefined],
     [8, -1, 5, 'fine', 2, undefined, undefined],
     [16, 0, 6, 'fast', 3, 2, undefined],
-    [16, -1, 9, 'fast', 2, undefined, false],
+    [16, -1, 9, 'fast', 2, undefined, gpuLayout],
+    [8, 1, 10, 'fast', 2, undefined, gpuLayout],
+    [32, -2, 11, small, 1, undefined, gpuLayout],
     [32, 0.5, 7, small, 1, undefined, undefined],
     [64, -1, 8, small, 1, undefined, undefined],
   ] as const) {
     const rule =
       typeof accuracy === 'string' ? accuracy : `N_ρ = ${accuracy.nRho}, ${accuracy.nTheta}×${accuracy.nPhi}`;
     const chunks = maxChunkCells ? `, ${cells} cells in chunks of ${maxChunkCells}` : '';
-    const lines = wholeLines === false ? ', lines exchanged through workgroup memory' : '';
+    const lines = fft
+      ? `, a GPU's FFT layout (${fft.workgroupSize} invocations per workgroup, no whole lines)`
+      : '';
     it(`agrees at f32 level on random positive inputs (N_v = ${nv}, γ = ${gamma}, ${rule}${chunks}${lines})`, async () => {
       const grid = velocityGrid(nv, 6);
       const points = grid.pointsPerCell;
@@ -117,7 +122,7 @@ describe('the WGSL collision operator against its float64 twin', () => {
         state,
         accuracy,
         maxChunkCells,
-        wholeLines,
+        fft,
       );
       const sizes = typeof accuracy === 'string' ? accuracyQuadrature(accuracy, nv) : accuracy;
       expect(tables.AB.sphere.count).toBe(sizes.nTheta * sizes.nPhi); // the sizes asked for
