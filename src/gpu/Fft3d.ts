@@ -58,9 +58,9 @@ export interface Fft3dOptions {
   /** At most this many grids per dispatch (default: as many as the limits allow). For tests. */
   maxGridsPerDispatch?: number;
   /**
-   * N = 16 only: one invocation per line, 16 values in registers (fftLine.wgsl WHOLE_LINE), instead
-   * of two invocations exchanging values through workgroup memory with a barrier. Default: on a
-   * software adapter, where the exchange costs 3–4× the radix work per value (BENCHMARKS.md).
+   * N = 16 or 32 only: one invocation per line, N values in registers (fftLine.wgsl WHOLE_LINE),
+   * instead of N/8 invocations exchanging values through workgroup memory with a barrier. Default:
+   * on a software adapter, where the exchange costs 3–4× the radix work per value (BENCHMARKS.md).
    */
   wholeLines?: boolean;
 }
@@ -113,8 +113,9 @@ export class Fft3d {
     if (!SIZES.includes(n)) throw new RangeError(`Fft3d: N must be one of ${SIZES.join(', ')}, got ${n}`);
     const workgroupSize =
       options.workgroupSize ?? (isSoftwareDevice(device) ? SOFTWARE_WORKGROUP_SIZE : GPU_WORKGROUP_SIZE);
-    const wholeLines = options.wholeLines ?? (n === 16 && isSoftwareDevice(device));
-    if (wholeLines && n !== 16) throw new RangeError(`Fft3d: wholeLines needs N = 16, got ${n}`);
+    const wholeLineSize = n === 16 || n === 32;
+    const wholeLines = options.wholeLines ?? (wholeLineSize && isSoftwareDevice(device));
+    if (wholeLines && !wholeLineSize) throw new RangeError(`Fft3d: wholeLines needs N = 16 or 32, got ${n}`);
     const threadsPerLine = wholeLines ? 1 : n / VALUES_PER_INVOCATION;
     const lines = workgroupSize / threadsPerLine;
     // lines a power of two from 1 to N²: whole lines per workgroup, whole workgroups per grid

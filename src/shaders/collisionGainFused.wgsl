@@ -66,9 +66,14 @@ fn shiftFirstPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   let start = lineStart(grid, lineInGrid);
   let valueCount = arrayLength(&data);
   if (WHOLE_LINE) {
-    let y = transformLinePair(shiftedBlock(spectrumLine, 0u), shiftedBlock(spectrumLine, 1u));
-    storeBlock(start, 0u, valueCount, y.lo);
-    storeBlock(start, 1u, valueCount, y.hi);
+    var x: LineBlocks;
+    x.b0 = shiftedBlock(spectrumLine, 0u);
+    x.b1 = shiftedBlock(spectrumLine, 1u);
+    if (N == 32u) {
+      x.b2 = shiftedBlock(spectrumLine, 2u);
+      x.b3 = shiftedBlock(spectrumLine, 3u);
+    }
+    storeLine(start, valueCount, transformWholeLine(x));
   } else {
     storeBlock(start, g, valueCount, transformLine(shiftedBlock(spectrumLine, g), line, g));
   }
@@ -84,18 +89,24 @@ fn sphereLastPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   let localCell = group.y;
   let lineInGrid = group.x * LINES + line;
   let valueCount = arrayLength(&data);
-  // explicitly zero (a loop-local array is not re-zeroed on every compiler); `hi` for WHOLE_LINE
-  var lo = array<f32, 8>();
-  var hi = array<f32, 8>();
+  // explicitly zero (a loop-local array is not re-zeroed on every compiler); s1…s3 for WHOLE_LINE
+  var s0 = array<f32, 8>();
+  var s1 = array<f32, 8>();
+  var s2 = array<f32, 8>();
+  var s3 = array<f32, 8>();
   for (var p = 0u; p < pair.sphereCount; p++) {
     let start = lineStart(localCell * pair.sphereCount + p, lineInGrid);
     let w = sphereWeights[p];
     if (WHOLE_LINE) {
-      let y = transformLinePair(loadBlock(start, 0u, valueCount), loadBlock(start, 1u, valueCount));
-      lo = accumulateProducts(lo, w, y.lo);
-      hi = accumulateProducts(hi, w, y.hi);
+      let y = transformWholeLine(loadLine(start, valueCount));
+      s0 = accumulateProducts(s0, w, y.b0);
+      s1 = accumulateProducts(s1, w, y.b1);
+      if (N == 32u) {
+        s2 = accumulateProducts(s2, w, y.b2);
+        s3 = accumulateProducts(s3, w, y.b3);
+      }
     } else {
-      lo = accumulateProducts(lo, w, transformLine(loadBlock(start, g, valueCount), line, g));
+      s0 = accumulateProducts(s0, w, transformLine(loadBlock(start, g, valueCount), line, g));
       if (N > 8u) {
         workgroupBarrier(); // `lines` is rewritten by the next sphere point's exchange
       }
@@ -104,10 +115,14 @@ fn sphereLastPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   let out = lineStart(localCell, lineInGrid);
   let hCount = arrayLength(&h);
   if (WHOLE_LINE) {
-    storeSumBlock(out, 0u, hCount, lo);
-    storeSumBlock(out, 1u, hCount, hi);
+    storeSumBlock(out, 0u, hCount, s0);
+    storeSumBlock(out, 1u, hCount, s1);
+    if (N == 32u) {
+      storeSumBlock(out, 2u, hCount, s2);
+      storeSumBlock(out, 3u, hCount, s3);
+    }
   } else {
-    storeSumBlock(out, g, hCount, lo);
+    storeSumBlock(out, g, hCount, s0);
   }
 }
 

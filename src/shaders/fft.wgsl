@@ -38,9 +38,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
   let start = lineStart(group.y, group.x * LINES + line);
   let valueCount = arrayLength(&data);
   if (WHOLE_LINE) {
-    let y = transformLinePair(loadBlock(start, 0u, valueCount), loadBlock(start, 1u, valueCount));
-    storeBlock(start, 0u, valueCount, y.lo);
-    storeBlock(start, 1u, valueCount, y.hi);
+    storeLine(start, valueCount, transformWholeLine(loadLine(start, valueCount)));
   } else {
     storeBlock(start, g, valueCount, transformLine(loadBlock(start, g, valueCount), line, g));
   }

@@ -9,9 +9,9 @@ override STRIDE: u32 = 1u; // element stride of the transformed axis: 1 (i3), N 
 override INVERSE: bool = false;
 override TABLE_TWIDDLES: bool = true;
 override LINES: u32 = 32u; // lines per workgroup; divides N² (the host checks)
-// WHOLE_LINE (N = 16 only, set by the host on software adapters): one invocation holds the whole
-// line as two blocks of 8 (transformLinePair), so no value goes through workgroup memory and there
-// is no barrier; otherwise N/8 invocations hold 8 values each (transformLine).
+// WHOLE_LINE (N = 16 or 32, set by the host on software adapters): one invocation holds the whole
+// line as N/8 blocks of 8 (transformWholeLine), so no value goes through workgroup memory and
+// there is no barrier; otherwise N/8 invocations hold 8 values each (transformLine).
 override WHOLE_LINE: bool = false;
 override THREADS_PER_LINE: u32 = N / 8u; // the host sets 1 with WHOLE_LINE
 override WORKGROUP_SIZE: u32 = LINES * THREADS_PER_LINE;
@@ -183,23 +183,68 @@ fn lastStage16(e0: vec2f, f0: vec2f, e2: vec2f, f2: vec2f, e4: vec2f, f4: vec2f,
                scale * c[0], scale * c[1], scale * d[0], scale * d[1]);
 }
 
-struct LinePair {
-  lo: array<vec2f, 8>,
-  hi: array<vec2f, 8>,
+/** The radix-4 last stage of N = 32 for one notional invocation g (transformLine's N = 32 branch). */
+fn lastStage32(ya: array<vec2f, 8>, yb: array<vec2f, 8>, yc: array<vec2f, 8>, yd: array<vec2f, 8>,
+               g: u32) -> array<vec2f, 8> {
+  let a = radix4(array(ya[g], yb[g], yc[g], yd[g]), 8u, g);
+  let b = radix4(array(ya[g + 4u], yb[g + 4u], yc[g + 4u], yd[g + 4u]), 8u, g + 4u);
+  let scale = select(1.0, 1.0 / f32(N), INVERSE);
+  return array(scale * a[0], scale * a[1], scale * a[2], scale * a[3],
+               scale * b[0], scale * b[1], scale * b[2], scale * b[3]);
+}
+
+/** A whole line as the 8-value blocks of its N/8 notional invocations (b2, b3 unused at N = 16). */
+struct LineBlocks {
+  b0: array<vec2f, 8>,
+  b1: array<vec2f, 8>,
+  b2: array<vec2f, 8>,
+  b3: array<vec2f, 8>,
 }
 
 /**
- * WHOLE_LINE, N = 16: the transform of a line held by ONE invocation as the blocks of the two
- * notional invocations g = 0 (x0) and g = 1 (x1) of transformLine, with their outputs at the same
- * positions outputPosition(0, i) (lo) and outputPosition(1, i) (hi) and the same arithmetic: the
- * exchange becomes a choice of registers. After stage 1 the line is (ya | yb), and notional
- * invocation g reads positions g + 2q (from ya) and g + 2q + 8 (from yb), q < 4.
+ * WHOLE_LINE, N = 16 or 32: the transform of a line held by ONE invocation as the blocks of the
+ * N/8 notional invocations g of transformLine (block g: the inputs at bitReverse(8g + i)), with
+ * their outputs at the same positions outputPosition(g, i) and the same arithmetic: the exchange
+ * becomes a choice of registers. After stage 1 the line is (y0 | y1 | …); notional invocation g
+ * reads positions g + R·(i / R) + 8·(i mod R), R = N/8, i.e. element g (+ R) of every block.
  */
-fn transformLinePair(x0: array<vec2f, 8>, x1: array<vec2f, 8>) -> LinePair {
-  let ya = radix8(x0, 1u, 0u);
-  let yb = radix8(x1, 1u, 0u);
-  return LinePair(lastStage16(ya[0], yb[0], ya[2], yb[2], ya[4], yb[4], ya[6], yb[6], 0u),
-                  lastStage16(ya[1], yb[1], ya[3], yb[3], ya[5], yb[5], ya[7], yb[7], 1u));
+fn transformWholeLine(x: LineBlocks) -> LineBlocks {
+  let ya = radix8(x.b0, 1u, 0u);
+  let yb = radix8(x.b1, 1u, 0u);
+  var out: LineBlocks;
+  if (N == 16u) {
+    out.b0 = lastStage16(ya[0], yb[0], ya[2], yb[2], ya[4], yb[4], ya[6], yb[6], 0u);
+    out.b1 = lastStage16(ya[1], yb[1], ya[3], yb[3], ya[5], yb[5], ya[7], yb[7], 1u);
+  } else {
+    let yc = radix8(x.b2, 1u, 0u);
+    let yd = radix8(x.b3, 1u, 0u);
+    out.b0 = lastStage32(ya, yb, yc, yd, 0u);
+    out.b1 = lastStage32(ya, yb, yc, yd, 1u);
+    out.b2 = lastStage32(ya, yb, yc, yd, 2u);
+    out.b3 = lastStage32(ya, yb, yc, yd, 3u);
+  }
+  return out;
+}
+
+/** The whole line at `start` from global memory (WHOLE_LINE; loadBlock per notional invocation). */
+fn loadLine(start: u32, valueCount: u32) -> LineBlocks {
+  var x: LineBlocks;
+  x.b0 = loadBlock(start, 0u, valueCount);
+  x.b1 = loadBlock(start, 1u, valueCount);
+  if (N == 32u) {
+    x.b2 = loadBlock(start, 2u, valueCount);
+    x.b3 = loadBlock(start, 3u, valueCount);
+  }
+  return x;
+}
+
+fn storeLine(start: u32, valueCount: u32, y: LineBlocks) {
+  storeBlock(start, 0u, valueCount, y.b0);
+  storeBlock(start, 1u, valueCount, y.b1);
+  if (N == 32u) {
+    storeBlock(start, 2u, valueCount, y.b2);
+    storeBlock(start, 3u, valueCount, y.b3);
+  }
 }
 
 /**
