@@ -331,8 +331,7 @@ export class CollisionOperator {
             pass.end();
           }
         }
-        const gain = this.sharedSums && name === 'BA' ? this.gainPartner : this.gain;
-        this.fft.record(encoder, gain, this.chunkCells, 'inverse');
+        this.fft.record(encoder, this.gainOf(name), this.chunkCells, 'inverse');
         pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.loss` });
         this.dispatch(pass, 'loss', this.pairGroup(name, 'loss'), chunkPoints);
         pass.end();
@@ -454,6 +453,11 @@ export class CollisionOperator {
     return group;
   }
 
+  /** The buffer the pair's gain spectrum accumulates in: Q^{BA}'s own when it shares Q^{AB}'s sums. */
+  private gainOf(name: PairName): GPUBuffer {
+    return this.sharedSums && name === 'BA' ? this.gainPartner : this.gain;
+  }
+
   private pairGroup(name: PairName, kernel: 'shift' | 'sphere' | 'radial' | 'loss'): GPUBindGroup {
     const p = this.pairs[name];
     const common = [p.params, this.cursor];
@@ -462,13 +466,7 @@ export class CollisionOperator {
       // collisionGainFused.wgsl's bindings; each entry point's 'auto' layout has only those it uses
       shift: [this.shifted, twiddles, p.params, this.cursor, this.spectra, p.phaseF, p.phaseG],
       sphere: [this.shifted, twiddles, p.params, null, null, null, null, p.sphereWeights, this.sphereSum],
-      radial: [
-        null,
-        this.cursor,
-        p.radial,
-        this.sphereSum,
-        this.sharedSums && name === 'BA' ? this.gainPartner : this.gain,
-      ],
+      radial: [null, this.cursor, p.radial, this.sphereSum, this.gainOf(name)],
       loss: [...common, this.spectra, p.lossKernel, this.loss],
     };
     return this.group(`${name}.${kernel}`, kernel, buffers[kernel]);
@@ -489,7 +487,7 @@ export class CollisionOperator {
               this.pairs[name].params,
               this.cursor,
               state,
-              this.sharedSums && name === 'BA' ? this.gainPartner : this.gain,
+              this.gainOf(name),
               this.loss,
               this.q,
               this.frequency,

@@ -83,6 +83,7 @@ export class Fft3d {
     readonly linesPerWorkgroup: number,
     /** One invocation per line (Fft3dOptions.wholeLines). */
     readonly wholeLines: boolean,
+    private readonly twiddles: 'table' | 'computed',
     /** pipelines[direction][axis] */
     private readonly pipelines: Readonly<Record<FftDirection, readonly GPUComputePipeline[]>>,
     maxGridsPerDispatch: number | undefined,
@@ -154,6 +155,7 @@ export class Fft3d {
       n,
       lines,
       wholeLines,
+      options.twiddles ?? 'table',
       { forward: forward!, inverse: inverse! },
       maxGridsPerDispatch,
     );
@@ -171,15 +173,6 @@ export class Fft3d {
     /** The axis passes to record, in fft3d's order (default all three; a fused kernel does the others). */
     axes: readonly FftAxis[] = AXES,
   ): void {
-    if (!Number.isInteger(batch) || batch < 1) {
-      throw new RangeError(`Fft3d.record: batch must be a positive integer, got ${batch}`);
-    }
-    if (batch * this.gridBytes > buffer.size) {
-      throw new RangeError(
-        `Fft3d.record: ${batch} grids of N=${this.n} need ${batch * this.gridBytes} B, ` +
-          `${buffer.label || 'buffer'} has ${buffer.size} B`,
-      );
-    }
     const pass = encoder.beginComputePass({ label: `Fft3d(N=${this.n}).${direction}` });
     this.recordInPass(pass, buffer, batch, direction, axes);
     pass.end();
@@ -193,9 +186,13 @@ export class Fft3d {
     direction: FftDirection,
     axes: readonly FftAxis[] = AXES,
   ): void {
-    if (!Number.isInteger(batch) || batch < 1 || batch * this.gridBytes > buffer.size) {
+    if (!Number.isInteger(batch) || batch < 1) {
+      throw new RangeError(`Fft3d.record: batch must be a positive integer, got ${batch}`);
+    }
+    if (batch * this.gridBytes > buffer.size) {
       throw new RangeError(
-        `Fft3d.recordInPass: ${batch} grids of N=${this.n} do not fit ${buffer.label || 'buffer'} (${buffer.size} B)`,
+        `Fft3d.record: ${batch} grids of N=${this.n} need ${batch * this.gridBytes} B, ` +
+          `${buffer.label || 'buffer'} has ${buffer.size} B`,
       );
     }
     const groupsPerGrid = this.workgroupsPerGrid;
@@ -212,7 +209,7 @@ export class Fft3d {
 
   /** The override constants of fftLine.wgsl for one axis pass, for kernels that fuse work into it. */
   lineConstants(direction: FftDirection, axis: FftAxis): Record<string, number> {
-    return lineConstants(this.n, this.linesPerWorkgroup, this.wholeLines, direction, axis, 'table');
+    return lineConstants(this.n, this.linesPerWorkgroup, this.wholeLines, direction, axis, this.twiddles);
   }
 
   /** Workgroups of one axis pass over one grid: N² lines, LINES per workgroup. */

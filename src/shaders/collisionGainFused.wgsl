@@ -25,18 +25,17 @@
 @group(0) @binding(8) var<storage, read_write> h: array<vec2f>;
 
 /**
- * ẑ at k3 of the line whose first two phase factors are pf12, pg12 (the shift kernel's product
- * order: (P1 P2) P3). Zero for a cell past the end of the run (the last chunk runs whole).
+ * ẑ at k3 of line l, whose first two phase factors are l.pf12, l.pg12 (the product order
+ * (P1 P2) P3). Zero for a cell past the end of the run (the last chunk runs whole).
  */
-fn shiftedSpectrum(fLine: u32, gLine: u32, table: u32, pf12: vec2f, pg12: vec2f, k3: u32,
-                   inRange: bool) -> vec2f {
-  if (!inRange) {
+fn shiftedSpectrum(l: ShiftedLine, k3: u32) -> vec2f {
+  if (!l.inRange) {
     return vec2f(0.0);
   }
-  let pf = cmul(pf12, phaseF[table + 2u * N + k3]);
-  let pg = cmul(pg12, phaseG[table + 2u * N + k3]);
-  let u = cmul(spectra[fLine + k3], pf);
-  let w = cmul(spectra[gLine + k3], pg);
+  let pf = cmul(l.pf12, phaseF[l.table + 2u * N + k3]);
+  let pg = cmul(l.pg12, phaseG[l.table + 2u * N + k3]);
+  let u = cmul(spectra[l.fLine + k3], pf);
+  let w = cmul(spectra[l.gLine + k3], pg);
   return vec2f(u.x - w.y, u.y + w.x); // u + i w
 }
 
@@ -139,14 +138,14 @@ struct ShiftedLine {
 /** ẑ at the bit-reversed positions 8g … 8g + 7 of the line (written out: registers, see fft.wgsl). */
 fn shiftedBlock(l: ShiftedLine, g: u32) -> array<vec2f, 8> {
   var x: array<vec2f, 8>;
-  x[0] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g), l.inRange);
-  x[1] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 1u), l.inRange);
-  x[2] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 2u), l.inRange);
-  x[3] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 3u), l.inRange);
-  x[4] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 4u), l.inRange);
-  x[5] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 5u), l.inRange);
-  x[6] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 6u), l.inRange);
-  x[7] = shiftedSpectrum(l.fLine, l.gLine, l.table, l.pf12, l.pg12, bitReverse(8u * g + 7u), l.inRange);
+  x[0] = shiftedSpectrum(l, bitReverse(8u * g));
+  x[1] = shiftedSpectrum(l, bitReverse(8u * g + 1u));
+  x[2] = shiftedSpectrum(l, bitReverse(8u * g + 2u));
+  x[3] = shiftedSpectrum(l, bitReverse(8u * g + 3u));
+  x[4] = shiftedSpectrum(l, bitReverse(8u * g + 4u));
+  x[5] = shiftedSpectrum(l, bitReverse(8u * g + 5u));
+  x[6] = shiftedSpectrum(l, bitReverse(8u * g + 6u));
+  x[7] = shiftedSpectrum(l, bitReverse(8u * g + 7u));
   return x;
 }
 

@@ -356,6 +356,18 @@ function checkCell(f: ArrayLike<number>, grid: VelocityGrid, name: string): void
  *   so both share h_ρ and differ only in the sinc multiplier (a for αβ, â for βα).
  */
 export function antipodalHalf(rule: SphereRule): SphereRule | null {
+  // the float64 operator asks for every cell of every step: pair the points once per rule
+  let half = antipodalHalves.get(rule);
+  if (half === undefined) {
+    half = pairAntipodes(rule);
+    antipodalHalves.set(rule, half);
+  }
+  return half;
+}
+
+const antipodalHalves = new WeakMap<SphereRule, SphereRule | null>();
+
+function pairAntipodes(rule: SphereRule): SphereRule | null {
   const { points, weights, count } = rule;
   if (count % 2 !== 0) return null;
   const partner = new Int32Array(count).fill(-1);
