@@ -11,7 +11,9 @@
  * ONE operator evaluation, CollisionOperator.record(), per the loops there:
  *   spectrum      2·cells·n          0 FLOP, 4 B read + 8 B written
  *   forward FFT   2·cells grids
- *   per sphere-sum pass, per padded cell of a chunk, per radial node, with M_s sphere points:
+ *   per sphere-sum pass, per padded cell of a chunk, per radial node, with M_s sphere points (the
+ *   nodes run in blocks, CollisionOperator.blockPasses, which changes the dispatches, not the work,
+ *   except for the gain slot's read-modify-write once per block):
  *     inverse FFT M_s grids, the shift fused into its first pass and the sphere sum into its last
  *                 (collisionGainFused.wgsl): per value 38 FLOP of shift (2·3 phase products, 2
  *                 spectrum products, 2 adds) and 3 of sphere sum; 16 B read (f̂, ĝ) + 8 B written
@@ -20,12 +22,15 @@
  *                 phase tables not counted
  *     sphere sum  n elements         8 B written (h)
  *     forward FFT 1 grid
- *     radial      n elements         4 FLOP, 16 B read + 8 B written, once per pair it feeds
+ *     radial      n elements         4 FLOP and 8 B read (h) per node, once per pair it feeds; the
+ *                 species' gain slot read + written (16 B) once per block and pair
  *   The passes: with the ±e symmetry (the default, antipodalHalf in spectral.ts) AA and BB with
  *   M_s = M/2 and AB with M_s = M feeding both AB and BA (3 passes, 2M sphere points, 4 radial
  *   multipliers); without it one pass per pair with M_s = M (4 passes, 4M points).
- *   per pair, per padded cell: inverse FFT of the gain, loss multiplier (2 FLOP, 16 B), inverse
- *     FFT of the loss, combine (5 FLOP, 30 B: state, gain, loss, q and ν read-modify-write)
+ *   per species, per padded cell (both pairs of a species share one gain and one loss spectrum):
+ *     loss spectrum (two Φ̂ products and a sum, 6 FLOP; 16 B read + 8 B written), inverse FFTs of
+ *     the gain and the loss spectra (4 grids per cell in all), combine (2 FLOP; 28 B: gain, loss
+ *     and state read, q and ν written)
  * "Padded": the last chunk of cells runs whole (CollisionOperator.chunkCells); the kernels zero
  * the cells past the end, and that work is done, so it is counted.
  *
@@ -51,6 +56,11 @@ export interface CollisionSize {
   readonly chunkCells?: number;
   /** The ±e symmetry of the sphere rule (default true, as CollisionOperator runs). */
   readonly sphereSymmetry?: boolean;
+  /**
+   * Radial nodes per block of a pass over the full rule (M points) and over its antipodal half
+   * (M/2; AA and BB with the symmetry). Default: all N_ρ nodes in one block.
+   */
+  readonly radialBlock?: { readonly full: number; readonly half: number };
 }
 
 const FFT_BYTES_PER_VALUE = 3 * 16;
@@ -60,11 +70,14 @@ const SPHERE_FLOPS_PER_POINT = 3;
 const SHIFTED_TRANSFORM_BYTES = 16 + 8 + 16 + 8;
 const SPHERE_BYTES_WRITTEN = 8;
 const RADIAL_FLOPS = 4;
-const RADIAL_BYTES = 24;
-const LOSS_FLOPS = 2;
-const LOSS_BYTES = 16;
-const COMBINE_FLOPS = 5;
-const COMBINE_BYTES = 30;
+const RADIAL_BYTES_PER_NODE = 8;
+const RADIAL_BYTES_PER_BLOCK = 16;
+const LOSS_FLOPS = 6;
+const LOSS_BYTES = 24;
+const COMBINE_FLOPS = 2;
+const COMBINE_BYTES = 28;
+/** Inverse transforms per padded cell after the sphere sums: G_A, G_B, L_A, L_B. */
+const TAIL_TRANSFORMS = 4;
 const SPECTRUM_BYTES = 12;
 /** The collision step's O(n) kernels, per value of the state (module comment). */
 const STEP_EXTRA_FLOPS = 3 * 28 + 420 + 1 + 18;
@@ -91,18 +104,23 @@ export function collisionOperatorWork(size: CollisionSize): CollisionWork {
   // sphere-sum passes: their sphere points in all, and their count (module comment)
   const passPoints = symmetric ? 2 * m : 4 * m;
   const passes = symmetric ? 3 : 4;
-  const perCell = nRho * (passPoints + passes) + 4 * 2; // transforms per padded cell
+  const perCell = nRho * (passPoints + passes) + TAIL_TRANSFORMS; // transforms per padded cell
   const transforms = 2 * cells + padded * perCell;
   const nodeElements = padded * nRho * n; // (cell, node, value)
-  const pairElements = 4 * padded * n; // (pair, cell, value)
+  const speciesElements = 2 * padded * n; // (species, cell, value)
+  // gain slots read + written: per block, per pair fed (AB's pass feeds BA too)
+  const blocks = (perBlock: number) => Math.ceil(nRho / Math.max(1, Math.min(nRho, perBlock)));
+  const full = blocks(size.radialBlock?.full ?? nRho);
+  const fedBlocks = symmetric ? 2 * blocks(size.radialBlock?.half ?? nRho) + 2 * full : 4 * full;
   const elementwiseFlops =
     nodeElements * (passPoints * (SHIFT_FLOPS + SPHERE_FLOPS_PER_POINT) + 4 * RADIAL_FLOPS) +
-    pairElements * (LOSS_FLOPS + COMBINE_FLOPS);
+    speciesElements * (LOSS_FLOPS + COMBINE_FLOPS);
   const shiftedGrids = padded * nRho * passPoints;
   const elementwiseBytes =
     2 * cells * n * SPECTRUM_BYTES +
-    nodeElements * (passes * SPHERE_BYTES_WRITTEN + 4 * RADIAL_BYTES) +
-    pairElements * (LOSS_BYTES + COMBINE_BYTES);
+    nodeElements * (passes * SPHERE_BYTES_WRITTEN + 4 * RADIAL_BYTES_PER_NODE) +
+    padded * n * fedBlocks * RADIAL_BYTES_PER_BLOCK +
+    speciesElements * (LOSS_BYTES + COMBINE_BYTES);
   return {
     flops: transforms * fftFlops(n) + elementwiseFlops,
     bytes:

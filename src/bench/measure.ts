@@ -23,6 +23,7 @@ import {
   strangStep,
 } from '../engine/simulation';
 import { createStorageBuffer } from '../gpu/buffers';
+import type { BlockPass } from '../gpu/CollisionOperator';
 import { CollisionStep } from '../gpu/CollisionStep';
 import { Transport } from '../gpu/Transport';
 import type { ResolvedConfig } from '../physics/config';
@@ -190,6 +191,8 @@ export async function measureGpuCase(
       nRho: operator.tables.AA.radialNodes.length,
       sphereCount: operator.tables.AA.sphere.count,
       chunkCells: operator.chunkCells,
+      radialBlock: radialBlockOf(operator.blockPasses),
+      dispatchesPerOperator: operator.dispatchCount,
     };
   } finally {
     for (const o of owned.reverse()) o.destroy();
@@ -253,5 +256,14 @@ export async function measureCpuCase(c: BenchCase, options: MeasureOptions): Pro
     nRho: quadrature.nRho,
     sphereCount: quadrature.sphereCount,
     chunkCells: c.nx,
+    radialBlock: null,
+    dispatchesPerOperator: null,
   };
+}
+
+/** Nodes per block of the passes over the full rule (AB) and its half (AA), from the schedule. */
+function radialBlockOf(passes: readonly BlockPass[]): { full: number; half: number } {
+  const largest = (pair: BlockPass['pair']) =>
+    Math.max(...passes.filter((p) => p.pair === pair).map((p) => p.radialCount));
+  return { full: largest('AB'), half: largest('AA') };
 }

@@ -62,6 +62,8 @@ export interface BenchRecord {
   repeats: number;
   /** Back-to-back executions per GPU kernel sample (short kernels are batched; 1 on the CPU). */
   kernel_batch: number;
+  /** Compute dispatches of one collision-operator evaluation (two per collision step); null on the CPU. */
+  collision_dispatches: number | null;
   /** ISO 8601 time of the run. */
   date: string;
   /** `git rev-parse --short HEAD`, or "unknown". */
@@ -132,6 +134,12 @@ export function recordProblems(value: unknown): string[] {
       `${key}: ${gpu ? 'a finite number > 0 on webgpu' : 'null on the cpu backend'}, got ${r[key]}`,
     );
   }
+  need(
+    gpu
+      ? Number.isInteger(r.collision_dispatches) && (r.collision_dispatches as number) > 0
+      : r.collision_dispatches === null,
+    `collision_dispatches: ${gpu ? 'a positive integer on webgpu' : 'null on the cpu backend'}, got ${r.collision_dispatches}`,
+  );
   need(TIMINGS.includes(r.timing as TimingMethod), `timing: one of ${TIMINGS.join(', ')}`);
   need(
     (r.timing === 'wall-clock') === !gpu,
@@ -189,6 +197,10 @@ export interface Measurement {
   readonly sphereCount: number;
   /** Cells per chunk of the collision operator's batched grids (the counted work pads to it). */
   readonly chunkCells: number;
+  /** Radial nodes per block of the sphere-sum passes (full rule, half rule); null: one block. */
+  readonly radialBlock: { readonly full: number; readonly half: number } | null;
+  /** Dispatches of one collision-operator evaluation on the GPU; null on the CPU backend. */
+  readonly dispatchesPerOperator: number | null;
 }
 
 /** What every record of one run shares. */
@@ -225,6 +237,7 @@ export function buildRecord(
     nRho: m.nRho,
     sphereCount: m.sphereCount,
     chunkCells: m.chunkCells,
+    ...(m.radialBlock ? { radialBlock: m.radialBlock } : {}),
   });
   const seconds = m.msCollision / 1000;
   const gflops = work.flops / 1e9 / seconds;
@@ -260,6 +273,7 @@ export function buildRecord(
     timing: context.timing,
     repeats: m.repeats,
     kernel_batch: m.kernelBatch,
+    collision_dispatches: m.dispatchesPerOperator,
     date: context.date,
     commit: context.commit,
     worktree_dirty: context.worktreeDirty,

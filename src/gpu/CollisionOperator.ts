@@ -7,15 +7,22 @@
  * Output: q = (Q_A, Q_B) with Q_A = Q^{AA}(F^A,F^A) + Q^{AB}(F^A,F^B), Q_B = Q^{BA} + Q^{BB}, and the
  * loss frequencies ν_α = Σ_β F^β ∗ Φ_{αβ}; layout [species][cell][N_v³] f32, like the state.
  *
- * Per pair and radial node, in one compute pass: the batched inverse FFT of the shifted spectra
- * for all sphere points and cells of a chunk, with the shift fused into its first axis pass and
- * the sphere sum into its last (collisionGainFused.wgsl: the shifted spectra and the transformed
- * shifted grids are never written to memory), one forward FFT and the sinc multiplier. The
- * ±e symmetry of the sphere rule (antipodalHalf in spectral.ts) halves that work: Q^{AA} and Q^{BB}
- * run over half the sphere points with doubled weights, and Q^{BA} takes Q^{AB}'s sphere sums with
- * its own sinc multiplier (a second radial pass into its own gain buffer), so the shifted products
- * are formed for 2M instead of 4M sphere points per radial node. The
- * radial node and the chunk reach the kernels through a small uniform `cursor` that the encoder
+ * Per pair and BLOCK of radial nodes, in one compute pass: the batched inverse FFT of the shifted
+ * spectra for all radial nodes of the block, sphere points and cells of a chunk, with the shift
+ * fused into its first axis pass and the sphere sum into its last (collisionGainFused.wgsl: the
+ * shifted spectra and the transformed shifted grids are never written to memory), one forward FFT
+ * per (node, cell) and the sinc multipliers summed over the block's nodes. The ±e symmetry of the
+ * sphere rule (antipodalHalf in spectral.ts) halves that work: Q^{AA} and Q^{BB} run over half the
+ * sphere points with doubled weights, and Q^{BA} takes Q^{AB}'s sphere sums with its own sinc
+ * multiplier (a second radial pass into its own gain slot), so the shifted products are formed
+ * for 2M instead of 4M sphere points per radial node. A block holds as many nodes as the shifted
+ * grids' memory budget allows (radialBlocks), so the ~8 dispatches of a pass are recorded once
+ * per block instead of once per node (issue 7: 24·N_ρ + 32 dispatches per operator before).
+ * Both pairs of a species add their gain spectra, scaled by their c_{αβ}, into one slot (the
+ * operator is linear in the pairs), and one kernel forms both species' loss spectra
+ * (collisionLoss.wgsl); one inverse FFT of the chunk's four slots and one combine pass then give
+ * Q_A, Q_B and ν_A, ν_B (8 tail transforms and 32 dispatches per chunk before: 4 and 5 now).
+ * The block and the chunk reach the kernels through a small uniform `cursor` that the encoder
  * itself overwrites (copyBufferToBuffer from a table) between passes, so one encoder and one
  * submit carry the whole operator.
  */
@@ -49,22 +56,29 @@ export const PairParams = defineStruct('PairParams', {
   beta: 'u32',
   cellCount: 'u32',
   sphereCount: 'u32',
+  /** 0 for the pair whose gain comes first into species α's slot (AA, BA), 1 for the other. */
   accumulate: 'u32',
-  shiftFractionF: 'f32',
-  kernelConstant: 'f32',
-  waveNumberScale: 'f32',
 });
 
 export const CollisionCursor = defineStruct('CollisionCursor', {
-  radial: 'u32',
+  /** First radial node of the block, and how many. */
+  radialOffset: 'u32',
+  radialCount: 'u32',
   cellOffset: 'u32',
   chunkCells: 'u32',
+});
+
+/** What the loss and combine kernels need (they run over both species at once). */
+export const MixtureParams = defineStruct('MixtureParams', {
+  cellCount: 'u32',
 });
 
 const WORKGROUP_SIZE = 256;
 const PAIRS = ['AA', 'AB', 'BA', 'BB'] as const;
 type PairName = (typeof PAIRS)[number];
 const SPECIES_INDEX: Record<PairName, [number, number]> = { AA: [0, 0], AB: [0, 1], BA: [1, 0], BB: [1, 1] };
+/** Spectra per cell of a chunk after the sphere sums: G_A, G_B, L_A, L_B (the gain buffer). */
+const SLOTS = 4;
 
 /** Budget for the batched shifted grids (cells × sphere points × N³ complex). */
 const SHIFTED_BYTES_BUDGET = 256 * 1024 * 1024;
@@ -75,6 +89,8 @@ export interface CollisionSetup {
   readonly quadrature?: SpectralQuadrature;
   /** At most this many cells per chunk of the shifted grids (default: as many as the budget allows). For tests. */
   readonly maxChunkCells?: number;
+  /** At most this many radial nodes per block (default: as many as the budget allows). For tests. */
+  readonly maxRadialBlock?: number;
   /**
    * Fft3d's line layout for the transforms and the fused passes (default: the adapter's). For tests:
    * { wholeLines: false, workgroupSize: 64 } is what a GPU runs.
@@ -88,10 +104,19 @@ interface PairResources {
   readonly phaseG: GPUBuffer;
   readonly radial: GPUBuffer;
   readonly sphereWeights: GPUBuffer;
-  readonly lossKernel: GPUBuffer;
   readonly nRho: number;
   /** Sphere points this pair's shift pass runs over (half the rule for AA and BB). */
   readonly sphereCount: number;
+}
+
+/** One entry of the recording order: a sphere-sum pass over a block of radial nodes of a chunk. */
+export interface BlockPass {
+  readonly pair: PairName;
+  /** Q^{BA} fed from the same sphere sums (pairSharesSphereSums), or null. */
+  readonly partner: PairName | null;
+  readonly chunk: number;
+  readonly radialOffset: number;
+  readonly radialCount: number;
 }
 
 type KernelName = 'spectrum' | 'shift' | 'sphere' | 'radial' | 'loss' | 'combine';
@@ -145,16 +170,25 @@ export class CollisionOperator {
   private readonly spectra: GPUBuffer;
   private readonly shifted: GPUBuffer;
   private readonly sphereSum: GPUBuffer;
+  /**
+   * Per species α of the chunk, its gain spectrum Ĝ_α = Σ_β c_{αβ} Q̂⁺_{αβ} and its loss spectrum
+   * L̂_α = Σ_β Φ̂_{αβ} f̂_β: [G_A, G_B, L_A, L_B][localCell][N³], one inverse FFT for all four.
+   */
   private readonly gain: GPUBuffer;
-  /** Q^{BA}'s gain spectrum, accumulated beside Q^{AB}'s from the same sphere sums. */
-  private readonly gainPartner: GPUBuffer;
-  private readonly loss: GPUBuffer;
   /** Whether Q^{BA} takes Q^{AB}'s sphere sums (pairSharesSphereSums). */
   private sharedSums = false;
   private readonly cursor: GPUBuffer;
-  private readonly cursorTable: GPUBuffer;
+  private cursorTable: GPUBuffer | null = null;
+  /** Byte offset in cursorTable of each pass's cursor, in recording order (passes). */
+  private cursorAt: number[] = [];
+  private passes: BlockPass[] = [];
   private readonly countUniform: GPUBuffer;
+  private readonly mixtureParams: GPUBuffer;
+  /** Radial nodes per block for a pass over this many sphere points (radialBlock). */
+  private readonly radialBlockOf: (sphereCount: number) => number;
   private pairs: Record<PairName, PairResources>;
+  /** Φ̂_{αβ} per |k|², [pair][|k|²] (collisionLoss.wgsl). */
+  private lossKernels: GPUBuffer | null = null;
   private readonly bindGroupCache = new Map<string, GPUBindGroup>();
   private stateBindings = new WeakMap<GPUBuffer, Map<string, GPUBindGroup>>();
 
@@ -167,10 +201,11 @@ export class CollisionOperator {
     setup: CollisionSetup,
   ) {
     const points = grid.pointsPerCell;
+    const gridBytes = points * COMPLEX_BYTES;
     this.tables = mixtureSpectralTables(grid, setup.species, setup.gamma, setup.quadrature);
     const sphereCount = this.tables.AA.sphere.count;
     const nRho = this.tables.AA.radialNodes.length;
-    const perCell = sphereCount * points * COMPLEX_BYTES;
+    const perCell = sphereCount * gridBytes; // one radial node of one cell
     const budget = Math.min(SHIFTED_BYTES_BUDGET, device.limits.maxStorageBufferBindingSize);
     if (perCell > budget) {
       throw new RangeError(
@@ -178,52 +213,65 @@ export class CollisionOperator {
           `more than the ${budget} B this adapter binds; lower grid.nv or the sphere rule`,
       );
     }
-    // the fused shift pass dispatches chunkCells · M workgroups in y
-    const byWorkgroups = Math.floor(device.limits.maxComputeWorkgroupsPerDimension / sphereCount);
+    for (const [name, limit] of [
+      ['maxChunkCells', setup.maxChunkCells],
+      ['maxRadialBlock', setup.maxRadialBlock],
+    ] as const) {
+      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
+        throw new RangeError(`CollisionOperator: ${name} must be a positive integer, got ${limit}`);
+      }
+    }
+    // the fused shift pass dispatches radialCount · chunkCells · M workgroups in y
+    const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
     this.chunkCells = Math.max(
       1,
-      Math.min(cellCount, Math.floor(budget / perCell), byWorkgroups, setup.maxChunkCells ?? cellCount),
+      Math.min(
+        cellCount,
+        Math.floor(budget / perCell),
+        Math.floor(maxGroups / sphereCount),
+        setup.maxChunkCells ?? cellCount,
+      ),
     );
+    const chunkCells = this.chunkCells;
+    // cells first, then radial nodes: a whole chunk of one node always fits (the checks above)
+    this.radialBlockOf = (m: number) =>
+      Math.max(
+        1,
+        Math.min(
+          nRho,
+          Math.floor(budget / (chunkCells * m * gridBytes)),
+          Math.floor(maxGroups / (chunkCells * m)),
+          setup.maxRadialBlock ?? nRho,
+        ),
+      );
+    // the passes run over the full rule (AB, BA) or its antipodal half (AA, BB)
+    const counts = [sphereCount, antipodalHalf(this.tables.AA.sphere)?.count ?? sphereCount];
+    const units = (m: number) => chunkCells * this.radialBlockOf(m);
     const label = (name: string) => `CollisionOperator.${name}`;
     this.q = createEmptyStorageBuffer(device, label('q'), 2 * cellCount * points * 4);
     this.frequency = createEmptyStorageBuffer(device, label('frequency'), 2 * cellCount * points * 4);
-    this.spectra = createEmptyStorageBuffer(device, label('spectra'), 2 * cellCount * points * COMPLEX_BYTES);
-    this.shifted = createEmptyStorageBuffer(device, label('shifted'), this.chunkCells * perCell);
+    this.spectra = createEmptyStorageBuffer(device, label('spectra'), 2 * cellCount * gridBytes);
+    this.shifted = createEmptyStorageBuffer(
+      device,
+      label('shifted'),
+      Math.max(...counts.map((m) => units(m) * m)) * gridBytes,
+    );
     this.sphereSum = createEmptyStorageBuffer(
       device,
       label('sphereSum'),
-      this.chunkCells * points * COMPLEX_BYTES,
+      Math.max(...counts.map(units)) * gridBytes,
     );
-    this.gain = createEmptyStorageBuffer(device, label('gain'), this.chunkCells * points * COMPLEX_BYTES);
-    this.gainPartner = createEmptyStorageBuffer(
-      device,
-      label('gainPartner'),
-      this.chunkCells * points * COMPLEX_BYTES,
-    );
-    this.loss = createEmptyStorageBuffer(device, label('loss'), this.chunkCells * points * COMPLEX_BYTES);
+    this.gain = createEmptyStorageBuffer(device, label('gain'), SLOTS * chunkCells * gridBytes);
     this.cursor = device.createBuffer({
       label: label('cursor'),
       size: CollisionCursor.byteSize,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
-    // every (chunk, radial node) cursor, in recording order
-    const chunks = Math.ceil(cellCount / this.chunkCells);
-    const cursors = new ArrayBuffer(chunks * nRho * CollisionCursor.byteSize);
-    for (let c = 0; c < chunks; c++) {
-      for (let r = 0; r < nRho; r++) {
-        const view = new Uint8Array(
-          cursors,
-          (c * nRho + r) * CollisionCursor.byteSize,
-          CollisionCursor.byteSize,
-        );
-        view.set(
-          new Uint8Array(
-            CollisionCursor.pack({ radial: r, cellOffset: c * this.chunkCells, chunkCells: this.chunkCells }),
-          ),
-        );
-      }
-    }
-    this.cursorTable = createStorageBuffer(device, label('cursorTable'), new Uint32Array(cursors));
+    this.mixtureParams = device.createBuffer({
+      label: label('mixtureParams'),
+      size: MixtureParams.byteSize,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     this.countUniform = device.createBuffer({
       label: label('count'),
       size: 16,
@@ -240,7 +288,7 @@ export class CollisionOperator {
     setup: CollisionSetup,
   ): Promise<CollisionOperator> {
     const constants = { NV: grid.nv, WORKGROUP_SIZE };
-    const prelude = PairParams.wgsl + CollisionCursor.wgsl + linearIndexSource;
+    const prelude = PairParams.wgsl + CollisionCursor.wgsl + MixtureParams.wgsl + linearIndexSource;
     const build = (name: KernelName, code: string) =>
       buildComputePipeline(device, {
         label: `CollisionOperator.${name}`,
@@ -303,68 +351,78 @@ export class CollisionOperator {
     pass.end();
     this.fft.record(encoder, this.spectra, total, 'forward');
 
-    const nRho = this.pairs.AA.nRho;
     const chunks = Math.ceil(this.cellCount / this.chunkCells);
     const chunkPoints = this.chunkCells * points;
-    for (let c = 0; c < chunks; c++) {
-      for (const name of PAIRS) {
-        const partner = this.sharedSums && name === 'AB' ? 'BA' : null;
-        if (!(this.sharedSums && name === 'BA')) {
-          const sphereCount = this.pairs[name].sphereCount;
-          const shiftedGrids = this.chunkCells * sphereCount;
-          const lineGroups = this.fft.workgroupsPerGrid;
-          for (let r = 0; r < nRho; r++) {
-            const at = (c * nRho + r) * CollisionCursor.byteSize;
-            encoder.copyBufferToBuffer(this.cursorTable, at, this.cursor, 0, CollisionCursor.byteSize);
-            // one pass per radial node: each dispatch sees the previous one's writes
-            pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.gain` });
-            pass.setPipeline(this.pipelines.shift); // shifted spectra + the inverse i3 pass
-            pass.setBindGroup(0, this.pairGroup(name, 'shift'));
-            pass.dispatchWorkgroups(lineGroups, shiftedGrids);
-            this.fft.recordInPass(pass, this.shifted, shiftedGrids, 'inverse', ['i2']);
-            pass.setPipeline(this.pipelines.sphere); // the inverse i1 pass + the sphere sum
-            pass.setBindGroup(0, this.pairGroup(name, 'sphere'));
-            pass.dispatchWorkgroups(lineGroups, this.chunkCells);
-            this.fft.recordInPass(pass, this.sphereSum, this.chunkCells, 'forward');
-            this.dispatch(pass, 'radial', this.pairGroup(name, 'radial'), chunkPoints);
-            if (partner) this.dispatch(pass, 'radial', this.pairGroup(partner, 'radial'), chunkPoints);
-            pass.end();
-          }
-        }
-        this.fft.record(encoder, this.gainOf(name), this.chunkCells, 'inverse');
-        pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.loss` });
-        this.dispatch(pass, 'loss', this.pairGroup(name, 'loss'), chunkPoints);
-        pass.end();
-        this.fft.record(encoder, this.loss, this.chunkCells, 'inverse');
-        pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.combine` });
-        this.dispatch(pass, 'combine', this.stateGroup(state, `combine.${name}`, name), chunkPoints);
-        pass.end();
-      }
+    const lineGroups = this.fft.workgroupsPerGrid;
+    this.passes.forEach((block, b) => {
+      const { pair: name, partner, radialCount } = block;
+      const units = radialCount * this.chunkCells; // (node, cell) of the block
+      const shiftedGrids = units * this.pairs[name].sphereCount;
+      encoder.copyBufferToBuffer(
+        this.cursorTable!,
+        this.cursorAt[b]!,
+        this.cursor,
+        0,
+        CollisionCursor.byteSize,
+      );
+      // one pass per block: each dispatch sees the previous one's writes
+      pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.gain` });
+      pass.setPipeline(this.pipelines.shift); // shifted spectra + the inverse i3 pass
+      pass.setBindGroup(0, this.pairGroup(name, 'shift'));
+      pass.dispatchWorkgroups(lineGroups, shiftedGrids);
+      this.fft.recordInPass(pass, this.shifted, shiftedGrids, 'inverse', ['i2']);
+      pass.setPipeline(this.pipelines.sphere); // the inverse i1 pass + the sphere sum
+      pass.setBindGroup(0, this.pairGroup(name, 'sphere'));
+      pass.dispatchWorkgroups(lineGroups, units);
+      this.fft.recordInPass(pass, this.sphereSum, units, 'forward');
+      this.dispatch(pass, 'radial', this.pairGroup(name, 'radial'), chunkPoints);
+      if (partner) this.dispatch(pass, 'radial', this.pairGroup(partner, 'radial'), chunkPoints);
+      pass.end();
+      const lastOfChunk = this.passes[b + 1]?.chunk !== block.chunk;
+      if (!lastOfChunk) return;
+      // the four pairs of the chunk (the cursor still holds its cells): loss, one inverse FFT, Q
+      pass = encoder.beginComputePass({ label: 'CollisionOperator.lossAndCombine' });
+      this.dispatch(pass, 'loss', this.mixtureGroup('loss'), 2 * chunkPoints);
+      this.fft.recordInPass(pass, this.gain, SLOTS * this.chunkCells, 'inverse');
+      this.dispatch(pass, 'combine', this.stateGroup(state, 'combine'), 2 * chunkPoints);
+      pass.end();
+    });
+    if (this.passes.at(-1)?.chunk !== chunks - 1) throw new Error('CollisionOperator: schedule incomplete');
+  }
+
+  /** The sphere-sum passes of one record(), in recording order. */
+  get blockPasses(): readonly BlockPass[] {
+    return this.passes;
+  }
+
+  /** Dispatches one record() makes (the shape of the work, for the benchmark's records). */
+  get dispatchCount(): number {
+    const fft = (grids: number, axes = 3) => axes * Math.ceil(grids / this.fft.maxGridsPerDispatch);
+    const chunks = Math.ceil(this.cellCount / this.chunkCells);
+    let count = 1 + fft(2 * this.cellCount);
+    for (const { pair, partner, radialCount } of this.passes) {
+      const units = radialCount * this.chunkCells;
+      count += 2 + fft(units * this.pairs[pair].sphereCount, 1) + fft(units) + (partner ? 2 : 1);
     }
+    return count + chunks * (2 + fft(SLOTS * this.chunkCells));
   }
 
   destroy(): void {
     this.destroyTables();
-    for (const b of [
-      this.q,
-      this.frequency,
-      this.spectra,
-      this.shifted,
-      this.sphereSum,
-      this.gain,
-      this.gainPartner,
-      this.loss,
-    ])
+    for (const b of [this.q, this.frequency, this.spectra, this.shifted, this.sphereSum, this.gain])
       b.destroy();
-    for (const b of [this.cursor, this.cursorTable, this.countUniform]) b.destroy();
+    for (const b of [this.cursor, this.countUniform, this.mixtureParams]) b.destroy();
     this.fft.destroy();
   }
 
   private destroyTables(): void {
     for (const name of PAIRS) {
-      const { params, phaseF, phaseG, radial, sphereWeights, lossKernel } = this.pairs[name];
-      for (const b of [params, phaseF, phaseG, radial, sphereWeights, lossKernel]) b.destroy();
+      const { params, phaseF, phaseG, radial, sphereWeights } = this.pairs[name];
+      for (const b of [params, phaseF, phaseG, radial, sphereWeights]) b.destroy();
     }
+    this.lossKernels?.destroy();
+    this.cursorTable?.destroy();
+    this.cursorTable = null;
   }
 
   private dispatch(
@@ -381,6 +439,17 @@ export class CollisionOperator {
   private uploadTables(tables: MixtureTables): Record<PairName, PairResources> {
     const out = {} as Record<PairName, PairResources>;
     this.sharedSums = pairSharesSphereSums(tables.AB, tables.BA);
+    const rows = squaredFrequencyCount(this.grid.nv);
+    const lossKernels = new Float32Array(PAIRS.length * rows);
+    PAIRS.forEach((name, index) => {
+      // Φ̂ per |k|²: the twin's table is per mode; every mode of one |k|² holds the same value
+      const t = tables[name];
+      t.waveNumberNorm.forEach((xi, k) => {
+        lossKernels[index * rows + Math.round(((xi * this.grid.vmax) / Math.PI) ** 2)] = t.lossKernel[k]!;
+      });
+    });
+    this.lossKernels = createStorageBuffer(this.device, 'CollisionOperator.lossKernels', lossKernels);
+    this.device.queue.writeBuffer(this.mixtureParams, 0, MixtureParams.pack({ cellCount: this.cellCount }));
     for (const name of PAIRS) {
       const t = tables[name];
       // AA and BB: f(v + ρe/2) f(v − ρe/2) is even in e, so half the rule with doubled weights
@@ -401,25 +470,18 @@ export class CollisionOperator {
           cellCount: this.cellCount,
           sphereCount: sphere.count,
           accumulate: beta === 0 ? 0 : 1, // AA and BA assign, AB and BB add
-          shiftFractionF: t.shiftFractionF,
-          kernelConstant: t.kernelConstant,
-          waveNumberScale: Math.PI / this.grid.vmax,
         }),
       );
-      // w_r sinc(aρ_r|ξ|) per (r, |k|²), the multiplier of the twin's radial sum
+      // c w_r sinc(aρ_r|ξ|) per (r, |k|²): the multiplier of the twin's radial sum, times the
+      // kernel constant the twin applies at the end (so both pairs of a species add into one slot)
       const radial = new Float32Array(t.radialNodes.length * squaredFrequencyCount(this.grid.nv));
       t.radialNodes.forEach((rho, r) => {
         const row = radialMultiplierTable(
           this.grid.nv,
           this.grid.vmax,
-          (xi) => t.radialWeights[r]! * sinc(t.shiftFractionF * rho * xi),
+          (xi) => t.kernelConstant * t.radialWeights[r]! * sinc(t.shiftFractionF * rho * xi),
         );
         radial.set(row, r * row.length);
-      });
-      // Φ̂ per |k|²: the twin's table is per mode; every mode of one |k|² holds the same value
-      const lossKernel = new Float32Array(squaredFrequencyCount(this.grid.nv));
-      t.waveNumberNorm.forEach((xi, k) => {
-        lossKernel[Math.round(((xi * this.grid.vmax) / Math.PI) ** 2)] = t.lossKernel[k]!;
       });
       out[name] = {
         params,
@@ -431,74 +493,128 @@ export class CollisionOperator {
           label('sphereWeights'),
           Float32Array.from(sphere.weights),
         ),
-        lossKernel: createStorageBuffer(this.device, label('lossKernel'), lossKernel),
         nRho: t.radialNodes.length,
         sphereCount: sphere.count,
       };
     }
+    this.schedule(out);
     return out;
   }
 
-  /** Buffers by binding number; null where the kernel declares no such binding ('auto' layouts). */
-  private group(key: string, kernel: KernelName, buffers: (GPUBuffer | null)[]): GPUBindGroup {
+  /**
+   * The recording order: per chunk, each sphere-sum pass (AA, AB feeding BA where the sums are
+   * shared, else BA on its own, BB) over consecutive blocks of radial nodes; and the cursor of
+   * each, uploaded once as a table the encoder copies from.
+   */
+  private schedule(pairs: Record<PairName, PairResources>): void {
+    const chunks = Math.ceil(this.cellCount / this.chunkCells);
+    const nRho = pairs.AA.nRho;
+    const passes: BlockPass[] = [];
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      for (const pair of PAIRS) {
+        if (this.sharedSums && pair === 'BA') continue;
+        const partner = this.sharedSums && pair === 'AB' ? 'BA' : null;
+        const block = this.radialBlockOf(pairs[pair].sphereCount);
+        for (let radialOffset = 0; radialOffset < nRho; radialOffset += block) {
+          passes.push({
+            pair,
+            partner,
+            chunk,
+            radialOffset,
+            radialCount: Math.min(block, nRho - radialOffset),
+          });
+        }
+      }
+    }
+    const cursors = new ArrayBuffer(passes.length * CollisionCursor.byteSize);
+    passes.forEach(({ chunk, radialOffset, radialCount }, b) => {
+      new Uint8Array(cursors, b * CollisionCursor.byteSize, CollisionCursor.byteSize).set(
+        new Uint8Array(
+          CollisionCursor.pack({
+            radialOffset,
+            radialCount,
+            cellOffset: chunk * this.chunkCells,
+            chunkCells: this.chunkCells,
+          }),
+        ),
+      );
+    });
+    this.cursorTable = createStorageBuffer(
+      this.device,
+      'CollisionOperator.cursorTable',
+      new Uint32Array(cursors),
+    );
+    this.cursorAt = passes.map((_, b) => b * CollisionCursor.byteSize);
+    this.passes = passes;
+  }
+
+  /** Buffers (or ranges) by binding number; null where the kernel declares no such binding ('auto' layouts). */
+  private group(
+    key: string,
+    kernel: KernelName,
+    buffers: (GPUBuffer | GPUBufferBinding | null)[],
+  ): GPUBindGroup {
     let group = this.bindGroupCache.get(key);
     if (!group) {
       group = this.device.createBindGroup({
         label: `CollisionOperator.${key}`,
         layout: this.pipelines[kernel].getBindGroupLayout(0),
-        entries: buffers.flatMap((buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : [])),
+        entries: buffers.flatMap((buffer, binding) =>
+          buffer ? [{ binding, resource: 'buffer' in buffer ? buffer : { buffer } }] : [],
+        ),
       });
       this.bindGroupCache.set(key, group);
     }
     return group;
   }
 
-  /** The buffer the pair's gain spectrum accumulates in: Q^{BA}'s own when it shares Q^{AB}'s sums. */
-  private gainOf(name: PairName): GPUBuffer {
-    return this.sharedSums && name === 'BA' ? this.gainPartner : this.gain;
+  /** Species α's gain slot of the pair α β, [G_A, G_B, L_A, L_B][localCell][N³]. */
+  private gainSlot(name: PairName): GPUBufferBinding {
+    const size = this.chunkCells * this.grid.pointsPerCell * COMPLEX_BYTES;
+    return { buffer: this.gain, offset: SPECIES_INDEX[name][0] * size, size };
   }
 
-  private pairGroup(name: PairName, kernel: 'shift' | 'sphere' | 'radial' | 'loss'): GPUBindGroup {
+  private pairGroup(name: PairName, kernel: 'shift' | 'sphere' | 'radial'): GPUBindGroup {
     const p = this.pairs[name];
-    const common = [p.params, this.cursor];
     const twiddles = this.fft.twiddleTable;
-    const buffers: Record<typeof kernel, (GPUBuffer | null)[]> = {
+    const buffers: Record<typeof kernel, (GPUBuffer | GPUBufferBinding | null)[]> = {
       // collisionGainFused.wgsl's bindings; each entry point's 'auto' layout has only those it uses
       shift: [this.shifted, twiddles, p.params, this.cursor, this.spectra, p.phaseF, p.phaseG],
       sphere: [this.shifted, twiddles, p.params, null, null, null, null, p.sphereWeights, this.sphereSum],
-      radial: [null, this.cursor, p.radial, this.sphereSum, this.gainOf(name)],
-      loss: [...common, this.spectra, p.lossKernel, this.loss],
+      radial: [p.params, this.cursor, p.radial, this.sphereSum, this.gainSlot(name)],
     };
     return this.group(`${name}.${kernel}`, kernel, buffers[kernel]);
   }
 
-  private stateGroup(state: GPUBuffer, key: string, name?: PairName): GPUBindGroup {
+  /** The loss kernel's bindings: all four pairs at once. */
+  private mixtureGroup(kernel: 'loss'): GPUBindGroup {
+    return this.group(kernel, kernel, [
+      this.mixtureParams,
+      this.cursor,
+      this.spectra,
+      this.lossKernels,
+      this.gain,
+    ]);
+  }
+
+  private stateGroup(state: GPUBuffer, kernel: 'spectrum' | 'combine'): GPUBindGroup {
     let groups = this.stateBindings.get(state);
     if (!groups) {
       groups = new Map();
       this.stateBindings.set(state, groups);
     }
-    let group = groups.get(key);
+    let group = groups.get(kernel);
     if (!group) {
       const buffers =
-        name === undefined
+        kernel === 'spectrum'
           ? [this.countUniform, state, this.spectra]
-          : [
-              this.pairs[name].params,
-              this.cursor,
-              state,
-              this.gainOf(name),
-              this.loss,
-              this.q,
-              this.frequency,
-            ];
-      const kernel: KernelName = name === undefined ? 'spectrum' : 'combine';
+          : [this.mixtureParams, this.cursor, state, this.gain, this.q, this.frequency];
       group = this.device.createBindGroup({
-        label: `CollisionOperator.${key}(${state.label})`,
+        label: `CollisionOperator.${kernel}(${state.label})`,
         layout: this.pipelines[kernel].getBindGroupLayout(0),
         entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
-      groups.set(key, group);
+      groups.set(kernel, group);
     }
     return group;
   }

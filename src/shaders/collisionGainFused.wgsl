@@ -1,8 +1,8 @@
 // Gain term of Q^{αβ}: the shifted products and their sphere sum, fused into the first and the last
 // pass of the inverse FFT (PHYSICS.md §4; issue 7; twin: gainSpectra in
 // src/physics/collision/spectral.ts). Prepended: fftLine.wgsl (the line transform), and the
-// PairParams and CollisionCursor structs. For the current radial node ρ_r, every sphere point e_p
-// of the pair's rule and every cell of the chunk:
+// PairParams and CollisionCursor structs. For every radial node ρ_r of the cursor's block, every
+// sphere point e_p of the pair's rule and every cell of the chunk:
 //   shiftFirstPass (the i3 pass): forms the spectrum of z(v) = f(v + aρ_r e_p) + i g(v − âρ_r e_p),
 //     ẑ_k = f̂_k P_f(k) + i ĝ_k P_g(k), P = Π_axes e^{iξ_k s} (band-limited shifts), as it loads
 //     each line, so the spectrum is never written to memory; then Fft3d's i2 pass;
@@ -13,8 +13,11 @@
 // index), so one complex inverse FFT gives both. Per value of the M shifted grids this moves
 // 16 B + 8 B + 16 B + 8 B (spectra read, i3 write, i2 read+write, i1 read) instead of the 80 B of a
 // separate shift kernel, three in-place passes and a sphere kernel.
-// Layout: data (fftLine.wgsl's binding 0, the shifted grids z_p) [localCell][p][N³],
-// spectra [species][cell][N³], phases [r][p][axis][k], h [localCell][N³].
+// Batching the block's radial nodes into one dispatch leaves each dispatch's work unchanged and
+// divides the dispatch count by the block size (24·N_ρ + 32 per operator before, issue 7).
+// Layout: data (fftLine.wgsl's binding 0, the shifted grids z_p) [unit][p][N³] with
+// unit = localNode · chunkCells + localCell, spectra [species][cell][N³], phases [r][p][axis][k],
+// h [unit][N³].
 
 @group(0) @binding(2) var<uniform> pair: PairParams;
 @group(0) @binding(3) var<uniform> cursor: CollisionCursor;
@@ -39,7 +42,8 @@ fn shiftedSpectrum(l: ShiftedLine, k3: u32) -> vec2f {
   return vec2f(u.x - w.y, u.y + w.x); // u + i w
 }
 
-// Dispatch: (N²/LINES, chunkCells · sphereCount) workgroups, STRIDE = 1 (the i3 axis), inverse.
+// Dispatch: (N²/LINES, radialCount · chunkCells · sphereCount) workgroups, STRIDE = 1 (the i3
+// axis), inverse.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn shiftFirstPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lid: u32) {
   let at = lineAndInvocation(lid);
@@ -48,10 +52,12 @@ fn shiftFirstPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   let grid = group.y;
   let lineInGrid = group.x * LINES + line; // = k1·N + k2 on the i3 axis
   let p = grid % pair.sphereCount;
-  let cell = cursor.cellOffset + grid / pair.sphereCount;
+  let unit = grid / pair.sphereCount;
+  let radial = cursor.radialOffset + unit / cursor.chunkCells;
+  let cell = cursor.cellOffset + unit % cursor.chunkCells;
   let safeCell = min(cell, pair.cellCount - 1u);
   let points = N * N * N;
-  let table = ((cursor.radial * pair.sphereCount + p) * 3u) * N;
+  let table = ((radial * pair.sphereCount + p) * 3u) * N;
   let k1 = lineInGrid / N;
   let k2 = lineInGrid % N;
   let spectrumLine = ShiftedLine(
@@ -78,14 +84,14 @@ fn shiftFirstPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   }
 }
 
-// Dispatch: (N²/LINES, chunkCells) workgroups, STRIDE = N² (the i1 axis), inverse. The loop bound
-// is a uniform, so the barriers inside stay in uniform control flow.
+// Dispatch: (N²/LINES, radialCount · chunkCells) workgroups, STRIDE = N² (the i1 axis), inverse.
+// The loop bound is a uniform, so the barriers inside stay in uniform control flow.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn sphereLastPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lid: u32) {
   let at = lineAndInvocation(lid);
   let line = at.x;
   let g = at.y;
-  let localCell = group.y;
+  let unit = group.y;
   let lineInGrid = group.x * LINES + line;
   let valueCount = arrayLength(&data);
   // explicitly zero (a loop-local array is not re-zeroed on every compiler); s1…s3 for WHOLE_LINE
@@ -94,7 +100,7 @@ fn sphereLastPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   var s2 = array<f32, 8>();
   var s3 = array<f32, 8>();
   for (var p = 0u; p < pair.sphereCount; p++) {
-    let start = lineStart(localCell * pair.sphereCount + p, lineInGrid);
+    let start = lineStart(unit * pair.sphereCount + p, lineInGrid);
     let w = sphereWeights[p];
     if (WHOLE_LINE) {
       let y = transformWholeLine(loadLine(start, valueCount));
@@ -111,7 +117,7 @@ fn sphereLastPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
       }
     }
   }
-  let out = lineStart(localCell, lineInGrid);
+  let out = lineStart(unit, lineInGrid);
   let hCount = arrayLength(&h);
   if (WHOLE_LINE) {
     storeSumBlock(out, 0u, hCount, s0);

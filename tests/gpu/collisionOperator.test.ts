@@ -26,6 +26,7 @@ async function gpuCollision(
   accuracy: CollisionAccuracy | SpectralQuadrature,
   maxChunkCells?: number,
   fft?: { wholeLines: boolean; workgroupSize: number },
+  maxRadialBlock?: number,
 ) {
   const { device } = gpu;
   const quadrature = typeof accuracy === 'string' ? accuracyQuadrature(accuracy, grid.nv) : accuracy;
@@ -35,8 +36,24 @@ async function gpuCollision(
     quadrature,
     ...(maxChunkCells === undefined ? {} : { maxChunkCells }),
     ...(fft === undefined ? {} : { fft }),
+    ...(maxRadialBlock === undefined ? {} : { maxRadialBlock }),
   });
   if (maxChunkCells !== undefined) expect(operator.chunkCells).toBe(maxChunkCells);
+  // every pair's blocks cover its radial nodes once, in order, per chunk (the last block shorter)
+  const nRho = operator.tables.AA.radialNodes.length;
+  const covered = new Map<string, number>();
+  for (const { pair, chunk, radialOffset, radialCount } of operator.blockPasses) {
+    const key = `${pair}.${chunk}`;
+    expect(radialOffset).toBe(covered.get(key) ?? 0);
+    expect(radialCount).toBeLessThanOrEqual(maxRadialBlock ?? nRho);
+    covered.set(key, radialOffset + radialCount);
+  }
+  expect([...covered.values()].every((n) => n === nRho)).toBe(true);
+  if (maxRadialBlock !== undefined && maxRadialBlock < nRho) {
+    expect(operator.blockPasses.length).toBeGreaterThan(covered.size); // several blocks per pass
+  } else {
+    expect(operator.blockPasses.length).toBe(covered.size); // the default: one block per pass here
+  }
   const input = createStorageBuffer(device, 'test.state', state);
   poison(device, operator.q);
   poison(device, operator.frequency);
@@ -73,24 +90,28 @@ describe('the WGSL collision operator against its float64 twin', () => {
   // and over several chunks of cells with a padded last chunk (3 cells in chunks of 2); N_v = 16
   // runs whole lines by default on SwiftShader (Fft3dOptions.wholeLines), so the GPUs' exchange
   // through workgroup memory is forced, in the layout a GPU runs (64 invocations per workgroup)
+  // blocks of radial nodes (CollisionSetup.maxRadialBlock) with a shorter last block, alone, with
+  // chunks and in the GPU layout
   const small: SpectralQuadrature = { nRho: 2, nTheta: 2, nPhi: 2 };
   const gpuLayout = { wholeLines: false, workgroupSize: 64 };
-  for (const [nv, gamma, seed, accuracy, cells, maxChunkCells, fft] of [
-    [8, 0.5, 1, 'standard', 2, undefined, undefined],
-    [8, -2, 2, 'standard', 2, undefined, undefined],
-    [16, 1, 3, 'standard', 2, undefined, undefined],
-    [8, 0, 4, 'fast', 2, undefined, undefined],
-    [8, -1, 5, 'fine', 2, undefined, undefined],
-    [16, 0, 6, 'fast', 3, 2, undefined],
-    [16, -1, 9, 'fast', 2, undefined, gpuLayout],
-    [8, 1, 10, 'fast', 2, undefined, gpuLayout],
-    [32, -2, 11, small, 1, undefined, gpuLayout],
-    [32, 0.5, 7, small, 1, undefined, undefined],
-    [64, -1, 8, small, 1, undefined, undefined],
+  for (const [nv, gamma, seed, accuracy, cells, maxChunkCells, fft, maxRadialBlock] of [
+    [8, 0.5, 1, 'standard', 2, undefined, undefined, undefined],
+    [8, -2, 2, 'standard', 2, undefined, undefined, undefined],
+    [16, 1, 3, 'standard', 2, undefined, undefined, undefined],
+    [8, 0, 4, 'fast', 2, undefined, undefined, undefined],
+    [8, -1, 5, 'fine', 2, undefined, undefined, 4],
+    [16, 0, 6, 'fast', 3, 2, undefined, 3],
+    [16, -1, 9, 'fast', 2, undefined, gpuLayout, undefined],
+    [8, 1, 10, 'fast', 2, undefined, gpuLayout, 2],
+    [32, -2, 11, small, 1, undefined, gpuLayout, undefined],
+    [32, 0.5, 7, small, 1, undefined, undefined, undefined],
+    [64, -1, 8, small, 1, undefined, undefined, undefined],
   ] as const) {
     const rule =
       typeof accuracy === 'string' ? accuracy : `N_ρ = ${accuracy.nRho}, ${accuracy.nTheta}×${accuracy.nPhi}`;
-    const chunks = maxChunkCells ? `, ${cells} cells in chunks of ${maxChunkCells}` : '';
+    const chunks =
+      (maxChunkCells ? `, ${cells} cells in chunks of ${maxChunkCells}` : '') +
+      (maxRadialBlock ? `, radial blocks of ${maxRadialBlock}` : '');
     const lines = fft
       ? `, a GPU's FFT layout (${fft.workgroupSize} invocations per workgroup, no whole lines)`
       : '';
@@ -123,6 +144,7 @@ describe('the WGSL collision operator against its float64 twin', () => {
         accuracy,
         maxChunkCells,
         fft,
+        maxRadialBlock,
       );
       const sizes = typeof accuracy === 'string' ? accuracyQuadrature(accuracy, nv) : accuracy;
       expect(tables.AB.sphere.count).toBe(sizes.nTheta * sizes.nPhi); // the sizes asked for

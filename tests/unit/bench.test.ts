@@ -43,36 +43,49 @@ describe('repeatsWithinBudget', () => {
 });
 
 describe('collision work', () => {
-  it('counts the transforms of CollisionOperator.record(): 2·cells + 4·cells·(N_ρ(M+1) + 2) without the ±e symmetry', () => {
+  it('counts the transforms of CollisionOperator.record(): 2·cells + cells·(4·N_ρ(M+1) + 4) without the ±e symmetry', () => {
     const w = collisionOperatorWork({ nv: 8, cells: 1, nRho: 4, sphereCount: 32, sphereSymmetry: false });
-    expect(w.transforms).toBe(2 + 4 * (4 * 33 + 2));
+    // F̂; per pair and node M shifted grids and one sphere sum; gain and loss spectra of 2 species
+    expect(w.transforms).toBe(2 + 4 * 4 * 33 + 4);
     const n = 512;
     const fft = 5 * n * 9;
-    // shift 38 + sphere 3 per sphere point, radial 4, per (pair, node, value); loss 2 + combine 5 per (pair, value)
-    const elementwise = 4 * 4 * n * (32 * 41 + 4) + 4 * n * 7;
+    // shift 38 + sphere 3 per sphere point, radial 4, per (pair, node, value); loss 6 + combine 2 per (species, value)
+    const elementwise = 4 * 4 * n * (32 * 41 + 4) + 2 * n * 8;
     expect(w.flops).toBe(w.transforms * fft + elementwise);
   });
 
   it("with the ±e symmetry: AA and BB over M/2 points, BA from AB's sums (2 + N_ρ(2M + 3) + 8 per cell)", () => {
     const w = collisionOperatorWork({ nv: 8, cells: 1, nRho: 4, sphereCount: 32 });
-    // AA, BB: 4·(16 + 1) each; AB: 4·(32 + 1); BA: none; gain + loss inverse FFTs: 4 pairs × 2
-    expect(w.transforms).toBe(2 + 2 * 4 * 17 + 4 * 33 + 8);
+    // AA, BB: 4·(16 + 1) each; AB: 4·(32 + 1); BA: none; gain + loss inverse FFTs: 2 species × 2
+    expect(w.transforms).toBe(2 + 2 * 4 * 17 + 4 * 33 + 4);
     const n = 512;
     const fft = 5 * n * 9;
     // 64 shifted points per node (16 + 16 + 32) at 41 FLOP each and 4 radial multipliers of 4 FLOP
-    const elementwise = 4 * n * (64 * 41 + 4 * 4) + 4 * n * 7;
+    const elementwise = 4 * n * (64 * 41 + 4 * 4) + 2 * n * 8;
     expect(w.flops).toBe(w.transforms * fft + elementwise);
     // bytes: 48 per value of every transform (the 256 shifted grids through the fused passes too:
-    // 16 + 8 + 16 + 8), the spectrum 12, per node 3 sphere sums written (8) and 4 radial passes (24),
-    // per pair loss 16 + combine 30
+    // 16 + 8 + 16 + 8), the spectrum 12, per node 3 sphere sums written (8) and h read by 4 radial
+    // passes (8), the gain slot read + written (16) once per block (one here) and pair fed (4),
+    // per species loss 24 + combine 28
     const shifted = 4 * 64;
     expect(w.bytes).toBe(
       (w.transforms - shifted) * n * 48 +
         shifted * n * 48 +
         2 * n * 12 +
-        4 * n * (3 * 8 + 4 * 24) +
-        4 * n * 46,
+        4 * n * (3 * 8 + 4 * 8) +
+        4 * n * 16 +
+        2 * n * 52,
     );
+    // blocks of 3 nodes for AB (2 blocks), 4 for AA and BB (1): 2·1 + 2·2 = 6 slot passes, not 4
+    const blocked = collisionOperatorWork({
+      nv: 8,
+      cells: 1,
+      nRho: 4,
+      sphereCount: 32,
+      radialBlock: { full: 3, half: 4 },
+    });
+    expect(blocked.bytes - w.bytes).toBe(2 * n * 16);
+    expect(blocked.flops).toBe(w.flops);
     const full = collisionOperatorWork({ nv: 8, cells: 1, nRho: 4, sphereCount: 32, sphereSymmetry: false });
     expect(w.flops / full.flops).toBeGreaterThan(0.5);
     expect(w.flops / full.flops).toBeLessThan(0.52);
@@ -180,6 +193,8 @@ const measurement: Measurement = {
   nRho: 4,
   sphereCount: 32,
   chunkCells: 16,
+  radialBlock: null,
+  dispatchesPerOperator: 56,
 };
 
 const gpuContext: RunContext = {
@@ -226,6 +241,7 @@ describe('bench records', () => {
         msPoisson: null,
         msRemainder: null,
         chunkCells: 1,
+        dispatchesPerOperator: null,
       },
       { ...gpuContext, roofline: null, timing: 'wall-clock', worktreeDirty: null },
       physics,
@@ -247,6 +263,7 @@ describe('bench records', () => {
     expect(damaged({ gflops: 1 })).toMatch(/gflops ≠/);
     expect(damaged({ date: 'yesterday' })).toMatch(/date/);
     expect(damaged({ repeats: 2.5 })).toMatch(/repeats: an integer/);
+    expect(damaged({ collision_dispatches: null })).toMatch(/collision_dispatches: a positive integer/);
     const { commit: _, ...withoutCommit } = gpuRecord();
     expect(recordProblems(withoutCommit).join('; ')).toMatch(/commit/);
     expect(recordProblems(null)).toEqual(['not an object']);
