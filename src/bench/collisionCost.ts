@@ -19,7 +19,9 @@
  *                 spectrum products, 2 adds) and 3 of sphere sum; 16 B read (f̂, ĝ) + 8 B written
  *                 by the first pass, 16 B by the middle one, 8 B read by the last (48 B, against
  *                 the 80 B of a separate shift kernel, three in-place passes and a sphere kernel);
- *                 phase tables not counted
+ *                 with the plane pass (GPUs: CollisionSetup.planePass) the i3 and i2 passes are one,
+ *                 through workgroup memory, and the middle round trip goes: 32 B; phase tables
+ *                 not counted
  *     sphere sum  n elements         8 B written (h)
  *     forward FFT 1 grid
  *     radial      n elements         4 FLOP and 8 B read (h) per node, once per pair it feeds; the
@@ -61,6 +63,8 @@ export interface CollisionSize {
    * (M/2; AA and BB with the symmetry). Default: all N_ρ nodes in one block.
    */
   readonly radialBlock?: { readonly full: number; readonly half: number };
+  /** The shifted grids' i3 and i2 passes as one plane pass (default false, as on software adapters). */
+  readonly planePass?: boolean;
 }
 
 const FFT_BYTES_PER_VALUE = 3 * 16;
@@ -68,6 +72,7 @@ const SHIFT_FLOPS = 38;
 const SPHERE_FLOPS_PER_POINT = 3;
 /** Bytes per value of a shifted grid through the fused inverse transform (module comment). */
 const SHIFTED_TRANSFORM_BYTES = 16 + 8 + 16 + 8;
+const SHIFTED_PLANE_BYTES = 16 + 8 + 8;
 const SPHERE_BYTES_WRITTEN = 8;
 const RADIAL_FLOPS = 4;
 const RADIAL_BYTES_PER_NODE = 8;
@@ -125,7 +130,7 @@ export function collisionOperatorWork(size: CollisionSize): CollisionWork {
     flops: transforms * fftFlops(n) + elementwiseFlops,
     bytes:
       (transforms - shiftedGrids) * n * FFT_BYTES_PER_VALUE +
-      shiftedGrids * n * SHIFTED_TRANSFORM_BYTES +
+      shiftedGrids * n * (size.planePass ? SHIFTED_PLANE_BYTES : SHIFTED_TRANSFORM_BYTES) +
       elementwiseBytes,
     transforms,
   };

@@ -193,6 +193,7 @@ export async function measureGpuCase(
       chunkCells: operator.chunkCells,
       radialBlock: radialBlockOf(operator.blockPasses),
       dispatchesPerOperator: operator.dispatchCount,
+      planePass: operator.planePass,
     };
   } finally {
     for (const o of owned.reverse()) o.destroy();
@@ -258,6 +259,7 @@ export async function measureCpuCase(c: BenchCase, options: MeasureOptions): Pro
     chunkCells: c.nx,
     radialBlock: null,
     dispatchesPerOperator: null,
+    planePass: false,
   };
 }
 

@@ -201,6 +201,8 @@ export interface Measurement {
   readonly radialBlock: { readonly full: number; readonly half: number } | null;
   /** Dispatches of one collision-operator evaluation on the GPU; null on the CPU backend. */
   readonly dispatchesPerOperator: number | null;
+  /** The shifted grids' i3 and i2 passes ran as one plane pass (CollisionOperator.planePass). */
+  readonly planePass: boolean;
 }
 
 /** What every record of one run shares. */
@@ -238,6 +240,7 @@ export function buildRecord(
     sphereCount: m.sphereCount,
     chunkCells: m.chunkCells,
     ...(m.radialBlock ? { radialBlock: m.radialBlock } : {}),
+    planePass: m.planePass,
   });
   const seconds = m.msCollision / 1000;
   const gflops = work.flops / 1e9 / seconds;

@@ -11,7 +11,9 @@
  * spectra for all radial nodes of the block, sphere points and cells of a chunk, with the shift
  * fused into its first axis pass and the sphere sum into its last (collisionGainFused.wgsl: the
  * shifted spectra and the transformed shifted grids are never written to memory), one forward FFT
- * per (node, cell) and the sinc multipliers summed over the block's nodes. The ±e symmetry of the
+ * per (node, cell) and the sinc multipliers summed over the block's nodes. On GPUs the inverse
+ * FFT's i3 and i2 passes over the shifted grids are one plane pass through workgroup memory
+ * (planePass: 32 instead of 48 counted bytes per shifted value). The ±e symmetry of the
  * sphere rule (antipodalHalf in spectral.ts) halves that work: Q^{AA} and Q^{BB} run over half the
  * sphere points with doubled weights, and Q^{BA} takes Q^{AB}'s sphere sums with its own sinc
  * multiplier (a second radial pass into its own gain slot), so the shifted products are formed
@@ -47,7 +49,7 @@ import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
 import spectrumSource from '../shaders/spectrumOfReal.wgsl?raw';
 import { createEmptyStorageBuffer, createStorageBuffer } from './buffers';
 import { dispatchLinear } from './dispatch';
-import { COMPLEX_BYTES, Fft3d, type Fft3dOptions } from './Fft3d';
+import { COMPLEX_BYTES, Fft3d, type Fft3dOptions, isSoftwareDevice } from './Fft3d';
 import { buildComputePipeline } from './pipelines';
 import { defineStruct } from './struct';
 
@@ -96,6 +98,13 @@ export interface CollisionSetup {
    * { wholeLines: false, workgroupSize: 64 } is what a GPU runs.
    */
   readonly fft?: Pick<Fft3dOptions, 'wholeLines' | 'workgroupSize'>;
+  /**
+   * The shifted grids' i3 and i2 passes in one dispatch through workgroup memory (shiftPlanePass;
+   * one memory round trip fewer). Default: on GPUs, wherever it fits (planePassFits); not on
+   * software adapters, where workgroup memory and barriers are what costs (Fft3d.ts). True where
+   * it does not fit is an error.
+   */
+  readonly planePass?: boolean;
 }
 
 interface PairResources {
@@ -121,7 +130,22 @@ export interface BlockPass {
 
 type KernelName = 'spectrum' | 'shift' | 'sphere' | 'radial' | 'loss' | 'combine';
 /** The fused gain passes (collisionGainFused.wgsl): their entry points. */
-const FUSED_ENTRY = { shift: 'shiftFirstPass', sphere: 'sphereLastPass' } as const;
+const FUSED_ENTRY = { shift: 'shiftFirstPass', plane: 'shiftPlanePass', sphere: 'sphereLastPass' } as const;
+
+/**
+ * Whether the shifted grids' i3 and i2 passes can run as one plane pass (shiftPlanePass): N ≤ 32,
+ * lines split over invocations (not whole lines), and a plane of N rows in workgroup memory.
+ */
+function planePassFits(device: GPUDevice, fft: Fft3d): boolean {
+  const n = fft.n;
+  const planeBytes = n * (n + n / 8 + 1) * COMPLEX_BYTES;
+  return (
+    n <= 32 &&
+    !fft.wholeLines &&
+    (n * n) / 8 <= device.limits.maxComputeInvocationsPerWorkgroup &&
+    planeBytes <= device.limits.maxComputeWorkgroupStorageSize
+  );
+}
 
 /** Largest |k|² of a signed FFT frequency vector, 3(N/2)²: radial multiplier tables have this + 1 entries. */
 function squaredFrequencyCount(n: number): number {
@@ -198,6 +222,8 @@ export class CollisionOperator {
     readonly cellCount: number,
     private readonly fft: Fft3d,
     private readonly pipelines: Record<KernelName, GPUComputePipeline>,
+    /** The i3 and i2 passes of the shifted grids run as one plane pass (CollisionSetup.planePass). */
+    readonly planePass: boolean,
     setup: CollisionSetup,
   ) {
     const points = grid.pointsPerCell;
@@ -297,18 +323,36 @@ export class CollisionOperator {
         constants: name === 'spectrum' ? { WORKGROUP_SIZE } : constants,
       });
     const fft = await Fft3d.create(device, grid.nv, setup.fft ?? {});
-    // the gain's shift and sphere sum ride on the inverse FFT's first (i3) and last (i1) passes
-    const buildFused = (name: 'shift' | 'sphere') =>
+    const fits = planePassFits(device, fft);
+    if (setup.planePass && !fits) {
+      throw new RangeError(
+        `CollisionOperator: planePass needs N_v ≤ 32 and lines split over invocations (not whole lines), got N_v = ${grid.nv}` +
+          (fft.wholeLines ? ' with whole lines' : ''),
+      );
+    }
+    const planePass = setup.planePass ?? (fits && !isSoftwareDevice(device));
+    const n = grid.nv;
+    // a plane of N lines per workgroup, and room for the whole plane in `lines` (N = 8 included)
+    const planeConstants = {
+      ...fft.lineConstants('inverse', 'i3'),
+      LINES: n,
+      THREADS_PER_LINE: n / 8,
+      WHOLE_LINE: 0,
+      LINE_STORAGE: n * (n + n / 8 + 1),
+    };
+    // the gain's shift and sphere sum ride on the inverse FFT's first (i3, or i3 + i2) and last (i1) passes
+    const buildFused = (name: keyof typeof FUSED_ENTRY) =>
       buildComputePipeline(device, {
         label: `CollisionOperator.${name}(fused)`,
         prelude: PairParams.wgsl + CollisionCursor.wgsl,
         code: fftLineSource + fusedSource,
         entryPoint: FUSED_ENTRY[name],
-        constants: fft.lineConstants('inverse', name === 'shift' ? 'i3' : 'i1'),
+        constants:
+          name === 'plane' ? planeConstants : fft.lineConstants('inverse', name === 'shift' ? 'i3' : 'i1'),
       });
     const [spectrum, shift, sphere, radial, loss, combine] = await Promise.all([
       build('spectrum', spectrumSource),
-      buildFused('shift'),
+      buildFused(planePass ? 'plane' : 'shift'),
       buildFused('sphere'),
       build('radial', radialSource),
       build('loss', lossSource),
@@ -320,6 +364,7 @@ export class CollisionOperator {
       cellCount,
       fft,
       { spectrum, shift, sphere, radial, loss, combine },
+      planePass,
       setup,
     );
   }
@@ -367,10 +412,14 @@ export class CollisionOperator {
       );
       // one pass per block: each dispatch sees the previous one's writes
       pass = encoder.beginComputePass({ label: `CollisionOperator.${name}.gain` });
-      pass.setPipeline(this.pipelines.shift); // shifted spectra + the inverse i3 pass
+      pass.setPipeline(this.pipelines.shift); // shifted spectra + the inverse i3 (and i2) pass
       pass.setBindGroup(0, this.pairGroup(name, 'shift'));
-      pass.dispatchWorkgroups(lineGroups, shiftedGrids);
-      this.fft.recordInPass(pass, this.shifted, shiftedGrids, 'inverse', ['i2']);
+      if (this.planePass) {
+        pass.dispatchWorkgroups(this.grid.nv, shiftedGrids); // one workgroup per plane
+      } else {
+        pass.dispatchWorkgroups(lineGroups, shiftedGrids);
+        this.fft.recordInPass(pass, this.shifted, shiftedGrids, 'inverse', ['i2']);
+      }
       pass.setPipeline(this.pipelines.sphere); // the inverse i1 pass + the sphere sum
       pass.setBindGroup(0, this.pairGroup(name, 'sphere'));
       pass.dispatchWorkgroups(lineGroups, units);
@@ -402,7 +451,8 @@ export class CollisionOperator {
     let count = 1 + fft(2 * this.cellCount);
     for (const { pair, partner, radialCount } of this.passes) {
       const units = radialCount * this.chunkCells;
-      count += 2 + fft(units * this.pairs[pair].sphereCount, 1) + fft(units) + (partner ? 2 : 1);
+      const middle = this.planePass ? 0 : fft(units * this.pairs[pair].sphereCount, 1);
+      count += 2 + middle + fft(units) + (partner ? 2 : 1);
     }
     return count + chunks * (2 + fft(SLOTS * this.chunkCells));
   }

@@ -278,7 +278,7 @@ function lineConstants(
 }
 
 /** The rule of context.ts (AdapterReport.isSoftware), from the device alone. */
-function isSoftwareDevice(device: GPUDevice): boolean {
+export function isSoftwareDevice(device: GPUDevice): boolean {
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   return info ? isSoftwareAdapterInfo(info) : false;
 }

@@ -51,23 +51,7 @@ fn shiftFirstPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   let g = at.y;
   let grid = group.y;
   let lineInGrid = group.x * LINES + line; // = k1·N + k2 on the i3 axis
-  let p = grid % pair.sphereCount;
-  let unit = grid / pair.sphereCount;
-  let radial = cursor.radialOffset + unit / cursor.chunkCells;
-  let cell = cursor.cellOffset + unit % cursor.chunkCells;
-  let safeCell = min(cell, pair.cellCount - 1u);
-  let points = N * N * N;
-  let table = ((radial * pair.sphereCount + p) * 3u) * N;
-  let k1 = lineInGrid / N;
-  let k2 = lineInGrid % N;
-  let spectrumLine = ShiftedLine(
-    (pair.alpha * pair.cellCount + safeCell) * points + lineInGrid * N,
-    (pair.beta * pair.cellCount + safeCell) * points + lineInGrid * N,
-    table,
-    cmul(phaseF[table + k1], phaseF[table + N + k2]),
-    cmul(phaseG[table + k1], phaseG[table + N + k2]),
-    cell < pair.cellCount,
-  );
+  let spectrumLine = shiftedLineOf(grid, lineInGrid);
   let start = lineStart(grid, lineInGrid);
   let valueCount = arrayLength(&data);
   if (WHOLE_LINE) {
@@ -82,6 +66,58 @@ fn shiftFirstPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   } else {
     storeBlock(start, g, valueCount, transformLine(shiftedBlock(spectrumLine, g), line, g));
   }
+}
+
+// The i3 AND i2 passes of one plane (fixed k1) of one shifted grid, for GPUs (N ≤ 32, not
+// WHOLE_LINE): the i3 lines are transformed as in shiftFirstPass, the plane is transposed through
+// workgroup memory (`lines`, N rows of PITCH), and its i2 lines are transformed and written, so the
+// shifted grids make one trip through memory fewer (32 instead of 48 counted bytes per value).
+// The host sets LINES = N, THREADS_PER_LINE = N/8 (WORKGROUP_SIZE = N²/8: 8, 32 or 128) and
+// LINE_STORAGE = N · PITCH (≤ 9.5 KiB at N = 32).
+// Dispatch: (N, radialCount · chunkCells · sphereCount) workgroups, inverse; then sphereLastPass.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn shiftPlanePass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let grid = group.y;
+  let k1 = group.x;
+  // i3 lines: a line's invocations are adjacent, so together they read one contiguous run
+  let k2 = lid / THREADS_PER_LINE;
+  let g = lid % THREADS_PER_LINE;
+  let y = transformLine(shiftedBlock(shiftedLineOf(grid, k1 * N + k2), g), k2, g);
+  workgroupBarrier(); // every invocation is done with transformLine's use of `lines`
+  let row = k2 * PITCH;
+  lines[slot(row, outputPosition(g, 0u))] = y[0];
+  lines[slot(row, outputPosition(g, 1u))] = y[1];
+  lines[slot(row, outputPosition(g, 2u))] = y[2];
+  lines[slot(row, outputPosition(g, 3u))] = y[3];
+  lines[slot(row, outputPosition(g, 4u))] = y[4];
+  lines[slot(row, outputPosition(g, 5u))] = y[5];
+  lines[slot(row, outputPosition(g, 6u))] = y[6];
+  lines[slot(row, outputPosition(g, 7u))] = y[7];
+  workgroupBarrier();
+  // i2 lines, one per i3 position j: adjacent invocations take adjacent j (adjacent addresses)
+  let j = lid % N;
+  let g2 = lid / N;
+  var x: array<vec2f, 8>;
+  x[0] = lines[slot(bitReverse(8u * g2) * PITCH, j)];
+  x[1] = lines[slot(bitReverse(8u * g2 + 1u) * PITCH, j)];
+  x[2] = lines[slot(bitReverse(8u * g2 + 2u) * PITCH, j)];
+  x[3] = lines[slot(bitReverse(8u * g2 + 3u) * PITCH, j)];
+  x[4] = lines[slot(bitReverse(8u * g2 + 4u) * PITCH, j)];
+  x[5] = lines[slot(bitReverse(8u * g2 + 5u) * PITCH, j)];
+  x[6] = lines[slot(bitReverse(8u * g2 + 6u) * PITCH, j)];
+  x[7] = lines[slot(bitReverse(8u * g2 + 7u) * PITCH, j)];
+  workgroupBarrier(); // the plane is read before transformLine rewrites `lines`
+  let z = transformLine(x, j, g2);
+  let start = grid * N * N * N + k1 * N * N + j;
+  let valueCount = arrayLength(&data);
+  store(start + outputPosition(g2, 0u) * N, valueCount, z[0]);
+  store(start + outputPosition(g2, 1u) * N, valueCount, z[1]);
+  store(start + outputPosition(g2, 2u) * N, valueCount, z[2]);
+  store(start + outputPosition(g2, 3u) * N, valueCount, z[3]);
+  store(start + outputPosition(g2, 4u) * N, valueCount, z[4]);
+  store(start + outputPosition(g2, 5u) * N, valueCount, z[5]);
+  store(start + outputPosition(g2, 6u) * N, valueCount, z[6]);
+  store(start + outputPosition(g2, 7u) * N, valueCount, z[7]);
 }
 
 // Dispatch: (N²/LINES, radialCount · chunkCells) workgroups, STRIDE = N² (the i1 axis), inverse.
@@ -129,6 +165,27 @@ fn sphereLastPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   } else {
     storeSumBlock(out, g, hCount, s0);
   }
+}
+
+/** The i3 line k1·N + k2 of shifted grid `grid` ([unit][p], unit = localNode · chunkCells + localCell). */
+fn shiftedLineOf(grid: u32, lineInGrid: u32) -> ShiftedLine {
+  let p = grid % pair.sphereCount;
+  let unit = grid / pair.sphereCount;
+  let radial = cursor.radialOffset + unit / cursor.chunkCells;
+  let cell = cursor.cellOffset + unit % cursor.chunkCells;
+  let safeCell = min(cell, pair.cellCount - 1u);
+  let points = N * N * N;
+  let table = ((radial * pair.sphereCount + p) * 3u) * N;
+  let k1 = lineInGrid / N;
+  let k2 = lineInGrid % N;
+  return ShiftedLine(
+    (pair.alpha * pair.cellCount + safeCell) * points + lineInGrid * N,
+    (pair.beta * pair.cellCount + safeCell) * points + lineInGrid * N,
+    table,
+    cmul(phaseF[table + k1], phaseF[table + N + k2]),
+    cmul(phaseG[table + k1], phaseG[table + N + k2]),
+    cell < pair.cellCount,
+  );
 }
 
 /** One line of shifted spectra: where f̂ and ĝ start, the phase table, P1·P2 of f and g. */

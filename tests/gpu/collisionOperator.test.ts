@@ -25,7 +25,7 @@ async function gpuCollision(
   state: Float32Array,
   accuracy: CollisionAccuracy | SpectralQuadrature,
   maxChunkCells?: number,
-  fft?: { wholeLines: boolean; workgroupSize: number },
+  fft?: { wholeLines: boolean; workgroupSize: number; planePass?: boolean },
   maxRadialBlock?: number,
 ) {
   const { device } = gpu;
@@ -35,9 +35,12 @@ async function gpuCollision(
     gamma,
     quadrature,
     ...(maxChunkCells === undefined ? {} : { maxChunkCells }),
-    ...(fft === undefined ? {} : { fft }),
+    ...(fft === undefined
+      ? {}
+      : { fft: { wholeLines: fft.wholeLines, workgroupSize: fft.workgroupSize }, planePass: fft.planePass }),
     ...(maxRadialBlock === undefined ? {} : { maxRadialBlock }),
   });
+  if (fft?.planePass !== undefined) expect(operator.planePass).toBe(fft.planePass);
   if (maxChunkCells !== undefined) expect(operator.chunkCells).toBe(maxChunkCells);
   // every pair's blocks cover its radial nodes once, in order, per chunk (the last block shorter)
   const nRho = operator.tables.AA.radialNodes.length;
@@ -93,7 +96,10 @@ describe('the WGSL collision operator against its float64 twin', () => {
   // blocks of radial nodes (CollisionSetup.maxRadialBlock) with a shorter last block, alone, with
   // chunks and in the GPU layout
   const small: SpectralQuadrature = { nRho: 2, nTheta: 2, nPhi: 2 };
-  const gpuLayout = { wholeLines: false, workgroupSize: 64 };
+  // a GPU's layout: lines split over invocations, the shifted grids' i3 and i2 passes as one plane
+  // pass (planePass, the default on GPUs only), and also in two passes
+  const gpuLayout = { wholeLines: false, workgroupSize: 64, planePass: true };
+  const twoPasses = { ...gpuLayout, planePass: false };
   for (const [nv, gamma, seed, accuracy, cells, maxChunkCells, fft, maxRadialBlock] of [
     [8, 0.5, 1, 'standard', 2, undefined, undefined, undefined],
     [8, -2, 2, 'standard', 2, undefined, undefined, undefined],
@@ -102,8 +108,11 @@ describe('the WGSL collision operator against its float64 twin', () => {
     [8, -1, 5, 'fine', 2, undefined, undefined, 4],
     [16, 0, 6, 'fast', 3, 2, undefined, 3],
     [16, -1, 9, 'fast', 2, undefined, gpuLayout, undefined],
+    [16, 0.5, 13, 'fast', 3, 2, twoPasses, 3],
     [8, 1, 10, 'fast', 2, undefined, gpuLayout, 2],
+    [8, -2, 14, 'fast', 2, undefined, twoPasses, undefined],
     [32, -2, 11, small, 1, undefined, gpuLayout, undefined],
+    [32, 1, 15, small, 1, undefined, twoPasses, undefined],
     [32, 0.5, 7, small, 1, undefined, undefined, undefined],
     [64, -1, 8, small, 1, undefined, undefined, undefined],
   ] as const) {
@@ -113,7 +122,8 @@ describe('the WGSL collision operator against its float64 twin', () => {
       (maxChunkCells ? `, ${cells} cells in chunks of ${maxChunkCells}` : '') +
       (maxRadialBlock ? `, radial blocks of ${maxRadialBlock}` : '');
     const lines = fft
-      ? `, a GPU's FFT layout (${fft.workgroupSize} invocations per workgroup, no whole lines)`
+      ? `, a GPU's FFT layout (${fft.workgroupSize} invocations per workgroup, no whole lines` +
+        `${fft.planePass ? ', the plane pass' : ', i3 and i2 in two passes'})`
       : '';
     it(`agrees at f32 level on random positive inputs (N_v = ${nv}, γ = ${gamma}, ${rule}${chunks}${lines})`, async () => {
       const grid = velocityGrid(nv, 6);
@@ -173,4 +183,21 @@ describe('the WGSL collision operator against its float64 twin', () => {
       }
     });
   }
+
+  it('refuses the plane pass where it does not fit (whole lines, N_v = 64), naming the option', async () => {
+    for (const [nv, fft] of [
+      [16, { wholeLines: true }],
+      [64, { wholeLines: false, workgroupSize: 64 }],
+    ] as const) {
+      await expect(
+        CollisionOperator.create(gpu.device, velocityGrid(nv, 6), 1, {
+          species,
+          gamma: 0,
+          quadrature: small,
+          fft,
+          planePass: true,
+        }),
+      ).rejects.toThrow(/planePass needs N_v ≤ 32/);
+    }
+  });
 });

@@ -86,6 +86,10 @@ describe('collision work', () => {
     });
     expect(blocked.bytes - w.bytes).toBe(2 * n * 16);
     expect(blocked.flops).toBe(w.flops);
+    // the plane pass: the 256 shifted grids at 32 B per value instead of 48, the same arithmetic
+    const plane = collisionOperatorWork({ nv: 8, cells: 1, nRho: 4, sphereCount: 32, planePass: true });
+    expect(w.bytes - plane.bytes).toBe(shifted * n * 16);
+    expect(plane.flops).toBe(w.flops);
     const full = collisionOperatorWork({ nv: 8, cells: 1, nRho: 4, sphereCount: 32, sphereSymmetry: false });
     expect(w.flops / full.flops).toBeGreaterThan(0.5);
     expect(w.flops / full.flops).toBeLessThan(0.52);
@@ -195,6 +199,7 @@ const measurement: Measurement = {
   chunkCells: 16,
   radialBlock: null,
   dispatchesPerOperator: 56,
+  planePass: false,
 };
 
 const gpuContext: RunContext = {
