@@ -78,7 +78,8 @@ async function runParts(
   return { medians, repeats };
 }
 
-function collisionSetup(config: ResolvedConfig) {
+/** The collision operator's set-up for a bench config (the default quadrature, as the step runs). */
+export function collisionSetup(config: ResolvedConfig) {
   const [A, B] = config.species;
   return {
     species: [
@@ -194,6 +195,7 @@ export async function measureGpuCase(
       radialBlock: radialBlockOf(operator.blockPasses),
       dispatchesPerOperator: operator.dispatchCount,
       planePass: operator.planePass,
+      collisionErrorVsTwin: null, // the bench's check, once per N_v (verify.ts)
     };
   } finally {
     for (const o of owned.reverse()) o.destroy();
@@ -260,6 +262,7 @@ export async function measureCpuCase(c: BenchCase, options: MeasureOptions): Pro
     radialBlock: null,
     dispatchesPerOperator: null,
     planePass: false,
+    collisionErrorVsTwin: null,
   };
 }
 

@@ -64,6 +64,8 @@ export interface BenchRecord {
   kernel_batch: number;
   /** Compute dispatches of one collision-operator evaluation (two per collision step); null on the CPU. */
   collision_dispatches: number | null;
+  /** The GPU collision operator's largest error against its float64 twin (src/bench/verify.ts); null on the CPU. */
+  collision_error_vs_twin: number | null;
   /** ISO 8601 time of the run. */
   date: string;
   /** `git rev-parse --short HEAD`, or "unknown". */
@@ -140,6 +142,14 @@ export function recordProblems(value: unknown): string[] {
       : r.collision_dispatches === null,
     `collision_dispatches: ${gpu ? 'a positive integer on webgpu' : 'null on the cpu backend'}, got ${r.collision_dispatches}`,
   );
+  need(
+    gpu
+      ? typeof r.collision_error_vs_twin === 'number' &&
+          Number.isFinite(r.collision_error_vs_twin) &&
+          r.collision_error_vs_twin >= 0
+      : r.collision_error_vs_twin === null,
+    `collision_error_vs_twin: ${gpu ? 'a finite number ≥ 0 on webgpu' : 'null on the cpu backend'}, got ${r.collision_error_vs_twin}`,
+  );
   need(TIMINGS.includes(r.timing as TimingMethod), `timing: one of ${TIMINGS.join(', ')}`);
   need(
     (r.timing === 'wall-clock') === !gpu,
@@ -203,6 +213,11 @@ export interface Measurement {
   readonly dispatchesPerOperator: number | null;
   /** The shifted grids' i3 and i2 passes ran as one plane pass (CollisionOperator.planePass). */
   readonly planePass: boolean;
+  /**
+   * The GPU operator's largest error against the float64 twin at this N_v (src/bench/verify.ts;
+   * the bench fills it in from its check before timing); null on the CPU backend.
+   */
+  readonly collisionErrorVsTwin: number | null;
 }
 
 /** What every record of one run shares. */
@@ -277,6 +292,7 @@ export function buildRecord(
     repeats: m.repeats,
     kernel_batch: m.kernelBatch,
     collision_dispatches: m.dispatchesPerOperator,
+    collision_error_vs_twin: m.collisionErrorVsTwin,
     date: context.date,
     commit: context.commit,
     worktree_dirty: context.worktreeDirty,

@@ -6,7 +6,9 @@
  * measured roofline. One record per case (src/bench/record.ts) to --out or stdout; progress and a
  * human summary on stderr. A case whose projected time exceeds --max-case-seconds is skipped (or,
  * for a full step, reduced to the collision step alone) with a line saying so; nothing is
- * extrapolated into the records. Absolute times mean something only on a real GPU.
+ * extrapolated into the records. Before anything is timed, the GPU collision operator is checked
+ * against its float64 twin at every N_v of the cases (src/bench/verify.ts); a disagreement stops
+ * the run (exit 1). Absolute times mean something only on a real GPU.
  * Exit status: 0 done, 1 failure, 2 invalid option, 3 no WebGPU adapter.
  */
 import { writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import {
   BENCH_MASS_RATIO,
   type BenchCase,
   benchCases,
+  benchConfig,
   CostModel,
   caseName,
   fitCase,
@@ -34,6 +37,7 @@ import {
 } from '../bench/record';
 import { measureRoofline } from '../bench/roofline';
 import { formatDuration, formatMs } from '../bench/stats';
+import { AGREEMENT_BOUND, agrees, type CollisionAgreement, verifyCollisionOperator } from '../bench/verify';
 import { describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import { acquireNodeGpu } from '../gpu/node';
 
@@ -104,6 +108,19 @@ async function bench(options: Options): Promise<void> {
 
   const model = new CostModel(roofline.peakGflops);
   const cases = benchCases(quick);
+  // nothing is timed before the kernels agree with their float64 twin on this adapter (verify.ts)
+  const agreements = new Map<number, CollisionAgreement>();
+  for (const nv of new Set(cases.filter((c) => c.backend === 'webgpu').map((c) => c.nv))) {
+    const checkStart = performance.now();
+    const a = await verifyCollisionOperator(device, benchConfig(nv, 1), nv >= 32 ? 1 : 2);
+    const line =
+      `collision operator against its float64 twin, N_v = ${nv} (${a.cells} random cells, ` +
+      `${a.planePass ? 'plane pass' : 'i3 and i2 in two passes'}): largest error Q ${a.q.toExponential(1)}, ` +
+      `ν ${a.nu.toExponential(1)} (bound ${AGREEMENT_BOUND})`;
+    if (!agrees(a)) throw new Error(`${line}: the GPU kernels disagree on this adapter; nothing timed`);
+    log(`${line}; took ${formatDuration(performance.now() - checkStart)}`);
+    agreements.set(nv, a);
+  }
   const repeats = options.repeats ?? (quick ? 3 : 5);
   const budgetMs = options.maxCaseSeconds * 1000;
   const total = cases.reduce((sum, c) => sum + (fitCase(model, c, repeats, budgetMs)?.projectedMs ?? 0), 0);
@@ -134,7 +151,10 @@ async function bench(options: Options): Promise<void> {
     const measureOptions = { repeats, budgetMs, log };
     const m =
       c.backend === 'webgpu'
-        ? await measureGpuCase(device, timer, c, measureOptions)
+        ? {
+            ...(await measureGpuCase(device, timer, c, measureOptions)),
+            collisionErrorVsTwin: agreements.get(c.nv)!.q,
+          }
         : await measureCpuCase(c, measureOptions);
     const record = assertValidRecord(
       buildRecord(name, c, m, contexts[c.backend], { massRatio: BENCH_MASS_RATIO, gamma: BENCH_GAMMA }),

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { randomPositiveState } from '../../src/bench/verify';
 import { createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
 import { CollisionOperator } from '../../src/gpu/CollisionOperator';
 import type { GpuContext } from '../../src/gpu/context';
 import { accuracyQuadrature, type CollisionAccuracy } from '../../src/physics/collision/accuracy';
 import { lossFrequencies } from '../../src/physics/collision/collisionStep';
 import { mixtureCollisionOperators, type SpectralQuadrature } from '../../src/physics/collision/spectral';
-import { maxwellianOnGrid } from '../../src/physics/maxwellian';
 import { seededRandom } from '../../src/physics/random';
 import { type VelocityGrid, velocityGrid } from '../../src/physics/velocityGrid';
 import { maxRelativeError } from '../support/compare';
@@ -128,23 +128,7 @@ describe('the WGSL collision operator against its float64 twin', () => {
     it(`agrees at f32 level on random positive inputs (N_v = ${nv}, γ = ${gamma}, ${rule}${chunks}${lines})`, async () => {
       const grid = velocityGrid(nv, 6);
       const points = grid.pointsPerCell;
-      const random = seededRandom(seed);
-      // smooth positive data: Maxwellians with random parameters, times a random positive factor
-      const state = new Float32Array(2 * cells * points);
-      for (let s = 0; s < 2; s++) {
-        for (let c = 0; c < cells; c++) {
-          const f = maxwellianOnGrid(grid, {
-            density: 0.5 + random(),
-            mass: species[s]!.mass,
-            temperature: 0.6 + random(),
-            drift: [random() - 0.5, random() - 0.5, random() - 0.5],
-          });
-          state.set(
-            f.map((x) => x * (0.8 + 0.4 * random())),
-            (s * cells + c) * points,
-          );
-        }
-      }
+      const state = randomPositiveState(grid, [species[0].mass, species[1].mass], cells, seededRandom(seed));
       const { q, nu, tables } = await gpuCollision(
         gpu,
         grid,

@@ -200,6 +200,7 @@ const measurement: Measurement = {
   radialBlock: null,
   dispatchesPerOperator: 56,
   planePass: false,
+  collisionErrorVsTwin: 3e-6,
 };
 
 const gpuContext: RunContext = {
@@ -247,6 +248,7 @@ describe('bench records', () => {
         msRemainder: null,
         chunkCells: 1,
         dispatchesPerOperator: null,
+        collisionErrorVsTwin: null,
       },
       { ...gpuContext, roofline: null, timing: 'wall-clock', worktreeDirty: null },
       physics,
@@ -269,6 +271,7 @@ describe('bench records', () => {
     expect(damaged({ date: 'yesterday' })).toMatch(/date/);
     expect(damaged({ repeats: 2.5 })).toMatch(/repeats: an integer/);
     expect(damaged({ collision_dispatches: null })).toMatch(/collision_dispatches: a positive integer/);
+    expect(damaged({ collision_error_vs_twin: Number.NaN })).toMatch(/collision_error_vs_twin: a finite/);
     const { commit: _, ...withoutCommit } = gpuRecord();
     expect(recordProblems(withoutCommit).join('; ')).toMatch(/commit/);
     expect(recordProblems(null)).toEqual(['not an object']);
