@@ -114,7 +114,7 @@ async function bench(options: Options): Promise<void> {
     const checkStart = performance.now();
     const a = await verifyCollisionOperator(device, benchConfig(nv, 1), nv >= 32 ? 1 : 2);
     const line =
-      `collision operator against its float64 twin, N_v = ${nv} (${a.cells} random cells, ` +
+      `collision operator against its float64 twin, N_v = ${nv} (${a.cells} random cell${a.cells === 1 ? '' : 's'}, ` +
       `${a.planePass ? 'plane pass' : 'i3 and i2 in two passes'}): largest error Q ${a.q.toExponential(1)}, ` +
       `ν ${a.nu.toExponential(1)} (bound ${AGREEMENT_BOUND})`;
     if (!agrees(a)) throw new Error(`${line}: the GPU kernels disagree on this adapter; nothing timed`);
