@@ -83,7 +83,8 @@ export function randomPositiveState(
   return state;
 }
 
-function maxAbs(a: ArrayLike<number>): number {
+/** max |a_i| without spreading N_v³ values into one call (64³ overflows the stack). */
+export function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
   return m;

@@ -202,9 +202,8 @@ export class CollisionOperator {
   /** Whether Q^{BA} takes Q^{AB}'s sphere sums (pairSharesSphereSums). */
   private sharedSums = false;
   private readonly cursor: GPUBuffer;
+  /** The cursor of each pass, in recording order (passes). */
   private cursorTable: GPUBuffer | null = null;
-  /** Byte offset in cursorTable of each pass's cursor, in recording order (passes). */
-  private cursorAt: number[] = [];
   private passes: BlockPass[] = [];
   private readonly countUniform: GPUBuffer;
   private readonly mixtureParams: GPUBuffer;
@@ -332,9 +331,10 @@ export class CollisionOperator {
     }
     const planePass = setup.planePass ?? (fits && !isSoftwareDevice(device));
     const n = grid.nv;
-    // a plane of N lines per workgroup, and room for the whole plane in `lines` (N = 8 included)
+    // a plane of N lines per workgroup, room for the whole plane in `lines` (N = 8 included), and
+    // the store along i2
     const planeConstants = {
-      ...fft.lineConstants('inverse', 'i3'),
+      ...fft.lineConstants('inverse', 'i2'),
       LINES: n,
       THREADS_PER_LINE: n / 8,
       WHOLE_LINE: 0,
@@ -396,7 +396,6 @@ export class CollisionOperator {
     pass.end();
     this.fft.record(encoder, this.spectra, total, 'forward');
 
-    const chunks = Math.ceil(this.cellCount / this.chunkCells);
     const chunkPoints = this.chunkCells * points;
     const lineGroups = this.fft.workgroupsPerGrid;
     this.passes.forEach((block, b) => {
@@ -405,7 +404,7 @@ export class CollisionOperator {
       const shiftedGrids = units * this.pairs[name].sphereCount;
       encoder.copyBufferToBuffer(
         this.cursorTable!,
-        this.cursorAt[b]!,
+        b * CollisionCursor.byteSize,
         this.cursor,
         0,
         CollisionCursor.byteSize,
@@ -436,7 +435,6 @@ export class CollisionOperator {
       this.dispatch(pass, 'combine', this.stateGroup(state, 'combine'), 2 * chunkPoints);
       pass.end();
     });
-    if (this.passes.at(-1)?.chunk !== chunks - 1) throw new Error('CollisionOperator: schedule incomplete');
   }
 
   /** The sphere-sum passes of one record(), in recording order. */
@@ -594,7 +592,6 @@ export class CollisionOperator {
       'CollisionOperator.cursorTable',
       new Uint32Array(cursors),
     );
-    this.cursorAt = passes.map((_, b) => b * CollisionCursor.byteSize);
     this.passes = passes;
   }
 

@@ -72,8 +72,9 @@ fn shiftFirstPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
 // WHOLE_LINE): the i3 lines are transformed as in shiftFirstPass, the plane is transposed through
 // workgroup memory (`lines`, N rows of PITCH), and its i2 lines are transformed and written, so the
 // shifted grids make one trip through memory fewer (32 instead of 48 counted bytes per value).
-// The host sets LINES = N, THREADS_PER_LINE = N/8 (WORKGROUP_SIZE = N²/8: 8, 32 or 128) and
-// LINE_STORAGE = N · PITCH (≤ 9.5 KiB at N = 32).
+// The host sets LINES = N, THREADS_PER_LINE = N/8 (WORKGROUP_SIZE = N²/8: 8, 32 or 128),
+// LINE_STORAGE = N · PITCH (≤ 9.5 KiB at N = 32) and STRIDE = N, the axis of the store (i2).
+// (Nothing else here reads STRIDE: the i3 lines are addressed through shiftedLineOf.)
 // Dispatch: (N, radialCount · chunkCells · sphereCount) workgroups, inverse; then sphereLastPass.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn shiftPlanePass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -107,17 +108,7 @@ fn shiftPlanePass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
   x[6] = lines[slot(bitReverse(8u * g2 + 6u) * PITCH, j)];
   x[7] = lines[slot(bitReverse(8u * g2 + 7u) * PITCH, j)];
   workgroupBarrier(); // the plane is read before transformLine rewrites `lines`
-  let z = transformLine(x, j, g2);
-  let start = grid * N * N * N + k1 * N * N + j;
-  let valueCount = arrayLength(&data);
-  store(start + outputPosition(g2, 0u) * N, valueCount, z[0]);
-  store(start + outputPosition(g2, 1u) * N, valueCount, z[1]);
-  store(start + outputPosition(g2, 2u) * N, valueCount, z[2]);
-  store(start + outputPosition(g2, 3u) * N, valueCount, z[3]);
-  store(start + outputPosition(g2, 4u) * N, valueCount, z[4]);
-  store(start + outputPosition(g2, 5u) * N, valueCount, z[5]);
-  store(start + outputPosition(g2, 6u) * N, valueCount, z[6]);
-  store(start + outputPosition(g2, 7u) * N, valueCount, z[7]);
+  storeBlock(grid * N * N * N + k1 * N * N + j, g2, arrayLength(&data), transformLine(x, j, g2));
 }
 
 // Dispatch: (N²/LINES, radialCount · chunkCells) workgroups, STRIDE = N² (the i1 axis), inverse.

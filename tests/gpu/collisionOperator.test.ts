@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { randomPositiveState } from '../../src/bench/verify';
+import { maxAbs, randomPositiveState } from '../../src/bench/verify';
 import { createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
 import { CollisionOperator } from '../../src/gpu/CollisionOperator';
 import type { GpuContext } from '../../src/gpu/context';
@@ -69,13 +69,6 @@ async function gpuCollision(
   input.destroy();
   operator.destroy();
   return { q, nu, tables };
-}
-
-/** max |a_i| without spreading N_v³ values into one call (64³ overflows the stack). */
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
-  return m;
 }
 
 function cellOf(a: Float32Array, species: number, cell: number, cells: number, points: number) {
