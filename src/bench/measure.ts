@@ -11,17 +11,17 @@
  * SwiftShader, outside every timed span) and a second set of their buffers, and buys a span that
  * holds the kernels and nothing else: one command buffer, no host work or submit gap inside it.
  */
+import { CpuBackend } from '../engine/cpuBackend';
+import { GpuBackend } from '../engine/gpuBackend';
 import { RemainderMonitor } from '../engine/remainderMonitor';
 import {
-  CpuBackend,
   fieldFromMoments,
-  GpuBackend,
   initialState,
   type SimulationSetup,
   type StepBackend,
   simulationSetup,
   strangStep,
-} from '../engine/simulation';
+} from '../engine/step';
 import { createStorageBuffer } from '../gpu/buffers';
 import type { BlockPass } from '../gpu/CollisionOperator';
 import { CollisionStep } from '../gpu/CollisionStep';

@@ -1,5 +1,5 @@
 /**
- * The one record type of `npm run bench` (issue 7), one per measured case, its validation, and the
+ * The one record type of `npm run bench`, one per measured case, its validation, and the
  * human summary printed to stderr. Pure: no GPU, no I/O (tested in tests/unit/bench.test.ts).
  *
  * Which times are what:

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--out file.json] [--max-case-seconds 120] [--repeats n]` (issue 7):
+ * `npm run bench -- [--quick] [--out file.json] [--max-case-seconds 120] [--repeats n]`:
  * the full VPB step and its parts (collision step, transport, Poisson round trip, remainder norms)
  * on the adapter Dawn finds (a real GPU, or SwiftShader on the CPU) and on the float64 CPU backend
  * for small cases, with the collision step's counted GFLOP/s and GB/s against the adapter's

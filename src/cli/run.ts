@@ -3,7 +3,7 @@
  * configuration file, writing <dir>/timeseries.csv (TIMESERIES_COLUMNS, one row per output) and
  * <dir>/summary.json (resolved config, steps, wall time, backend, adapter, conservation drifts).
  *
- * Checkpoints (issue 8): `--checkpoint-every <steps>` writes <dir>/checkpoints/checkpoint.vpbc
+ * Checkpoints: `--checkpoint-every <steps>` writes <dir>/checkpoints/checkpoint.vpbc
  * (or `--checkpoint-dir <dir>`), atomically, at the first output at or after every <steps> steps,
  * keeping the latest only; `sim run --resume <file> --out <dir>` continues it and writes the same
  * timeseries.csv as the uninterrupted run (the rows up to the checkpoint come from it). A refused
@@ -39,9 +39,7 @@ import {
   type SessionCheckpointContents,
   sessionCheckpointContents,
 } from '../engine/checkpoint';
-import { remainderBall } from '../engine/remainderBall';
-import type { GuardEvent } from '../engine/session';
-import { UnstableRunError } from '../engine/stepGuard';
+import { type GuardEvent, UnstableRunError } from '../engine/stepGuard';
 import { WebGpuUnavailableError } from '../gpu/context';
 import {
   accuracyQuadrature,
@@ -54,6 +52,7 @@ import {
 } from '../physics/collision/accuracy';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../physics/config';
 import { parseConfig, resolveConfig, stepCount, timeStepLimits } from '../physics/configSchema';
+import { remainderBall } from '../physics/remainderBall';
 import { InvalidParameterError } from '../physics/velocityGrid';
 
 /** What `run` asks of the engine besides the config (all optional: an engine may ignore them). */
@@ -379,7 +378,7 @@ async function execute(
         remainder_energy: first.remainder_energy,
       },
     },
-    // the step guard (issue 8): the final dt and how often it was halved (0: the config's dt throughout)
+    // the step guard: the final dt and how often it was halved (0: the config's dt throughout)
     dt: result.dt ?? config.time.dt,
     halvings,
     ...(resumed

@@ -8,11 +8,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_PROBE, momentsProbe } from '../engine/momentsProbe';
+import { momentsProbe } from '../engine/momentsProbe';
 import { homogeneousRelaxation, RELAXATION_COLUMNS, type RelaxationRow } from '../engine/relaxation';
-import { runSimulation } from '../engine/simulation';
+import { runSimulation } from '../engine/run';
 import { describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import { acquireNodeGpu } from '../gpu/node';
+import { DEFAULT_PROBE } from '../physics/probe';
 import { InvalidParameterError, velocityGrid } from '../physics/velocityGrid';
 import { type RunSimulation, registerRunCommand } from './run';
 import { registerSweepCommand } from './sweep';

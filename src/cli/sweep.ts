@@ -2,7 +2,7 @@
  * `sim sweep --config <f> --knudsen <list> --out <dir>`: the ε-sweep of src/engine/sweep.ts with a
  * terminal log, writing validity.csv, validity.svg and sweep.json atomically.
  *
- * Interrupted sweeps resume (issue 8): after each finished point <out>/sweep-progress.json is
+ * Interrupted sweeps resume: after each finished point <out>/sweep-progress.json is
  * rewritten atomically with every finished point and a hash of the inputs (the parsed config, the
  * ε list, the trust check and the backend). A rerun with the same --out and the same inputs takes
  * those points as they are (stderr names each skipped one) and runs the rest, so validity.csv is the
@@ -13,20 +13,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { runSweep, type SweepFit, type SweepRun, TRUST_RULE, validityCsv } from '../engine/sweep';
+import type { ResolvedConfig } from '../physics/config';
+import { type ParsedConfig, parseConfig } from '../physics/configSchema';
 import {
   finishedSweepPoints,
   isSweepPoint,
   planSweep,
-  runSweep,
-  type SweepFit,
   type SweepPoint,
   type SweepResume,
-  type SweepRun,
-  TRUST_RULE,
-  validityCsv,
-} from '../engine/sweep';
-import type { ResolvedConfig } from '../physics/config';
-import { type ParsedConfig, parseConfig } from '../physics/configSchema';
+} from '../physics/sweepPlan';
 import { TRUST_TOLERANCE, validityPlotSvg } from '../physics/validity';
 import { InvalidParameterError } from '../physics/velocityGrid';
 import {
@@ -38,8 +34,10 @@ import {
   writeAtomically,
 } from './run';
 
-// The sweep's logic lives in src/engine/sweep.ts (shared with the worker); re-exported for callers.
-export { REMAINDER_COLUMNS, type SweepPoint, VALIDITY_CSV_COLUMNS } from '../engine/sweep';
+// The sweep's logic lives in src/physics/sweepPlan.ts and src/engine/sweep.ts (shared with the
+// worker); re-exported for callers.
+export { VALIDITY_CSV_COLUMNS } from '../engine/sweep';
+export { REMAINDER_COLUMNS, type SweepPoint } from '../physics/sweepPlan';
 
 const KNUDSEN_ALLOWED = 'a comma-separated list of distinct finite numbers > 0, e.g. 0.1,0.05,0.025';
 

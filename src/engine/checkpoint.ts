@@ -1,5 +1,5 @@
 /**
- * The checkpoint file (issue 8): everything needed to continue a run exactly where it stopped, in
+ * The checkpoint file: everything needed to continue a run exactly where it stopped, in
  * one versioned binary file that the CLI, the browser (download/upload, IndexedDB) and the tests
  * share. Layout, little-endian:
  *
@@ -22,7 +22,7 @@ import {
   type TimeseriesRow,
 } from '../physics/config';
 import { parseConfig, stepCount } from '../physics/configSchema';
-import type { FluidSolverState } from '../physics/eulerPoisson';
+import type { FluidSolverState } from '../physics/fluid/twoFluidEulerPoisson';
 import { MOMENT_COUNT } from '../physics/moments';
 import { MAX_HALVINGS } from './stepGuard';
 
@@ -302,7 +302,7 @@ export interface SessionCheckpointContents {
   readonly backend: 'webgpu' | 'cpu' | null;
 }
 
-/** The fluid solver's conserved variables per cell (eulerPoisson.ts NVAR). */
+/** The fluid solver's conserved variables per cell (physics/fluid/variables.ts NVAR). */
 const FLUID_VARIABLES = 6;
 
 export function sessionCheckpointContents(checkpoint: Checkpoint): SessionCheckpointContents {

@@ -5,17 +5,10 @@
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import { VelocityMoments } from '../gpu/VelocityMoments';
+import { cellCentres, perturbedMaxwellian } from '../physics/initialData';
 import { fluidFields, MOMENT_COUNT, velocityMoments } from '../physics/moments';
+import { DEFAULT_PROBE, type ProbeSetup } from '../physics/probe';
 import { velocityGrid } from '../physics/velocityGrid';
-import { cellCentres, type Perturbation, perturbedMaxwellian, type SpeciesState } from './initialData';
-
-export interface ProbeSetup {
-  readonly nx: number;
-  readonly nv: number;
-  readonly length: number;
-  readonly species: SpeciesState;
-  readonly perturbation: Perturbation;
-}
 
 export interface ProbeResult {
   readonly backend: 'webgpu' | 'cpu';
@@ -27,14 +20,6 @@ export interface ProbeResult {
   readonly maxRelativeError: number;
   readonly milliseconds: number;
 }
-
-export const DEFAULT_PROBE: ProbeSetup = {
-  nx: 64,
-  nv: 16,
-  length: 4 * Math.PI,
-  species: { mass: 16, density: 1, temperature: 1, drift: [0, 0, 0] },
-  perturbation: { kind: 'isentropic', amplitude: 0.3, mode: 1 },
-};
 
 export async function momentsProbe(
   device: GPUDevice | null,

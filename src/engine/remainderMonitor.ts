@@ -1,20 +1,16 @@
 /**
- * The hydrodynamic limit beside the kinetic run (PHYSICS.md §2, §3; issue 5): the two-fluid
+ * The hydrodynamic limit beside the kinetic run (PHYSICS.md §2, §3): the two-fluid
  * Euler–Poisson solution on the same x grid, advanced in lock-step, and at each output the
  * remainder F_R = (F_ε − F_0)/ε measured against the fluid's discrete bi-Maxwellian F_0 by either
  * backend (GPU kernel or float64 twin). An observer of the run, not part of the step.
  */
 import type { RemainderConfig } from '../physics/config';
 import { DEFAULT_REMAINDER } from '../physics/config';
-import { fluidStateFromConfig, TwoFluidEulerPoisson } from '../physics/eulerPoisson';
+import { fluidStateFromConfig, TwoFluidEulerPoisson } from '../physics/fluid/twoFluidEulerPoisson';
 import { mixtureEquilibrium } from '../physics/maxwellian';
 import { MOMENT_COUNT } from '../physics/moments';
-import {
-  globalMaxwellianTemperature,
-  logWeightCoefficients,
-  remainderEnergy,
-  trustedBallRadius,
-} from '../physics/remainder';
+import { logWeightCoefficients, remainderEnergy } from '../physics/remainder';
+import { type RemainderBall, remainderBall } from '../physics/remainderBall';
 import {
   type FluidFieldsOnGrid,
   fluidCellParameters,
@@ -22,10 +18,7 @@ import {
   type RemainderParameters,
   remainderNormsFromSums,
 } from '../physics/remainderNorms';
-import type { SimulationSetup } from './simulation';
-
-/** μ_M ≥ TRUSTED_FLOOR · μ_M(0) defines the trusted ball (f32 noise / √μ_M stays ≲ 1e−5 of F there). */
-export const TRUSTED_FLOOR = 1e-4;
+import type { RemainderSums, SimulationSetup } from './step';
 
 export interface RemainderRow {
   remainder_L2: number;
@@ -37,18 +30,11 @@ export interface RemainderRow {
   remainder_gradient_Linf: number;
 }
 
-/** Backends evaluate the per-cell sums of the remainder norms (GPU kernel or float64 twin). */
-export interface RemainderSums {
-  remainderSums(cells: Float64Array, p: RemainderParameters): Promise<Float64Array>;
-}
-
 export class RemainderMonitor {
   readonly fluid: TwoFluidEulerPoisson;
   readonly settings: RemainderConfig;
-  /** θ̄, the mixture's background temperature, and θ_M of the global Maxwellian. */
-  readonly thetaBar: number;
-  readonly thetaM: number;
-  readonly trustedRadius: [number, number];
+  /** θ_M of the global Maxwellian and the trusted velocity balls the norms are taken in. */
+  readonly ball: RemainderBall;
 
   /**
    * The fluid starts from the kinetic initial data's own discrete moments (raw moments, mass 1,
@@ -83,13 +69,7 @@ export class RemainderMonitor {
       { ...template, densityA, densityB, velocity, temperature },
       { scheme: this.settings.fluid ?? 'finiteVolume' },
     );
-    const [A, B] = config.species;
-    this.thetaBar = (A.density * A.temperature + B.density * B.temperature) / (A.density + B.density);
-    this.thetaM = globalMaxwellianTemperature(A.mass, B.mass, this.thetaBar);
-    this.trustedRadius = [
-      trustedBallRadius(A.mass, this.thetaM, TRUSTED_FLOOR),
-      trustedBallRadius(B.mass, this.thetaM, TRUSTED_FLOOR),
-    ];
+    this.ball = remainderBall(config);
   }
 
   advance(dt: number): void {
@@ -103,10 +83,10 @@ export class RemainderMonitor {
       masses: [config.species[0].mass, config.species[1].mass],
       charges: [config.species[0].charge, config.species[1].charge],
       knudsen: config.collisions.knudsen,
-      thetaM: this.thetaM,
+      thetaM: this.ball.thetaM,
       gamma,
       weight: logWeightCoefficients(gamma, t, this.settings),
-      trustedRadius: this.trustedRadius,
+      trustedRadius: this.ball.trustedRadius,
       cellWidth: config.grid.length / config.grid.nx,
     };
   }

@@ -1,8 +1,9 @@
 /**
- * Guarding the numerics (issue 8): after each output step the run is checked for NaN/Inf, large
- * negative values of F and loss of conservation beyond its bound. A failed check is answered by a
- * rollback to the last good state with Δt halved (down to a floor); giving up names the likely
- * cause. This file holds the checks and the cause (pure); the session does the rollback.
+ * Guarding the numerics: after each output step the run is checked for NaN/Inf, large negative
+ * values of F and loss of conservation beyond its bound. A failed check is answered by a rollback
+ * to the last good state with Δt halved (down to a floor); giving up names the likely cause. This
+ * file holds the checks, the rollback rule and the cause (pure); the session keeps its last good
+ * state and goes back to it.
  *
  * Bounds, and why:
  * - min F ≥ −NEGATIVE_FRACTION · max F per species: the spectral collision operator leaves small
@@ -15,7 +16,7 @@
  *   not an accuracy problem; the conservation columns show the drift itself).
  */
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
-import { timeStepLimits } from '../physics/configSchema';
+import { resolveConfig, timeStepLimits } from '../physics/configSchema';
 
 export const NEGATIVE_FRACTION = 0.05;
 export const MASS_DRIFT = 1e-3;
@@ -97,4 +98,91 @@ export class UnstableRunError extends Error {
   ) {
     super(`the run is unstable: ${detail}; likely cause: ${likelyCause}`);
   }
+}
+
+/** One rollback of the step guard. Times are simulation times; dt and outputEvery the new ones. */
+export interface GuardEvent {
+  /** The output that failed its check, and why (assessHealth's problem). */
+  readonly failedTime: number;
+  readonly problem: string;
+  /** The last good output the run went back to. */
+  readonly resumedTime: number;
+  readonly dt: number;
+  readonly outputEvery: number;
+  /** Halvings so far (≤ MAX_HALVINGS). */
+  readonly halvings: number;
+  /** All of it in one line. */
+  readonly message: string;
+}
+
+/** Where a run stands when an output fails its check. */
+export interface FailedOutput {
+  /** assessHealth's problem, and the time of the output that failed. */
+  readonly problem: string;
+  readonly failedTime: number;
+  /** The config stepping now, the one given (reset() returns to it), and halvings so far. */
+  readonly config: ResolvedConfig;
+  readonly baseConfig: ResolvedConfig;
+  readonly halvings: number;
+  /** The step of the last good output, in steps of config.time.dt. */
+  readonly goodStep: number;
+}
+
+/** guardRollback's answer: step on from the rollback, or give up (the error to throw). */
+export type GuardRollback =
+  | {
+      readonly giveUp?: undefined;
+      readonly config: ResolvedConfig;
+      readonly goodStep: number;
+      readonly event: GuardEvent;
+    }
+  | { readonly giveUp: UnstableRunError };
+
+/**
+ * The rollback of a failed output: the config with Δt halved AND outputEvery doubled, so the outputs
+ * stay at the same times (step 2k at Δt/2 is step k at Δt, exactly: halving is exact in binary), the
+ * last good output's step in the new Δt, and the event to report. After MAX_HALVINGS halvings,
+ * instead, the UnstableRunError naming the likely cause. The caller goes back to its last good
+ * state either way (never leaving the run at the failed state) and, on a rollback, steps on.
+ */
+export function guardRollback(failed: FailedOutput): GuardRollback {
+  const { problem, failedTime, config, baseConfig } = failed;
+  const { dt } = config.time;
+  if (failed.halvings >= MAX_HALVINGS) {
+    let warnings: string[] = [];
+    try {
+      warnings = resolveConfig(baseConfig).warnings;
+    } catch {
+      // the config was resolved once already; its warnings are only a hint here
+    }
+    return {
+      giveUp: new UnstableRunError(
+        problem,
+        likelyCause(baseConfig, warnings),
+        `at t = ${fmt(failedTime)}, ${problem}, still with dt halved ${MAX_HALVINGS} times ` +
+          `(dt = ${fmt(dt)}, from ${fmt(baseConfig.time.dt)})`,
+      ),
+    };
+  }
+  const time = { ...config.time, dt: dt / 2, outputEvery: 2 * config.time.outputEvery };
+  const halvings = failed.halvings + 1;
+  const goodStep = 2 * failed.goodStep;
+  const resumedTime = goodStep * time.dt;
+  const event: GuardEvent = {
+    failedTime,
+    problem,
+    resumedTime,
+    dt: time.dt,
+    outputEvery: time.outputEvery,
+    halvings,
+    message:
+      `at t = ${fmt(failedTime)}: ${problem}; rolled back to t = ${fmt(resumedTime)} with dt halved to ` +
+      `${fmt(time.dt)} (halving ${halvings} of at most ${MAX_HALVINGS}), output every ` +
+      `${time.outputEvery} steps (the same output times)`,
+  };
+  return { config: { ...config, time }, goodStep, event };
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(4)).toString();
 }

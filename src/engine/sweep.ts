@@ -1,35 +1,30 @@
 /**
- * The ε-sweep of the validity time (PHYSICS.md §3, issue 5): one run per Knudsen number, T_valid =
- * the first time the chosen remainder norm exceeds the threshold, each point rerun at dt/2 (the
- * trust check of "numerical honesty"), the log–log fit of T_valid against 1/ε with its standard
- * error over the trustworthy points, and the theorem's y(k, γ) beside it. Pure logic, no node:
+ * Running the ε-sweep of the validity time (PHYSICS.md §3) that physics/sweepPlan.ts plans: one run
+ * per Knudsen number, T_valid = the first time the chosen remainder norm exceeds the threshold, each
+ * point rerun at dt/2 (the trust check of "numerical honesty"), then the log–log fit of T_valid
+ * against 1/ε with its standard error over the trustworthy points, and validity.csv. No node:
  * imports: `sim sweep` (src/cli/sweep.ts) writes files and a terminal log from it, the worker streams
  * its points to the page. The engine that runs one config is passed in (SweepRunner); progress comes
  * back through SweepObserver, and an AbortSignal cancels between steps (the runner's job) and
  * between runs (this loop's).
  */
 import type { RemainderConfig, ResolvedConfig, TimeseriesRow } from '../physics/config';
-import { MAX_STEPS, type ParsedConfig, resolveConfig, stepCount } from '../physics/configSchema';
-import { theoremExponent } from '../physics/remainder';
+import { stepCount } from '../physics/configSchema';
+import {
+  REMAINDER_COLUMNS,
+  type RemainderColumn,
+  type SweepPlan,
+  type SweepPoint,
+  type SweepResume,
+} from '../physics/sweepPlan';
 import {
   type LogLogFit,
   logLogFit,
-  REMAINDER_NORM_COLUMN,
   refinementCheck,
   TRUST_TOLERANCE,
   type TrustCheck,
   validityTime,
 } from '../physics/validity';
-import { InvalidParameterError } from '../physics/velocityGrid';
-
-/** The remainder columns the sweep reads from every row (config.ts TIMESERIES_COLUMNS). */
-export const REMAINDER_COLUMNS = [
-  'remainder_L2',
-  'remainder_Linf_w',
-  'remainder_field_L2',
-  'remainder_energy',
-] as const;
-export type RemainderColumn = (typeof REMAINDER_COLUMNS)[number];
 
 /** validity.csv columns, in this order. */
 export const VALIDITY_CSV_COLUMNS = [
@@ -54,90 +49,6 @@ export type SweepRunner = (
   onRow: (row: TimeseriesRow, step: number, totalSteps: number) => void,
   signal?: AbortSignal,
 ) => Promise<{ steps: number; adapter: string }>;
-
-/** Everything decided before the first run: a refusal must not come after an hour of computing. */
-export interface SweepPlan {
-  readonly parsed: ParsedConfig;
-  /** One resolved config per ε, in the order given. */
-  readonly configs: readonly ResolvedConfig[];
-  /** resolveConfig's warnings over all ε, each once. */
-  readonly warnings: readonly string[];
-  readonly settings: RemainderConfig;
-  readonly column: RemainderColumn;
-  readonly theorem: { readonly y: number; readonly k: number; readonly gamma: number };
-  readonly trustCheck: boolean;
-}
-
-export interface SweepPlanOptions {
-  /** Rerun every point at dt/2 (default true). */
-  readonly trustCheck?: boolean;
-  /** How the user turns the trust check off, quoted in the dt refusal (the CLI: "pass --no-trust-check"). */
-  readonly trustCheckOff?: string;
-}
-
-/**
- * Resolves the config at every ε (throws the first InvalidParameterError: collisions off, a field
- * out of range, a grid the collision operator cannot resolve, a dt whose rerun at dt/2 has more
- * than MAX_STEPS steps).
- */
-export function planSweep(
-  parsed: ParsedConfig,
-  knudsen: readonly number[],
-  options: SweepPlanOptions = {},
-): SweepPlan {
-  const trustCheck = options.trustCheck ?? true;
-  if (!parsed.collisions.enabled) {
-    throw new InvalidParameterError(
-      'collisions.enabled',
-      'true (the sweep varies collisions.knudsen, which acts only through the collisions)',
-      false,
-    );
-  }
-  const settings: RemainderConfig = parsed.remainder;
-  const column = REMAINDER_NORM_COLUMN[settings.norm];
-  const gamma = parsed.collisions.gamma;
-  const theorem = { y: theoremExponent(settings.k, gamma), k: settings.k, gamma };
-  const warnings = new Set<string>();
-  const configs = knudsen.map((eps) => {
-    const { config, warnings: w } = resolveConfig({
-      ...parsed,
-      collisions: { ...parsed.collisions, knudsen: eps },
-    });
-    for (const text of w) warnings.add(text);
-    const steps = stepCount(config);
-    if (trustCheck && 2 * steps > MAX_STEPS) {
-      throw new InvalidParameterError(
-        'time.dt',
-        `the trust check reruns at dt/2, ${2 * steps} steps, more than ${MAX_STEPS} ` +
-          `(raise time.dt or ${options.trustCheckOff ?? 'turn the trust check off'})`,
-        config.time.dt,
-      );
-    }
-    return config;
-  });
-  return { parsed, configs, warnings: [...warnings], settings, column, theorem, trustCheck };
-}
-
-/** The record of one ε in sweep.json (and one row of validity.csv). */
-export interface SweepPoint {
-  readonly knudsen: number;
-  readonly dt: number;
-  readonly steps: number;
-  /** First time the chosen norm exceeds the threshold; null = never up to tEnd. */
-  readonly validityTime: number | null;
-  /** null: not checked (no trust check). */
-  readonly trustworthy: boolean | null;
-  readonly normsAtEnd: Record<RemainderColumn, number>;
-  /** The rerun at dt/2, absent without the trust check. */
-  readonly halfDt?: {
-    readonly dt: number;
-    readonly validityTime: number | null;
-    readonly normsAtEnd: Record<RemainderColumn, number>;
-    /** Relative change |a − b|/max(|a|, |b|) of `compared`; null in JSON when not comparable. */
-    readonly change: number;
-    readonly compared: TrustCheck['compared'];
-  };
-}
 
 /** One run of the sweep: point `point` of `points`, at dt or (halfDt) at dt/2. */
 export interface SweepRun {
@@ -190,17 +101,6 @@ export function sweepTotalSteps(plan: SweepPlan): number {
 }
 
 /**
- * Points finished by an earlier run of the same plan (an interrupted sweep, resumed): index in the
- * plan → its point. The caller vouches that the plan is the same (the CLI compares a hash of the
- * config, the ε list and the settings); a point whose ε differs from the plan's is run again.
- */
-export interface SweepResume {
-  readonly points: ReadonlyMap<number, SweepPoint>;
-  /** The adapter the earlier run reported. */
-  readonly adapter?: string;
-}
-
-/**
  * What to do when a run throws (the worker: its GPU device was lost). Resolves to a line saying
  * what was done to make a repeat possible (e.g. a new device acquired), and runSweep repeats that
  * run from its start, the finished points kept; null when the error is not one to recover from
@@ -210,100 +110,6 @@ export type SweepRecovery = (error: unknown, run: SweepRun) => Promise<string | 
 
 /** Repeats of one run after recoveries before its error is rethrown (a device lost again and again). */
 export const MAX_RUN_RECOVERIES = 3;
-
-/**
- * A finished point as it is kept between sessions (sim sweep's sweep-progress.json, the browser's
- * IndexedDB record of an unfinished sweep): its index in the plan's ε list and the point.
- */
-export interface FinishedSweepPoint {
-  readonly index: number;
-  readonly point: SweepPoint;
-}
-
-/** The finished points of a SweepResume-style map, in plan order, as they are stored. */
-export function finishedSweepPoints(points: ReadonlyMap<number, SweepPoint>): FinishedSweepPoint[] {
-  return [...points].sort((a, b) => a[0] - b[0]).map(([index, point]) => ({ index, point }));
-}
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
-const isTime = (x: unknown) => x === null || (typeof x === 'number' && !Number.isNaN(x));
-const isNorms = (x: unknown) => isObject(x) && REMAINDER_COLUMNS.every((c) => typeof x[c] === 'number');
-const COMPARED: readonly TrustCheck['compared'][] = ['validity_time', 'norm_at_tEnd'];
-
-/**
- * Whether `value` has the shape runSweep gives a SweepPoint (a stored one read back: a file, a
- * database record). Non-finite numbers are allowed where runSweep can produce them (the norms, the
- * trust check's change); the plan-level checks are resumeFromStored's.
- */
-export function isSweepPoint(value: unknown): value is SweepPoint {
-  if (!isObject(value)) return false;
-  const { knudsen, dt, steps, validityTime, trustworthy, normsAtEnd, halfDt } = value;
-  const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
-  if (!positive(knudsen) || !positive(dt) || !(Number.isSafeInteger(steps) && (steps as number) >= 0)) {
-    return false;
-  }
-  if (!isTime(validityTime) || !(trustworthy === null || typeof trustworthy === 'boolean')) return false;
-  if (!isNorms(normsAtEnd)) return false;
-  if (halfDt === undefined) return true;
-  return (
-    isObject(halfDt) &&
-    positive(halfDt.dt) &&
-    isTime(halfDt.validityTime) &&
-    isNorms(halfDt.normsAtEnd) &&
-    typeof halfDt.change === 'number' &&
-    COMPARED.includes(halfDt.compared as TrustCheck['compared'])
-  );
-}
-
-/** A stored sweep's finished points do not belong to its plan (or are not points at all). */
-export class SweepResumeError extends Error {
-  override readonly name = 'SweepResumeError';
-}
-
-/**
- * The resume of `plan` from stored finished points (FinishedSweepPoint[] as read back, unchecked).
- * Throws SweepResumeError naming the first fault: not a list, an entry that is not {index, point},
- * an index outside the plan or repeated, a point of the wrong shape, or one whose ε or dt is not
- * the plan's at that index, or whose dt/2 rerun is not the plan's (the points were made by another
- * sweep). Taken as they
- * are, such points would put another sweep's numbers into this one's fit.
- */
-export function resumeFromStored(plan: SweepPlan, stored: unknown, adapter?: string): SweepResume {
-  if (!Array.isArray(stored)) throw new SweepResumeError('the finished points are not a list');
-  const points = new Map<number, SweepPoint>();
-  for (const [n, entry] of stored.entries()) {
-    const where = `finished point ${n + 1} of ${stored.length}`;
-    if (!isObject(entry)) throw new SweepResumeError(`${where} is not an {index, point} entry`);
-    const { index, point } = entry;
-    if (!(Number.isSafeInteger(index) && (index as number) >= 0 && (index as number) < plan.configs.length)) {
-      throw new SweepResumeError(
-        `${where} has index ${String(index)}, not one of the plan's 0..${plan.configs.length - 1}`,
-      );
-    }
-    const i = index as number;
-    if (points.has(i)) throw new SweepResumeError(`${where} repeats index ${i}`);
-    if (!isSweepPoint(point)) throw new SweepResumeError(`${where} (index ${i}) is not a well-formed point`);
-    const config = plan.configs[i]!;
-    const eps = config.collisions.knudsen;
-    if (point.knudsen !== eps) {
-      throw new SweepResumeError(
-        `${where} is for ε = ${point.knudsen}, but the plan's ε at index ${i} is ${eps}`,
-      );
-    }
-    if (point.dt !== config.time.dt) {
-      throw new SweepResumeError(
-        `${where} (ε = ${eps}) was run with dt = ${point.dt}; the plan's dt is ${config.time.dt}`,
-      );
-    }
-    if (plan.trustCheck !== (point.halfDt !== undefined)) {
-      throw new SweepResumeError(
-        `${where} (ε = ${eps}) ${point.halfDt ? 'has' : 'lacks'} the dt/2 rerun, but the plan ${plan.trustCheck ? 'has' : 'has no'} trust check`,
-      );
-    }
-    points.set(i, point);
-  }
-  return { points, ...(adapter ? { adapter } : {}) };
-}
 
 /**
  * Runs the plan; stops between runs (and, through the runner, between steps) once `signal` aborts.

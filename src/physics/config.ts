@@ -1,8 +1,8 @@
 /**
- * The run configuration: one source of truth for the CLI (`npm run sim -- run --config`), later the
- * UI, URL and checkpoints (ARCHITECTURE.md). This file holds the TYPES of the public contract of
- * issue 4 and the CSV columns; configSchema.ts validates JSON into them and fills in automatic
- * choices (vmax, dt), naming the field, the value and the allowed range on refusal.
+ * The run configuration: one source of truth for the CLI (`npm run sim -- run --config`), the UI,
+ * the share URL and checkpoints (ARCHITECTURE.md). This file holds the TYPES of the public contract
+ * (README "The run configuration") and the CSV columns; configSchema.ts validates JSON into them and
+ * fills in automatic choices (vmax, dt), naming the field, the value and the allowed range on refusal.
  */
 
 export interface SpeciesConfig {
@@ -61,7 +61,7 @@ export interface TimeConfig {
   readonly outputEvery: number;
 }
 
-/** The Hilbert-expansion remainder and the validity time (PHYSICS.md §3, issue 5). */
+/** The Hilbert-expansion remainder and the validity time (PHYSICS.md §3). */
 export interface RemainderConfig {
   /** Truncation order n of the expansion (only 0: F_0 alone). */
   readonly order: 0;
@@ -106,7 +106,7 @@ export interface ResolvedConfig extends SimulationConfig {
   readonly time: TimeConfig & { readonly dt: number };
 }
 
-/** timeseries.csv columns, in this order (issue 4's contract; more may be appended). */
+/** timeseries.csv columns, in this order (part of the public contract; more may be appended). */
 export const TIMESERIES_COLUMNS = [
   't',
   'mass_A',

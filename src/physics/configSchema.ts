@@ -26,7 +26,7 @@ import {
 } from './velocityBox';
 import { InvalidParameterError, SUPPORTED_NV, velocityGrid } from './velocityGrid';
 
-/** Largest x grid accepted: the Poisson solve is a direct O(n_x²) DFT on the CPU each step. */
+/** Largest x grid accepted: the Poisson solve costs O(n_x²) each step (a direct sum on GPU and CPU). */
 export const MAX_NX = 4096;
 
 /** Largest number of time steps accepted (a dt this small is a mistake, not a run). */

@@ -3,8 +3,9 @@
  * and the neutralising background n̄_e = mean of ρ, and the field E = ∂xφ (the paper's sign: Gauss's
  * law div E = ρ − n̄_e, force e_α E on species α). Spectrally: Ê_k = −i ρ̂_k/κ_k, κ_k = 2πk/ℓ,
  * Ê_0 = 0, and (even n_x) the Nyquist mode of E set to zero (its derivative is ambiguous).
- * A direct DFT, O(n_x²): n_x is at most a few hundred and this runs once per step on the CPU (in
- * the worker in the browser, in-process in Node).
+ * A direct DFT, O(n_x²), as n_x is at most a few hundred. The float64 reference of the GPU's solve
+ * inside the step (src/shaders/fieldSolve.wgsl, with poissonFieldKernel's table), and the solve of
+ * the CPU backend and of the fluid (fluid/).
  */
 
 export interface PoissonSolution {

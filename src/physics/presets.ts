@@ -1,5 +1,5 @@
 /**
- * Ready-made run set-ups for the app (issue 6): the ion pairs of the paper's ionosphere list (§1 of
+ * Ready-made run set-ups for the app: the ion pairs of the paper's ionosphere list (§1 of
  * its introduction: D, E, F1, F2 layers), equal masses, a collisionless Landau-damping demo and a
  * hydrodynamic-limit demo at small ε. Each is a complete SimulationConfig of the CLI contract
  * (configSchema.ts), remainder section included, that resolves WITHOUT warnings

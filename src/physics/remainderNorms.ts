@@ -5,7 +5,7 @@
  * (a_A, a_B, b, c) solved by Newton so that its midpoint-rule n_A, n_B, momentum and energy equal the
  * fluid's. The exponential family is what makes this exact: a grid-sampled Maxwellian is the
  * unique member with its own discrete moments, so a kinetic run sitting at the fluid's equilibrium
- * has F_R = 0 to round-off, not a discretisation artefact (issue 5). F_0 is also the μ of the L² norm.
+ * has F_R = 0 to round-off, not a discretisation artefact. F_0 is also the μ of the L² norm.
  *
  * Numerical honesty (§3): F_R divides by ε and by √μ, and f32 round-off is an absolute noise spread
  * over the whole box, so BOTH the L² and the weighted L∞ sums run over the trusted velocity ball of

@@ -1,5 +1,5 @@
 /**
- * A run set-up as URL search parameters (issue 6's shareable URL): every field of the run config
+ * A run set-up as URL search parameters (the app's shareable link): every field of the run config
  * under a short, readable key, e.g.
  *
  *     ?preset=f1-layer&nameA=O%2B&mA=16&eA=1&dA=1&nA=1&TA=1&uA=0%2C0%2C0&…&gamma=0&eps=0.1&nx=16&nv=32

@@ -8,9 +8,9 @@
  * rows → views, plots, readouts.
  */
 import * as Comlink from 'comlink';
-import { remainderBall } from '../engine/remainderBall';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
+import { remainderBall } from '../physics/remainderBall';
 import type { ConfigAccepted, ConfigRefusal, SessionSnapshot } from '../workers/sessionApi';
 import { type ConfigOrigin, ControlPanel, type RunState } from './controls';
 import { download, snapshotJson, timeseriesCsv } from './export';
@@ -89,7 +89,7 @@ class App {
   private seriesDrawnAt = Number.NEGATIVE_INFINITY;
   /** The epoch of the run the page shows (set once its config and first snapshot are in place). */
   private shownEpoch = 0;
-  /** Main-thread time of the drawing frames (issue 7 wants < 50 ms), for the automation hook. */
+  /** Main-thread time of the drawing frames (the aim: < 50 ms each), for the automation hook. */
   private frameMs = { last: 0, max: 0, frames: 0 };
 
   constructor(
@@ -499,7 +499,7 @@ class App {
     return this.committed ? shareUrlOf(this.committed, this.presetId) : location.href;
   }
 
-  /** On start-up: shows a stored, unfinished sweep and offers to resume it (issue 8). */
+  /** On start-up: shows a stored, unfinished sweep and offers to resume it. */
   restoreSweep(): Promise<void> {
     return this.validity.restoreStored();
   }
@@ -610,13 +610,13 @@ interface VpbHook {
   drawn?: () => unknown;
   png?: (view: string) => Promise<Blob>;
   settled?: () => Promise<void>;
-  /** Issue 8, for tests: loses the worker's GPU device as a driver reset would (false: none). */
+  /** For tests: loses the worker's GPU device as a driver reset would (false: none). */
   loseDevice?: () => Promise<boolean>;
-  /** Issue 8: writes the running run into the IndexedDB autosave now. */
+  /** Writes the running run into the IndexedDB autosave now. */
   autosaveNow?: () => Promise<void>;
   /** The run log's lines, oldest first. */
   notices?: () => string[];
-  /** Issue 8: the last ε-sweep's result (which points ran, which were taken as stored), null before one. */
+  /** The last ε-sweep's result (which points ran, which were taken as stored), null before one. */
   sweepResult?: () => unknown;
 }
 
@@ -677,7 +677,7 @@ export async function startApp(): Promise<void> {
   hook.notices = () => app.log.lines();
   hook.sweepResult = () => app.sweepResult();
 
-  // The set-up: the URL's, else the autosaved run (issue 8), else the first preset the worker accepts.
+  // The set-up: the URL's, else the autosaved run, else the first preset the worker accepts.
   let started = false;
   const fromUrl = setupFromUrl(location.search);
   if (fromUrl.kind === 'none') started = await app.files.resume();

@@ -1,5 +1,5 @@
 /**
- * The automatic checkpoint in IndexedDB (issue 8): one database, one object store, one record under
+ * The automatic checkpoint in IndexedDB: one database, one object store, one record under
  * the key 'autosave' holding the checkpoint file's bytes (checkpoint.ts format, exactly what "Save
  * run" downloads) and when it was written. A reload of the page without a set-up in its URL resumes
  * it (app.ts). Plain indexedDB API; every call is asynchronous, and a browser without IndexedDB (or

@@ -16,7 +16,7 @@ export type ParameterValue = number | boolean | string;
 export interface ParameterSpec {
   /** Key in the panel's bound object (stable; tests and the URL do not use it). */
   readonly key: string;
-  /** The label shown, and the input's accessible name (the issue fixes "m_A", "γ", "ε", ...). */
+  /** The label shown, and the input's accessible name (fixed: tests find "m_A", "γ", "ε", ... by it). */
   readonly label: string;
   readonly folder:
     | 'Species A'
@@ -259,7 +259,7 @@ export const PARAMETERS: readonly ParameterSpec[] = [
   },
 ];
 
-/** The CPU fallback's grid: the float64 reference is slow, so the grid is small (issue 6). */
+/** The CPU fallback's grid: the float64 reference is slow, so the grid is small. */
 export const CPU_MAX_NX = 16;
 export const CPU_NV = 8;
 /** Box half-width in thermal speeds used at N_v = 8 when the config asks for an automatic box. */

@@ -1,5 +1,5 @@
 /**
- * The run as a file (issue 8): "Save run" downloads the worker's checkpoint (a .vpbc file,
+ * The run as a file: "Save run" downloads the worker's checkpoint (a .vpbc file,
  * checkpoint.ts format), "Load run" replaces the running run by an uploaded one (a refused file
  * shows its reason in data-testid "checkpoint-error" and the run goes on), and an automatic save
  * in IndexedDB (autosave.ts) that a reload resumes.

@@ -1,6 +1,6 @@
 /**
  * The run log (data-testid "run-notice"): what happened to the run that the user did not ask for,
- * or asked for from a file (issue 8): a recovery after the GPU device was lost, each rollback of
+ * or asked for from a file: a recovery after the GPU device was lost, each rollback of
  * the step guard (Δt halved), the guard giving up, a checkpoint loaded or refused, the autosaved
  * run resumed or discarded. Newest line last; at most MAX_LINES are kept. A live region, so a
  * screen reader announces each line as it is added.

@@ -1,9 +1,10 @@
 /**
- * The kernel self-check shown under the app (issue 2): the worker runs the velocity-moments kernel
+ * The kernel self-check shown under the app: the worker runs the velocity-moments kernel
  * on a perturbed O⁺ slab and compares it with its float64 twin; the page draws n(x)/n̄ and θ(x)/θ̄.
  * Without WebGPU the float64 reference itself is drawn, on a small grid.
  */
-import { DEFAULT_PROBE } from '../engine/momentsProbe';
+
+import { DEFAULT_PROBE } from '../physics/probe';
 import { ProfilePlot } from './profilePlot';
 import type { WorkerQueue } from './workerClient';
 

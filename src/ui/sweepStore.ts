@@ -1,5 +1,5 @@
 /**
- * The unfinished ε-sweep in IndexedDB (issue 8): what defines the sweep (the parsed config and the
+ * The unfinished ε-sweep in IndexedDB: what defines the sweep (the parsed config and the
  * ε list: the engine's plan is made from them) and every point finished so far, as the engine's
  * FinishedSweepPoint entries (the same shape as `sim sweep`'s sweep-progress.json). The validity
  * panel rewrites it after each finished point and deletes it when the sweep is done; a reload shows
@@ -10,6 +10,7 @@
  * configure checks one, the ε list as sweep does, and the points against the plan
  * (resumeFromStored). A record that fails is refused with the reason and deleted.
  */
+import { type ParsedConfig, parseConfig } from '../physics/configSchema';
 import {
   type FinishedSweepPoint,
   finishedSweepPoints,
@@ -17,8 +18,7 @@ import {
   resumeFromStored,
   type SweepPlan,
   type SweepResume,
-} from '../engine/sweep';
-import { type ParsedConfig, parseConfig } from '../physics/configSchema';
+} from '../physics/sweepPlan';
 import { deleteRecord, readRecord, writeRecord } from './autosave';
 
 /** The record's key in autosave.ts's store. */

@@ -5,7 +5,7 @@
  * dashed reference through the first trustworthy point (a guaranteed scaling, not a prediction).
  * A progress bar follows the sweep; Cancel stops it after the current step, keeping its points.
  *
- * Issue 8: the sweep's set-up, ε list and finished points are stored in IndexedDB (sweepStore.ts)
+ * The sweep's set-up, ε list and finished points are stored in IndexedDB (sweepStore.ts)
  * when it starts and after every point, and deleted when it is done. On page load a stored,
  * unfinished sweep (closed tab, reload, cancel, failure) is shown, its points in the table and the
  * plot, with "Resume sweep (k of n done)" (the worker runs only the other points) and "Discard

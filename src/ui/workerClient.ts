@@ -9,7 +9,7 @@ import { WORKER_READY } from '../workers/protocol';
 import type { SimulationWorkerApi as SessionApi } from '../workers/sessionApi';
 import type { SimulationWorkerApi as WorkerModuleApi } from '../workers/simulation.worker';
 
-/** The worker's whole API: the session contract plus what the module exposes today (probe, run). */
+/** The worker's whole API: the session contract plus what the module exposes beside it (probe, run). */
 export type WorkerApi = SessionApi & Omit<WorkerModuleApi, keyof SessionApi>;
 export type RemoteWorker = Comlink.Remote<WorkerApi>;
 

@@ -1,15 +1,20 @@
 /**
- * The contract between the page (src/ui) and the simulation worker (simulation.worker.ts) for the
- * interactive app of issue 6. Types only: the worker implements `SimulationWorkerApi`, the page
- * calls it through comlink. Typed arrays in results are transferred, not copied.
+ * The contract between the page (src/ui) and the simulation worker (simulation.worker.ts). Types
+ * only: the worker implements `SimulationWorkerApi`, the page calls it through comlink, and this
+ * file (with protocol.ts) is all the page knows of the engine. Typed arrays in results are
+ * transferred, not copied.
  *
  * The page drives the run: while playing it calls `advance(k)` again as soon as the previous call
  * returns (k = the speed setting), so the worker is never asked to do two things at once and the
  * main thread only draws what comes back.
  */
-import type { FinishedSweepPoint, SweepPoint } from '../engine/sweep';
+import type { SessionSnapshot } from '../engine/snapshot';
 import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
 import type { ParsedConfig } from '../physics/configSchema';
+import type { FinishedSweepPoint, SweepPoint } from '../physics/sweepPlan';
+
+/** What the views draw at one moment of the run (made by the engine's snapshot.ts). */
+export type { SessionSnapshot } from '../engine/snapshot';
 
 /** Why a config (or one field of it) was refused: `field` is the dotted path, e.g. "species.0.mass". */
 export interface ConfigRefusal {
@@ -25,7 +30,7 @@ export interface ConfigAccepted {
   readonly backend: 'webgpu' | 'cpu';
   readonly totalSteps: number;
   /**
-   * Added (issue 7): the measured error of collisions.accuracy's quadrature against the reference
+   * The measured error of collisions.accuracy's quadrature against the reference
    * (collision/accuracy.ts), one line for the panel; absent when collisions are off.
    */
   readonly quadratureError?: {
@@ -33,12 +38,12 @@ export interface ConfigAccepted {
     readonly costRatio: number;
     readonly text: string;
   };
-  /** Added (loadCheckpoint): where the loaded run stands; absent for a fresh run at t = 0. */
+  /** loadCheckpoint only: where the loaded run stands; absent for a fresh run at t = 0. */
   readonly resumedAt?: { readonly step: number; readonly time: number };
 }
 
 /**
- * Added (issue 8): loadCheckpoint's refusal of a file (truncated, corrupted, another version, not a
+ * loadCheckpoint's refusal of a file (truncated, corrupted, another version, not a
  * session's, a grid the device cannot hold): the CheckpointError's one-line message; `field` null
  * (grid.nx/grid.nv for a grid too large). The running session is kept.
  */
@@ -47,58 +52,26 @@ export interface CheckpointRefusal extends ConfigRefusal {
   readonly kind: string;
 }
 
-/** What the views draw at one moment of the run. Units: dimensionless (PHYSICS.md §1 scaling). */
-export interface SessionSnapshot {
-  readonly step: number;
-  readonly time: number;
-  readonly totalSteps: number;
-  /** Cell centres x_i, length nx. */
-  readonly x: Float64Array;
-  /** Velocity nodes v_j of one axis (cell-centred), length nv. */
-  readonly v: Float64Array;
-  /** ∫∫ F_α dv2 dv3 over (x, v1), per species, [cell][j1] (nx·nv). */
-  readonly phaseSpace: readonly [Float32Array, Float32Array];
-  /** Kinetic n_α(x) (number densities), per species. */
-  readonly density: readonly [Float64Array, Float64Array];
-  /** E(x) from the kinetic charge density. */
-  readonly field: Float64Array;
-  /** The Euler–Poisson solution's n_α(x) and E(x) at the same time. */
-  readonly fluidDensity: readonly [Float64Array, Float64Array];
-  readonly fluidField: Float64Array;
-  /** The cell whose full velocity distribution is included below. */
-  readonly velocityCell: number;
-  /** F_α(x_cell, ·) on the N³ grid, [j1][j2][j3], per species. */
-  readonly velocity: readonly [Float32Array, Float32Array];
-  /** The fluid's discrete bi-Maxwellian F_0 at that cell (the "ghost"), same layout. */
-  readonly velocityFluid: readonly [Float32Array, Float32Array];
-  /**
-   * The timeseries row at this time (same columns as the CLI's timeseries.csv): the latest output
-   * row, so row.t = time at an output step and the previous output's t between outputs (measuring
-   * the remainder costs a Newton solve per cell, done at outputs only).
-   */
-  readonly row: TimeseriesRow;
-}
-
 /** One point of an ε-sweep as it arrives (the CLI's validity.csv row, plus its trust verdict). */
 export interface SweepPointReport {
   readonly knudsen: number;
   readonly validityTime: number | null;
   readonly trustworthy: boolean;
   readonly norms: Readonly<Record<string, number>>;
-  /** Added by the worker: the run's dt and steps (validity.csv's dt column). */
+  /** The run's dt and steps (validity.csv's dt column). */
   readonly dt?: number;
   readonly steps?: number;
-  /** Added by the worker: the rerun at dt/2 (validity_time_half_dt) and the relative change it made (trust_change; null when not comparable). */
+  /** The rerun at dt/2 (validity_time_half_dt) and the relative change it made (trust_change; null when not comparable). */
   readonly validityTimeHalfDt?: number | null;
   readonly trustChange?: number | null;
-  /** Added (issue 8): the point's index in the sweep's ε list. */
+  /** The point's index in the sweep's ε list. */
   readonly index?: number;
-  /** Added (issue 8): the engine's whole record of the point, which the page stores so a reload can resume the sweep. */
+  /** The engine's whole record of the point, which the page stores so a reload can resume the sweep. */
   readonly record?: SweepPoint;
 }
 
 /**
- * Added (issue 8): what defines a sweep, sent once when it starts (SweepProgress.started): the page
+ * What defines a sweep, sent once when it starts (SweepProgress.started): the page
  * stores it with each finished point, and gives it back (SweepOptions) to resume after a reload.
  */
 export interface SweepStarted {
@@ -109,7 +82,7 @@ export interface SweepStarted {
   readonly resumed: readonly number[];
 }
 
-/** Added (issue 8): sweep()'s options (plain data; the callbacks are sweep()'s own arguments). */
+/** sweep()'s options (plain data; the callbacks are sweep()'s own arguments). */
 export interface SweepOptions {
   /** The set-up to sweep (config JSON, parsed and checked as configure's); default: the running session's. */
   readonly config?: unknown;
@@ -127,10 +100,10 @@ export interface SweepProgress {
   readonly points: number;
   /** Fraction of the whole sweep done, 0..1. */
   readonly fraction: number;
-  /** Added (issue 8): set on the first report only, before any run: what defines the sweep. */
+  /** Set on the first report only, before any run: what defines the sweep. */
   readonly started?: SweepStarted;
   /**
-   * Added (issue 8): the GPU device was lost during a run of point `point`; a new one was acquired
+   * The GPU device was lost during a run of point `point`; a new one was acquired
    * (or the CPU backend taken) and that run is being redone, the finished points kept. In words.
    */
   readonly recovered?: string;
@@ -144,27 +117,27 @@ export interface SweepResult {
   readonly slopeError: number | null;
   /** The theorem's y(k, γ) for the config's k and γ. */
   readonly theoremExponent: number;
-  /** Added by the worker: ln T_valid = intercept + slope · ln(1/ε), over fitPoints points. */
+  /** ln T_valid = intercept + slope · ln(1/ε), over fitPoints points. */
   readonly intercept?: number | null;
   readonly fitPoints?: number;
-  /** Added by the worker: the timeseries column T_valid reads and its threshold (the config's remainder section). */
+  /** The timeseries column T_valid reads and its threshold (the config's remainder section). */
   readonly column?: string;
   readonly threshold?: number;
-  /** Added by the worker: resolveConfig's warnings over every ε. */
+  /** resolveConfig's warnings over every ε. */
   readonly warnings?: readonly string[];
-  /** Added by the worker: the table as the CLI's validity.csv (same comments, header and number format), for export. */
+  /** The table as the CLI's validity.csv (same comments, header and number format), for export. */
   readonly validityCsv?: string;
   /**
-   * Added by the worker: set when the sweep was refused before any run (collisions off, an ε the
+   * Set when the sweep was refused before any run (collisions off, an ε the
    * grid cannot resolve, a bad list): nothing ran, `points` is empty. field "knudsen" for the list.
    */
   readonly refusal?: ConfigRefusal;
-  /** Added (issue 8): indices of the points run by this call, and of those taken from SweepOptions.resume. */
+  /** Indices of the points run by this call, and of those taken from SweepOptions.resume. */
   readonly computed?: readonly number[];
   readonly resumed?: readonly number[];
-  /** Added (issue 8): each device-loss recovery during the sweep, in words (SweepProgress.recovered). */
+  /** Each device-loss recovery during the sweep, in words (SweepProgress.recovered). */
   readonly recoveries?: readonly string[];
-  /** Added (issue 8): the adapter (or backend) the points were computed on. */
+  /** The adapter (or backend) the points were computed on. */
   readonly adapter?: string;
 }
 
@@ -189,13 +162,13 @@ export interface SimulationWorkerApi {
     readonly snapshot: SessionSnapshot;
     readonly done: boolean;
     /**
-     * Added (issue 8): the GPU device was lost during (or before) this call; the worker acquired a
+     * The GPU device was lost during (or before) this call; the worker acquired a
      * new one (or fell back to the CPU backend), rebuilt the run from its last checkpoint and
      * continued. In words, for the page to show.
      */
     readonly recovered?: string;
     /**
-     * Added (issue 8): the step guard's rollbacks during this call, one line each: an output failed
+     * The step guard's rollbacks during this call, one line each: an output failed
      * its checks (NaN/Inf, F negative, conservation), the run went back to the last good output and
      * halved dt (outputs stay at the same times). A run the guard gives up on rejects advance()
      * with the likely cause (CFL, grid too coarse, ε regime).
@@ -204,7 +177,7 @@ export interface SimulationWorkerApi {
   }>;
   /** The snapshot now, without stepping (e.g. another velocityCell was chosen). */
   snapshot(velocityCell?: number): Promise<SessionSnapshot>;
-  /** Back to t = 0 with the current config (velocityCell: added, optional, as in snapshot()). */
+  /** Back to t = 0 with the current config; the snapshot after (velocityCell as in snapshot()). */
   reset(velocityCell?: number): Promise<SessionSnapshot>;
   /** Every timeseries row recorded since t = 0 (for CSV export). */
   rows(): Promise<readonly TimeseriesRow[]>;
@@ -212,7 +185,7 @@ export interface SimulationWorkerApi {
    * An ε-sweep of the current config; points arrive through the callbacks (Comlink.proxy). Runs
    * on sessions of its own (the running session is untouched), each point rerun at dt/2 (trust
    * check). A refused sweep resolves with `refusal` set; a second sweep while one runs rejects.
-   * Issue 8: `options` resumes an interrupted sweep (its config and finished points); a GPU device
+   * `options` resumes an interrupted sweep (its config and finished points); a GPU device
    * lost during a run is re-acquired and only that run is redone (SweepProgress.recovered).
    */
   sweep(
@@ -226,17 +199,17 @@ export interface SimulationWorkerApi {
   /** Why the device was lost, if it was. */
   deviceLostReason(): string | null;
   /**
-   * Added (issue 8): the running session as a checkpoint file (checkpoint.ts format: both
+   * The running session as a checkpoint file (checkpoint.ts format: both
    * distributions, the fluid, time, config, every row so far), e.g. for a download or IndexedDB.
    */
   saveCheckpoint(): Promise<Uint8Array>;
   /**
-   * Added (issue 8): replaces the running session by the run saved in `bytes`, at its step with its
+   * Replaces the running session by the run saved in `bytes`, at its step with its
    * rows. A refused file resolves with a CheckpointRefusal and keeps the running session.
    */
   loadCheckpoint(bytes: Uint8Array): Promise<ConfigAccepted | CheckpointRefusal>;
   /**
-   * Added (issue 8), for tests: destroys the worker's GPU device as a driver reset would lose it;
+   * For tests: destroys the worker's GPU device as a driver reset would lose it;
    * the next advance() recovers (its result's `recovered` says so). False when there is no device.
    */
   loseDeviceForTest(): boolean;

@@ -1,44 +1,40 @@
 /**
- * The simulation's worker: it owns the GPU device (the main thread only draws). Exposed with
- * comlink; results come back as transferred typed arrays. It implements the interactive session of
- * sessionApi.ts (configure / advance / snapshot / reset / rows / sweep) over SimulationSession,
- * and keeps the one-shot `run` and the moments `probe` of the earlier app.
+ * The simulation's worker: it owns the GPU device, so that the main thread only draws. It
+ * implements sessionApi.ts over the engine (exposed with comlink, typed arrays transferred): the
+ * interactive session, the ε-sweep, checkpoints in and out, plus a one-shot `run` and the moments
+ * `probe` of the self-check.
  *
- * Session calls (configure, advance, snapshot, reset, rows) run one at a time in arrival order, so
- * a configure that arrives during an advance replaces the session only after that advance has
- * returned. A sweep runs beside them on sessions of its own (the running session is untouched) and
- * yields to the event loop after every step, so that cancelSweep is delivered between two steps.
+ * Session calls (configure, advance, snapshot, reset, rows, checkpoints) run one at a time in
+ * arrival order, so a configure that arrives during an advance replaces the session only after
+ * that advance has returned. A sweep runs beside them on sessions of its own (the running session
+ * is untouched) and yields to the event loop after every step, so that cancelSweep is delivered
+ * between two steps.
  *
- * Device loss (issue 8): the running session is a RecoveringSession (session.ts), which keeps the
- * run's checkpoint in memory after every call. When the device is lost (a driver reset, or
- * loseDeviceForTest's destroy()), the next call acquires a new device (the CPU backend if none can
- * be had), rebuilds the run from that checkpoint and continues; advance's `recovered` says so. The
- * step guard's rollbacks come back in advance's `rollbacks`. saveCheckpoint/loadCheckpoint move a
- * run in and out as a checkpoint file. A sweep's run that fails on a lost device is redone on a new
- * one (runSweep's recovery), the finished points kept; sweep(…, options) resumes a sweep that a
- * closed tab interrupted, from the finished points the page stored.
+ * A lost device is survived: the running session is a RecoveringSession (rebuilt from its last
+ * checkpoint on a new device, or on the CPU backend), and a sweep's run that fails on a lost device
+ * is redone on a new one, the finished points kept (engine/deviceLoss.ts tells the loss in both).
  */
 import * as Comlink from 'comlink';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint';
-import { DEFAULT_PROBE, momentsProbe, type ProbeResult, type ProbeSetup } from '../engine/momentsProbe';
-import { acceptConfig, configRefusal, RecoveringSession } from '../engine/session';
-import { runSimulation } from '../engine/simulation';
-import {
-  planSweep,
-  resumeFromStored,
-  runSweep,
-  type SweepPlan,
-  type SweepRecovery,
-  type SweepResume,
-  SweepResumeError,
-  type SweepRunner,
-  validityCsv,
-} from '../engine/sweep';
+import { DeviceWatch } from '../engine/deviceLoss';
+import { momentsProbe, type ProbeResult } from '../engine/momentsProbe';
+import { RecoveringSession } from '../engine/recoveringSession';
+import { runSimulation } from '../engine/run';
+import { runSweep, type SweepRecovery, type SweepRunner, validityCsv } from '../engine/sweep';
 import { acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
 import { describeQuadratureError, quadratureErrorForConfig } from '../physics/collision/accuracy';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
+import { acceptConfig, configRefusal } from '../physics/configAcceptance';
 import { type ParsedConfig, parseConfig, resolveConfig } from '../physics/configSchema';
+import { DEFAULT_PROBE, type ProbeSetup } from '../physics/probe';
 import { theoremExponent } from '../physics/remainder';
+import {
+  planSweep,
+  resumeFromStored,
+  type SweepPlan,
+  type SweepResume,
+  SweepResumeError,
+} from '../physics/sweepPlan';
 import { WORKER_READY } from './protocol';
 import type {
   CheckpointRefusal,
@@ -178,20 +174,6 @@ function knudsenRefusal(knudsen: unknown): ConfigRefusal | null {
 /** A sweep refused before any run: nothing ran. */
 function sweepRefusal(refusal: ConfigRefusal, theorem: number): SweepResult {
   return { cancelled: false, points: [], slope: null, slopeError: null, theoremExponent: theorem, refusal };
-}
-
-/** How long a failed run waits for device.lost to settle before the failure counts as the run's own. */
-const LOSS_GRACE_MS = 250;
-
-/** Whether `device` is lost, or becomes lost within `ms` (a failed GPU call can come first). */
-async function lostWithin(device: GPUDevice, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const grace = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const lostNow = await Promise.race([device.lost.then(() => true), grace]);
-  clearTimeout(timer);
-  return lostNow;
 }
 
 /** The setting's measured quadrature error (float64, here in the worker: ≲ 0.5 s, memoised). */
@@ -379,43 +361,28 @@ const sessionApi: SessionApi = {
         started: { config: parsed, knudsen: [...knudsen], resumed },
       });
       // the device of the runs: replaced by a new one after a loss (recover below)
-      let device = await currentDevice();
-      const lostDevices = new WeakSet<GPUDevice>();
-      const watch = (d: GPUDevice | null) => void d?.lost.then(() => lostDevices.add(d));
-      watch(device);
+      const device = new DeviceWatch(await currentDevice(), reacquire);
       const computed: number[] = [];
       const recoveries: string[] = [];
       let lastProgress = -Infinity;
       // of the whole sweep (SweepProgress): a new point starts where the previous one ended
       let fraction = 0;
       const runner: SweepRunner = async (config, onRow, signal) => {
-        const used = device;
-        const result = await runSimulation(config, used, onRow, signal ? { signal } : {});
+        const result = await runSimulation(config, device.device, onRow, signal ? { signal } : {});
         // a loss noticed by the end of the run: its last rows may not have been computed (as RecoveringSession)
-        if (used && lostDevices.has(used)) throw new Error('the GPU device was lost during the run');
+        if (device.lost) throw new Error('the GPU device was lost during the run');
         return { steps: result.steps, adapter: result.backend };
       };
       // A run that failed because the device was lost (device.lost settles, given a moment) is
       // redone on a new device; the CPU backend when none can be had. Any other failure is the sweep's.
       const recover: SweepRecovery = async (_error, run) => {
-        const used = device;
-        if (!used || !(await lostWithin(used, LOSS_GRACE_MS))) return null;
-        const reason = lost ?? 'unknown reason';
-        let next: GPUDevice | null = null;
-        let noGpu = '';
-        try {
-          next = await reacquire();
-          if (!next) noGpu = 'no GPU is available';
-        } catch (e) {
-          noGpu = e instanceof Error ? e.message : String(e);
-        }
-        device = next;
-        watch(next);
+        if (!(await device.wasLost())) return null;
+        const reason = device.lost ?? 'unknown reason';
+        const how = await device.replace();
         const kept = computed.length + resumed.length;
         const note =
           `the GPU device was lost (${reason}) during point ${run.point + 1} of ${run.points} ` +
-          `(ε = ${run.knudsen}, the run at ${run.halfDt ? 'dt/2' : 'dt'}); ` +
-          (next ? 'a new device was acquired' : `continuing on the float64 CPU backend (${noGpu})`) +
+          `(ε = ${run.knudsen}, the run at ${run.halfDt ? 'dt/2' : 'dt'}); ${how}` +
           `; redoing that run, the ${kept} finished point${kept === 1 ? '' : 's'} kept`;
         recoveries.push(note);
         return note;

@@ -1,9 +1,9 @@
 /**
- * The engine's SweepPoint as the page shows it (SweepPointReport): sent by the worker as points
- * finish, and made by the page itself from the points of a stored, unfinished sweep (issue 8), so
- * both show the same row. Pure: no worker or DOM globals.
+ * A sweep's SweepPoint as the page shows it (SweepPointReport): sent by the worker as points
+ * finish, and made by the page itself from the points of a stored, unfinished sweep, so both show
+ * the same row. Pure: no worker or DOM globals.
  */
-import type { SweepPoint } from '../engine/sweep';
+import type { SweepPoint } from '../physics/sweepPlan';
 import type { SweepPointReport } from './sessionApi';
 
 export function sweepPointReport(p: SweepPoint, index?: number): SweepPointReport {

@@ -6,7 +6,8 @@
  * refused before anything is allocated, naming the largest n_x that fits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RecoveringSession, SimulationSession } from '../../src/engine/session';
+import { RecoveringSession } from '../../src/engine/recoveringSession';
+import { SimulationSession } from '../../src/engine/session';
 import type { GpuContext } from '../../src/gpu/context';
 import { acquireNodeGpu } from '../../src/gpu/node';
 import { DEFAULT_REMAINDER, type ResolvedConfig } from '../../src/physics/config';

@@ -4,14 +4,9 @@
  * reading the moments back, against the float64 CPU backend (PHYSICS.md §1, §4; issue 7).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  CpuBackend,
-  fieldFromMoments,
-  GpuBackend,
-  initialState,
-  simulationSetup,
-  strangStep,
-} from '../../src/engine/simulation';
+import { CpuBackend } from '../../src/engine/cpuBackend';
+import { GpuBackend } from '../../src/engine/gpuBackend';
+import { fieldFromMoments, initialState, simulationSetup, strangStep } from '../../src/engine/step';
 import { createEmptyStorageBuffer, createStorageBuffer, readFloat32 } from '../../src/gpu/buffers';
 import type { GpuContext } from '../../src/gpu/context';
 import { FieldSolve } from '../../src/gpu/FieldSolve';

@@ -4,14 +4,9 @@
  * two-fluid Euler–Poisson frequency, not at the collisionless one.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  fieldFromMoments,
-  GpuBackend,
-  initialState,
-  runSimulation,
-  simulationSetup,
-  strangStep,
-} from '../../src/engine/simulation';
+import { GpuBackend } from '../../src/engine/gpuBackend';
+import { runSimulation } from '../../src/engine/run';
+import { fieldFromMoments, initialState, simulationSetup, strangStep } from '../../src/engine/step';
 import type { GpuContext } from '../../src/gpu/context';
 import { DEFAULT_REMAINDER, type ResolvedConfig, type TimeseriesRow } from '../../src/physics/config';
 import { langmuirRoot } from '../../src/physics/dispersion';

@@ -6,9 +6,9 @@
  * configure's refusals. Sessions are few and small (pipelines take seconds to build on SwiftShader).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acceptConfig, SimulationSession } from '../../src/engine/session';
-import { runSimulation } from '../../src/engine/simulation';
-import { runSweep, type SweepPlan, type SweepRunner } from '../../src/engine/sweep';
+import { runSimulation } from '../../src/engine/run';
+import { SimulationSession } from '../../src/engine/session';
+import { runSweep, type SweepRunner } from '../../src/engine/sweep';
 import type { GpuContext } from '../../src/gpu/context';
 import {
   DEFAULT_REMAINDER,
@@ -16,7 +16,9 @@ import {
   TIMESERIES_COLUMNS,
   type TimeseriesRow,
 } from '../../src/physics/config';
+import { acceptConfig } from '../../src/physics/configAcceptance';
 import { presetById } from '../../src/physics/presets';
+import type { SweepPlan } from '../../src/physics/sweepPlan';
 import type { SessionSnapshot } from '../../src/workers/sessionApi';
 import { maxRelativeError } from '../support/compare';
 import { testGpu } from '../support/gpu';

@@ -3,14 +3,10 @@
  * and 6), its conservation laws, and its float64 CPU twin.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  CpuBackend,
-  GpuBackend,
-  initialState,
-  runSimulation,
-  simulationSetup,
-  strangStep,
-} from '../../src/engine/simulation';
+import { CpuBackend } from '../../src/engine/cpuBackend';
+import { GpuBackend } from '../../src/engine/gpuBackend';
+import { runSimulation } from '../../src/engine/run';
+import { initialState, simulationSetup, strangStep } from '../../src/engine/step';
 import type { GpuContext } from '../../src/gpu/context';
 import type { ResolvedConfig, TimeseriesRow } from '../../src/physics/config';
 import { langmuirRoot } from '../../src/physics/dispersion';

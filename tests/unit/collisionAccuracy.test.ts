@@ -125,7 +125,7 @@ describe('collisions.accuracy in the config and the share URL', () => {
 
 describe('the run uses the setting (CPU float64 backend)', () => {
   it('fast and standard relax differently; an explicit "standard" is bit-identical to an absent one', async () => {
-    const { runSimulation } = await import('../../src/engine/simulation');
+    const { runSimulation } = await import('../../src/engine/run');
     const preset = presetById('equal-masses')!.config;
     const homogeneous = (accuracy?: 'fast' | 'standard') =>
       resolveConfig({

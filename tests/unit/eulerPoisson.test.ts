@@ -2,7 +2,6 @@
 // kinetic initial data, the linear dispersion relation of §5 item 6 for both schemes, conservation over
 // a run through shocks, and the convergence orders (finite volume: 2nd; spectral: far below it).
 import { describe, expect, it } from 'vitest';
-import { cellCentres } from '../../src/engine/initialData';
 import type { SpeciesConfig } from '../../src/physics/config';
 import {
   type EulerPoissonParams,
@@ -10,7 +9,8 @@ import {
   type FluidScheme,
   fluidStateFromConfig,
   TwoFluidEulerPoisson,
-} from '../../src/physics/eulerPoisson';
+} from '../../src/physics/fluid/twoFluidEulerPoisson';
+import { cellCentres } from '../../src/physics/initialData';
 
 const TWO_PI = 2 * Math.PI;
 

@@ -4,13 +4,8 @@
  * and the CPU Strang step takes its field from the state after X(Δt/2) (PHYSICS.md §1, §4).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  CpuBackend,
-  fieldFromMoments,
-  initialState,
-  simulationSetup,
-  strangStep,
-} from '../../src/engine/simulation';
+import { CpuBackend } from '../../src/engine/cpuBackend';
+import { fieldFromMoments, initialState, simulationSetup, strangStep } from '../../src/engine/step';
 import type { ResolvedConfig } from '../../src/physics/config';
 import { velocityMoments } from '../../src/physics/moments';
 import { poissonFieldKernel, poissonSolveFft } from '../../src/physics/poisson';

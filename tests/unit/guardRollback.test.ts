@@ -20,9 +20,9 @@ import {
   encodeCheckpoint,
   sessionCheckpointContents,
 } from '../../src/engine/checkpoint';
-import { type GuardEvent, SimulationSession } from '../../src/engine/session';
-import { runSimulation } from '../../src/engine/simulation';
-import { MAX_HALVINGS, UnstableRunError } from '../../src/engine/stepGuard';
+import { runSimulation } from '../../src/engine/run';
+import { SimulationSession } from '../../src/engine/session';
+import { type GuardEvent, MAX_HALVINGS, UnstableRunError } from '../../src/engine/stepGuard';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../../src/physics/config';
 import { parseConfig, resolveConfig } from '../../src/physics/configSchema';
 import { simInProcess } from '../support/cli';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { remainderBall } from '../../src/engine/remainderBall';
 import type { SimulationConfig } from '../../src/physics/config';
+import { remainderBall } from '../../src/physics/remainderBall';
 
 describe('remainderBall', () => {
   it('θ_M = 2m_A/(2m_A + m_B) θ̄ with m_A ≥ m_B, and r_α = √(2θ_M ln(1/floor)/m_α), by hand', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type SweepPoint, sweepFit } from '../../src/engine/sweep';
+import { sweepFit } from '../../src/engine/sweep';
+import type { SweepPoint } from '../../src/physics/sweepPlan';
 
 const point = (knudsen: number, validityTime: number | null): SweepPoint =>
   ({

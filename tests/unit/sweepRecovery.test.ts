@@ -11,20 +11,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_RUN_RECOVERIES, runSweep, type SweepRunner, validityCsv } from '../../src/engine/sweep';
+import { TIMESERIES_COLUMNS, type TimeseriesRow } from '../../src/physics/config';
+import { parseConfig, stepCount } from '../../src/physics/configSchema';
 import {
   finishedSweepPoints,
   isSweepPoint,
-  MAX_RUN_RECOVERIES,
   planSweep,
   resumeFromStored,
-  runSweep,
   type SweepPlan,
   type SweepPoint,
-  type SweepRunner,
-  validityCsv,
-} from '../../src/engine/sweep';
-import { TIMESERIES_COLUMNS, type TimeseriesRow } from '../../src/physics/config';
-import { parseConfig, stepCount } from '../../src/physics/configSchema';
+} from '../../src/physics/sweepPlan';
 import { checkStoredSweep, STORED_SWEEP_VERSION, type StoredSweep } from '../../src/ui/sweepStore';
 
 const examples = join(import.meta.dirname, '../../examples');

@@ -17,8 +17,8 @@
  * each species keeps its own n, momentum and energy (a stronger statement than the mixture's
  * conservation). Points where F⁺ = 0 stay 0. The weight is capped at κ = CORRECTION_CAP times the
  * largest cut value so that the correction comes from where the cut was — the tails — and not
- * from the bulk: with w = F⁺ the bulk gave up the cut mass at every step, a steady bulk-to-tail
- * transfer that slowed the relaxation at the peak (twin, N_v = 16, m_B = 2m_A, 30 steps of
+ * from the bulk: with w = F⁺ the bulk would give up the cut mass at every step, a steady bulk-to-tail
+ * transfer that slows the relaxation at the peak (twin, N_v = 16, m_B = 2m_A, 30 steps of
  * Δt = 0.05: distance to M 3.0e−2 with w = F⁺, 1.9e−2 with the cap, 1.8e−2 with no limiter).
  * Since w ≤ F⁺, F_new ≥ F⁺(1 + min(λ·φ, 0)) ≥ 0 whenever λ·φ ≥ −1; `minFactor` reports the
  * smallest F_new/F⁺ so a caller can tell otherwise (the step guard then sees the negative values:

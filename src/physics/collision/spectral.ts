@@ -346,7 +346,7 @@ function checkCell(f: ArrayLike<number>, grid: VelocityGrid, name: string): void
 }
 
 /**
- * The ±e symmetry of the sphere rule (PHYSICS.md §4; issue 7). sphereQuadrature's points come in
+ * The ±e symmetry of the sphere rule (PHYSICS.md §4). sphereQuadrature's points come in
  * antipodal pairs e, −e of equal weight (Gauss–Legendre nodes symmetric in cosθ, an even number of
  * azimuths). Returns one point of each pair carrying the pair's summed weight, or null when `rule`
  * has no such pairing. Used where the sphere sum's summand is even in e:

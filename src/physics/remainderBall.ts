@@ -1,11 +1,13 @@
 /**
  * Where the remainder's norms are taken (PHYSICS.md §3, numerical honesty): θ_M of the global
- * Maxwellian and each species' trusted velocity ball, as RemainderMonitor uses them, for the reports
- * that must show them beside the numbers (summary.json of `sim run`, the page's readouts).
+ * Maxwellian and each species' trusted velocity ball. The engine's RemainderMonitor measures with
+ * them, and the reports show them beside the numbers (summary.json of `sim run`, the page's readouts).
  */
-import type { SimulationConfig } from '../physics/config';
-import { globalMaxwellianTemperature, trustedBallRadius } from '../physics/remainder';
-import { TRUSTED_FLOOR } from './remainderMonitor';
+import type { SimulationConfig } from './config';
+import { globalMaxwellianTemperature, trustedBallRadius } from './remainder';
+
+/** μ_M ≥ TRUSTED_FLOOR · μ_M(0) defines the trusted ball (f32 noise / √μ_M stays ≲ 1e−5 of F there). */
+export const TRUSTED_FLOOR = 1e-4;
 
 export interface RemainderBall {
   /** θ̄ (density-weighted background temperature) and θ_M. */

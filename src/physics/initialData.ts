@@ -3,8 +3,8 @@
  * carries a cosine perturbation n(x) = n̄(1 + a cos(2π j x/ℓ)), at fixed temperature ("density") or on
  * the isentropic relation θ = θ̄ (n/n̄)^{2/3} of the paper's Lemma 2.1 ("isentropic", PHYSICS.md §2).
  */
-import { maxwellianOnGrid } from '../physics/maxwellian';
-import type { VelocityGrid } from '../physics/velocityGrid';
+import { maxwellianOnGrid } from './maxwellian';
+import type { VelocityGrid } from './velocityGrid';
 
 export interface SpeciesState {
   readonly mass: number;

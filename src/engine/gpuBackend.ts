@@ -1,0 +1,192 @@
+/**
+ * The GPU backend of the step (step.ts): the state F in two storage buffers that the passes
+ * ping-pong between, and one kernel object per operation (Transport, FieldSolve, CollisionStep,
+ * VelocityMoments, RemainderNorms). Passes are recorded into one command encoder, submitted when a
+ * result is read back or the state or Δt is replaced; the Poisson solve is recorded like any other
+ * pass (moments kernel → fieldSolve.wgsl → the v-shift weights), so a step needs no read-back.
+ */
+import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
+import { CollisionStep } from '../gpu/CollisionStep';
+import { FieldSolve } from '../gpu/FieldSolve';
+import { checkGridFitsDevice } from '../gpu/memoryPlan';
+import { RemainderNorms } from '../gpu/RemainderNorms';
+import { Transport } from '../gpu/Transport';
+import { VelocityMoments } from '../gpu/VelocityMoments';
+import { accuracyQuadrature } from '../physics/collision/accuracy';
+import type { RemainderParameters } from '../physics/remainderNorms';
+import type { SimulationSetup, StepBackend } from './step';
+
+/** The device could not allocate what a run needs (an 'out-of-memory' error scope caught it). */
+export class GpuOutOfMemoryError extends Error {
+  override name = 'GpuOutOfMemoryError';
+}
+
+export class GpuBackend implements StepBackend {
+  readonly name = 'webgpu' as const;
+  private readonly buffers: [GPUBuffer, GPUBuffer];
+  private current = 0;
+  private encoder: GPUCommandEncoder | null = null;
+
+  private constructor(
+    private readonly device: GPUDevice,
+    private setup: SimulationSetup,
+    private readonly transport: Transport,
+    private readonly momentsKernel: VelocityMoments,
+    private readonly collisions: CollisionStep | null,
+    private readonly remainder: RemainderNorms,
+    private readonly fieldSolver: FieldSolve | null,
+    state: Float32Array,
+  ) {
+    this.buffers = [
+      createStorageBuffer(device, 'Simulation.state0', state),
+      createStorageBuffer(device, 'Simulation.state1', state),
+    ];
+  }
+
+  /**
+   * Checks the grid against the device's buffer limits before anything is allocated (memoryPlan.ts:
+   * an InvalidParameterError naming the largest grid.nx that fits), then builds the kernels and the
+   * state buffers inside an 'out-of-memory' error scope, so that a device that cannot hold the run
+   * says so in words (GpuOutOfMemoryError) instead of failing later on an invalid buffer.
+   */
+  static async create(device: GPUDevice, setup: SimulationSetup, state: Float32Array): Promise<GpuBackend> {
+    const { config, grid } = setup;
+    const { nx, length } = config.grid;
+    GpuBackend.checkFits(device, setup);
+    device.pushErrorScope('out-of-memory');
+    let backend: GpuBackend | null = null;
+    let failure: unknown = null;
+    try {
+      const building = Transport.create(device, grid, nx, length);
+      const [transport, moments, remainder, collisions, fieldSolver] = await Promise.all([
+        building,
+        VelocityMoments.create(device, grid, 2 * nx),
+        RemainderNorms.create(device, grid, nx),
+        setup.collisionsOn
+          ? CollisionStep.create(device, grid, nx, {
+              species: [
+                { mass: config.species[0].mass, diameter: config.species[0].diameter },
+                { mass: config.species[1].mass, diameter: config.species[1].diameter },
+              ],
+              gamma: config.collisions.gamma,
+              quadrature: accuracyQuadrature(config.collisions.accuracy ?? 'standard', grid.nv),
+            })
+          : null,
+        setup.fieldOn
+          ? building.then((t) => FieldSolve.create(device, grid, nx, length, t.vWeights)) // writes V's weights
+          : null,
+      ]);
+      backend = new GpuBackend(device, setup, transport, moments, collisions, remainder, fieldSolver, state);
+      backend.writeTimeStep();
+    } catch (e) {
+      failure = e;
+    }
+    const outOfMemory = await device.popErrorScope().catch(() => null);
+    if (outOfMemory || failure) backend?.destroy();
+    if (outOfMemory) {
+      throw new GpuOutOfMemoryError(
+        `the GPU ran out of memory building the run (grid.nx = ${nx}, grid.nv = ${grid.nv}${setup.collisionsOn ? ', collisions on' : ''}): ` +
+          `${outOfMemory.message || 'out of memory'}; lower grid.nx or grid.nv`,
+      );
+    }
+    if (failure) throw failure;
+    return backend!;
+  }
+
+  /**
+   * Throws InvalidParameterError (grid.nx with the largest n_x that fits, or grid.nv) when the run's
+   * buffers exceed `device`'s limits; callers may check before building even the initial state.
+   */
+  static checkFits(device: GPUDevice, setup: SimulationSetup): void {
+    const size = { nx: setup.config.grid.nx, nv: setup.grid.nv, collisions: setup.collisionsOn };
+    checkGridFitsDevice(size, device.limits, 'this device');
+  }
+
+  retime(setup: SimulationSetup): void {
+    this.flush(); // what is recorded so far ran at the old Δt
+    this.setup = setup;
+    this.writeTimeStep();
+  }
+
+  /** The Δt-dependent uniforms: x-shift weights (Δt/2), the v-shift per unit field, the collision step's Δt/ε. */
+  private writeTimeStep(): void {
+    const { config, chargeToMass } = this.setup;
+    this.transport.setAdvectXStep(config.time.dt / 2);
+    const [A, B] = config.species;
+    this.fieldSolver?.setParameters([A.charge, B.charge], chargeToMass, config.time.dt / 2);
+    this.momentsKernel.setParameters({ mass: 1 });
+    this.collisions?.setTimeStep(config.time.dt, config.collisions.knudsen);
+  }
+
+  advectX(): void {
+    this.transport.recordX(this.commands(), this.buffers[this.current]!, this.buffers[1 - this.current]!);
+    this.current = 1 - this.current;
+  }
+
+  solveField(): void {
+    if (!this.fieldSolver) throw new Error('solveField: this run has no field (setup.fieldOn is false)');
+    const encoder = this.commands();
+    this.momentsKernel.record(encoder, this.buffers[this.current]!);
+    this.fieldSolver.record(encoder, this.momentsKernel.output); // into transport.vWeights
+  }
+
+  advectV(): void {
+    this.transport.recordV(this.commands(), this.buffers[this.current]!, this.buffers[1 - this.current]!);
+    this.current = 1 - this.current;
+  }
+
+  collide(): void {
+    this.collisions?.record(this.commands(), this.buffers[this.current]!);
+  }
+
+  async moments(): Promise<Float64Array> {
+    this.momentsKernel.record(this.commands(), this.buffers[this.current]!);
+    this.flush();
+    return Float64Array.from(await readFloat32(this.device, this.momentsKernel.output));
+  }
+
+  async remainderSums(cells: Float64Array, p: RemainderParameters): Promise<Float64Array> {
+    this.remainder.setParameters(cells, p);
+    this.remainder.record(this.commands(), this.buffers[this.current]!);
+    this.flush();
+    return Float64Array.from(await this.remainder.read());
+  }
+
+  /** The state as it is now (submits what is recorded). */
+  async state(): Promise<Float32Array> {
+    this.flush();
+    return readFloat32(this.device, this.buffers[this.current]!);
+  }
+
+  readState(): Promise<Float32Array> {
+    return this.state();
+  }
+
+  load(state: Float32Array | Float64Array): void {
+    // after what is recorded so far: the queue orders this write behind the earlier submits
+    this.flush();
+    this.current = 0;
+    const values = state instanceof Float32Array ? state : Float32Array.from(state);
+    this.device.queue.writeBuffer(this.buffers[0]!, 0, values as Float32Array<ArrayBuffer>);
+  }
+
+  flush(): void {
+    if (this.encoder) this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+  }
+
+  destroy(): void {
+    this.flush();
+    this.transport.destroy();
+    this.momentsKernel.destroy();
+    this.collisions?.destroy();
+    this.remainder.destroy();
+    this.fieldSolver?.destroy();
+    for (const b of this.buffers) b.destroy();
+  }
+
+  private commands(): GPUCommandEncoder {
+    this.encoder ??= this.device.createCommandEncoder({ label: 'Simulation.step' });
+    return this.encoder;
+  }
+}
