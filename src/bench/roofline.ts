@@ -5,7 +5,9 @@
  * sample lasts long enough to be timed well, so the same code measures SwiftShader (GFLOP/s) and a
  * data-centre GPU (tens of TFLOP/s); then the median of a few samples.
  */
+import { BindGroupCache } from '../gpu/bindings';
 import { createEmptyStorageBuffer } from '../gpu/buffers';
+import { dispatchLinear } from '../gpu/dispatch';
 import { buildComputePipeline } from '../gpu/pipelines';
 import source from '../shaders/benchPeak.wgsl?raw';
 import type { GpuTimer, GpuTimingMethod } from './gpuTimer';
@@ -49,19 +51,12 @@ export async function measureRoofline(device: GPUDevice, timer: GpuTimer): Promi
 
   let bytes = Math.min(FIRST_COPY_BYTES, limit);
   let buffers = allocate(device, bytes);
+  const bindings = new BindGroupCache(device);
   const run = (pipeline: GPUComputePipeline, invocations: number) => (encoder: GPUCommandEncoder) => {
     const pass = encoder.beginComputePass({ label: pipeline.label });
     pass.setPipeline(pipeline);
-    pass.setBindGroup(
-      0,
-      device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-      }),
-    );
-    const groups = Math.ceil(invocations / WORKGROUP_SIZE);
-    const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
-    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+    pass.setBindGroup(0, bindings.get(pipeline, { source: buffers[0], destination: buffers[1] }));
+    dispatchLinear(pass, invocations, WORKGROUP_SIZE, device.limits.maxComputeWorkgroupsPerDimension);
     pass.end();
   };
 

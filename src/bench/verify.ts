@@ -1,9 +1,9 @@
 /**
- * The benchmark's correctness gate (issue 7: "check that kernels compile and agree on real
- * hardware"): before anything is timed, the GPU collision operator, in the layout the adapter
- * runs (whole lines or not, the plane pass or not), is evaluated on random smooth positive cells
- * and compared with its float64 twin (mixtureCollisionOperators, lossFrequencies). A kernel that
- * disagrees is not worth timing: bench stops with the errors.
+ * The benchmark's correctness gate: before anything is timed, the GPU collision operator, in the
+ * layout the adapter runs (whole lines or not, the plane pass or not), is evaluated on random
+ * positive cells and compared with its float64 twin (mixtureCollisionOperators, lossFrequencies),
+ * so that the kernels are known to compile and agree on the hardware being measured. A kernel
+ * that disagrees is not worth timing: bench stops with the errors.
  *
  * The error is the largest |GPU − twin| over the cells, relative to the largest gain or loss term
  * of the twin (what f32 round-off is relative to; Q itself nearly cancels), as in

@@ -20,7 +20,8 @@ import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
 import mixtureMaxwellianSource from '../shaders/mixtureMaxwellian.wgsl?raw';
 import smallLinearSolveSource from '../shaders/smallLinearSolve.wgsl?raw';
 import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
-import { createEmptyStorageBuffer } from './buffers';
+import { BindGroupCache } from './bindings';
+import { createEmptyStorageBuffer, createUniformBuffer, F32_BYTES } from './buffers';
 import { CollisionOperator, type CollisionSetup } from './CollisionOperator';
 import { ConservationProjection, ProjectionParams, SIZES } from './ConservationProjection';
 import { dispatchLinear } from './dispatch';
@@ -46,7 +47,7 @@ export class CollisionStep {
   readonly penalty: GPUBuffer;
   private readonly equilibriumParams: GPUBuffer;
   private readonly updateParams: GPUBuffer;
-  private readonly groups = new WeakMap<GPUBuffer, [GPUBindGroup, GPUBindGroup, GPUBindGroup]>();
+  private readonly bindings: BindGroupCache;
   private masses: [number, number];
 
   private constructor(
@@ -62,14 +63,13 @@ export class CollisionStep {
     setup: CollisionSetup,
   ) {
     const values = 2 * cellCount * grid.pointsPerCell;
-    this.deviation = createEmptyStorageBuffer(device, 'CollisionStep.deviation', values * 4);
-    this.equilibrium = createEmptyStorageBuffer(device, 'CollisionStep.equilibrium', values * 4);
-    this.qState = createEmptyStorageBuffer(device, 'CollisionStep.qState', values * 4);
-    this.penalty = createEmptyStorageBuffer(device, 'CollisionStep.penalty', cellCount * 4);
-    const uniform = (label: string, size: number) =>
-      device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.equilibriumParams = uniform('CollisionStep.equilibriumParams', ProjectionParams.byteSize);
-    this.updateParams = uniform('CollisionStep.updateParams', UpdateParams.byteSize);
+    this.deviation = createEmptyStorageBuffer(device, 'CollisionStep.deviation', values * F32_BYTES);
+    this.equilibrium = createEmptyStorageBuffer(device, 'CollisionStep.equilibrium', values * F32_BYTES);
+    this.qState = createEmptyStorageBuffer(device, 'CollisionStep.qState', values * F32_BYTES);
+    this.penalty = createEmptyStorageBuffer(device, 'CollisionStep.penalty', cellCount * F32_BYTES);
+    this.equilibriumParams = createUniformBuffer(device, 'CollisionStep.equilibriumParams', ProjectionParams);
+    this.updateParams = createUniformBuffer(device, 'CollisionStep.updateParams', UpdateParams);
+    this.bindings = new BindGroupCache(device);
     this.masses = [setup.species[0].mass, setup.species[1].mass];
     this.writeMasses();
     this.setTimeStep(0, 1);
@@ -143,17 +143,33 @@ export class CollisionStep {
     const values = 2 * this.cellCount * this.grid.pointsPerCell;
     this.operator.record(encoder, state);
     this.projection.record(encoder, this.operator.q);
-    encoder.copyBufferToBuffer(this.operator.q, 0, this.qState, 0, values * 4);
-    const [equilibriumGroup, updateGroup, equilibriumStateGroup] = this.bindGroups(state);
+    encoder.copyBufferToBuffer(this.operator.q, 0, this.qState, 0, values * F32_BYTES);
     let pass = encoder.beginComputePass({ label: 'CollisionStep.mixtureMaxwellian' });
     pass.setPipeline(this.equilibriumPipeline);
-    pass.setBindGroup(0, equilibriumGroup);
+    pass.setBindGroup(
+      0,
+      this.bindings.get(this.equilibriumPipeline, {
+        params: this.equilibriumParams,
+        field: state,
+        frequency: this.operator.frequency,
+        deviation: this.deviation,
+        penalty: this.penalty,
+      }),
+    );
     pass.dispatchWorkgroups(this.cellCount);
     pass.end();
     this.projection.record(encoder, this.deviation);
     pass = encoder.beginComputePass({ label: 'CollisionStep.equilibriumState' });
     pass.setPipeline(this.equilibriumStatePipeline);
-    pass.setBindGroup(0, equilibriumStateGroup);
+    pass.setBindGroup(
+      0,
+      this.bindings.get(this.equilibriumStatePipeline, {
+        params: this.updateParams,
+        state,
+        deviation: this.deviation,
+        equilibrium: this.equilibrium,
+      }),
+    );
     dispatchLinear(pass, values, WORKGROUP_SIZE);
     pass.end();
     // the well-balanced form: Q(M) of the spectral method is not exactly 0; subtracting it makes M
@@ -162,7 +178,17 @@ export class CollisionStep {
     this.projection.record(encoder, this.operator.q);
     pass = encoder.beginComputePass({ label: 'CollisionStep.update' });
     pass.setPipeline(this.updatePipeline);
-    pass.setBindGroup(0, updateGroup);
+    pass.setBindGroup(
+      0,
+      this.bindings.get(this.updatePipeline, {
+        params: this.updateParams,
+        state,
+        qState: this.qState,
+        qEquilibrium: this.operator.q,
+        deviation: this.deviation,
+        penalty: this.penalty,
+      }),
+    );
     dispatchLinear(pass, 2 * this.cellCount * this.grid.pointsPerCell, WORKGROUP_SIZE);
     pass.end();
     this.limiter.record(encoder, state);
@@ -192,42 +218,5 @@ export class CollisionStep {
       0,
       ProjectionParams.pack({ cellCount: this.cellCount, vmax, dv, massA, massB }),
     );
-  }
-
-  private bindGroups(state: GPUBuffer): [GPUBindGroup, GPUBindGroup, GPUBindGroup] {
-    let groups = this.groups.get(state);
-    if (!groups) {
-      const make = (pipeline: GPUComputePipeline, label: string, buffers: GPUBuffer[]) =>
-        this.device.createBindGroup({
-          label: `CollisionStep.${label}(${state.label})`,
-          layout: pipeline.getBindGroupLayout(0),
-          entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-        });
-      groups = [
-        make(this.equilibriumPipeline, 'mixtureMaxwellian', [
-          this.equilibriumParams,
-          state,
-          this.operator.frequency,
-          this.deviation,
-          this.penalty,
-        ]),
-        make(this.updatePipeline, 'update', [
-          this.updateParams,
-          state,
-          this.qState,
-          this.operator.q,
-          this.deviation,
-          this.penalty,
-        ]),
-        make(this.equilibriumStatePipeline, 'equilibriumState', [
-          this.updateParams,
-          state,
-          this.deviation,
-          this.equilibrium,
-        ]),
-      ];
-      this.groups.set(state, groups);
-    }
-    return groups;
   }
 }

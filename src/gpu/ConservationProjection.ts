@@ -3,11 +3,13 @@
  * n_A, n_B, total momentum and total energy exactly (to f32 round-off) in every x-cell.
  * (CCᵀ)⁻¹ is computed in float64 by the twin module and uploaded once per change of masses/grid.
  */
-import { conservationGramInverse } from '../physics/collision/conservation';
+import { CONSTRAINT_COUNT, conservationGramInverse } from '../physics/collision/conservation';
 import type { VelocityGrid } from '../physics/velocityGrid';
 import source from '../shaders/conservationProjection.wgsl?raw';
 import conservedSumsSource from '../shaders/conservedSums.wgsl?raw';
 import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
+import { BindGroupCache } from './bindings';
+import { createEmptyStorageBuffer, createUniformBuffer, F32_BYTES } from './buffers';
 import { buildComputePipeline } from './pipelines';
 import { defineStruct } from './struct';
 
@@ -26,7 +28,7 @@ export const SIZES = 'override NV: u32 = 16u;\noverride WORKGROUP_SIZE: u32 = 25
 export class ConservationProjection {
   private readonly params: GPUBuffer;
   private readonly inverseGram: GPUBuffer;
-  private readonly bindGroups = new WeakMap<GPUBuffer, GPUBindGroup>();
+  private readonly bindings: BindGroupCache;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -34,16 +36,13 @@ export class ConservationProjection {
     readonly grid: VelocityGrid,
     readonly cellCount: number,
   ) {
-    this.params = device.createBuffer({
-      label: 'ConservationProjection.params',
-      size: ProjectionParams.byteSize,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    this.inverseGram = device.createBuffer({
-      label: 'ConservationProjection.inverseGram',
-      size: 36 * 4,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-    });
+    this.params = createUniformBuffer(device, 'ConservationProjection.params', ProjectionParams);
+    this.inverseGram = createEmptyStorageBuffer(
+      device,
+      'ConservationProjection.inverseGram',
+      CONSTRAINT_COUNT * CONSTRAINT_COUNT * F32_BYTES,
+    );
+    this.bindings = new BindGroupCache(device);
   }
 
   static async create(
@@ -77,22 +76,12 @@ export class ConservationProjection {
 
   /** Projects q ([A | B][cell][N_v³] f32) in place. */
   record(encoder: GPUCommandEncoder, q: GPUBuffer): void {
-    let group = this.bindGroups.get(q);
-    if (!group) {
-      group = this.device.createBindGroup({
-        label: `ConservationProjection(${q.label})`,
-        layout: this.pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: this.params } },
-          { binding: 1, resource: { buffer: this.inverseGram } },
-          { binding: 2, resource: { buffer: q } },
-        ],
-      });
-      this.bindGroups.set(q, group);
-    }
     const pass = encoder.beginComputePass({ label: 'ConservationProjection' });
     pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, group);
+    pass.setBindGroup(
+      0,
+      this.bindings.get(this.pipeline, { params: this.params, inverseGram: this.inverseGram, field: q }),
+    );
     pass.dispatchWorkgroups(this.cellCount);
     pass.end();
   }

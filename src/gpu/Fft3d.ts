@@ -17,14 +17,12 @@
 import { fftPlan } from '../physics/fft';
 import source from '../shaders/fft.wgsl?raw';
 import lineSource from '../shaders/fftLine.wgsl?raw';
-import { createStorageBuffer } from './buffers';
+import { BindGroupCache } from './bindings';
+import { COMPLEX_BYTES, createStorageBuffer } from './buffers';
 import { isSoftwareAdapterInfo } from './context';
 import { buildComputePipeline } from './pipelines';
 
 export type FftDirection = 'forward' | 'inverse';
-
-/** Bytes of one complex value, vec2f (re, im). */
-export const COMPLEX_BYTES = 8;
 
 /** Sizes the kernel handles: one radix-8 stage and at most one more of radix N/8. */
 const SIZES = [8, 16, 32, 64];
@@ -74,10 +72,10 @@ export class Fft3d {
   readonly maxGridsPerDispatch: number;
   /** (cos, sin)(2πk/N), k < N/2, binding 1 of every kernel that includes fftLine.wgsl. */
   readonly twiddleTable: GPUBuffer;
-  private readonly bindGroups = new WeakMap<GPUBuffer, Map<string, GPUBindGroup>>();
+  private readonly bindings: BindGroupCache;
 
   private constructor(
-    private readonly device: GPUDevice,
+    device: GPUDevice,
     readonly n: number,
     /** Lines per workgroup. */
     readonly linesPerWorkgroup: number,
@@ -108,6 +106,7 @@ export class Fft3d {
       table[2 * k + 1] = plan.sin[k]!;
     }
     this.twiddleTable = createStorageBuffer(device, `Fft3d(N=${n}).twiddles`, table);
+    this.bindings = new BindGroupCache(device);
   }
 
   static async create(device: GPUDevice, n: number, options: Fft3dOptions = {}): Promise<Fft3d> {
@@ -201,7 +200,8 @@ export class Fft3d {
       pass.setPipeline(pipeline);
       for (let first = 0; first < batch; first += this.maxGridsPerDispatch) {
         const count = Math.min(this.maxGridsPerDispatch, batch - first);
-        pass.setBindGroup(0, this.bindGroup(buffer, direction, axis, first, count));
+        const data = { buffer, offset: first * this.gridBytes, size: count * this.gridBytes };
+        pass.setBindGroup(0, this.bindings.get(pipeline, { data, twiddleTable: this.twiddleTable }));
         pass.dispatchWorkgroups(groupsPerGrid, count);
       }
     });
@@ -219,41 +219,6 @@ export class Fft3d {
 
   destroy(): void {
     this.twiddleTable.destroy();
-  }
-
-  /**
-   * Bind groups are per pipeline (its 'auto' layout is its own) and per range of grids; a caller
-   * uses a handful of (buffer, batch) pairs, so the cache stays small.
-   */
-  private bindGroup(
-    buffer: GPUBuffer,
-    direction: FftDirection,
-    axis: number,
-    first: number,
-    count: number,
-  ): GPUBindGroup {
-    let groups = this.bindGroups.get(buffer);
-    if (!groups) {
-      groups = new Map();
-      this.bindGroups.set(buffer, groups);
-    }
-    const key = `${direction}.${AXES[axis]}.${first}+${count}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = this.device.createBindGroup({
-        label: `Fft3d(N=${this.n}).${key}(${buffer.label})`,
-        layout: this.pipelines[direction][axis]!.getBindGroupLayout(0),
-        entries: [
-          {
-            binding: 0,
-            resource: { buffer, offset: first * this.gridBytes, size: count * this.gridBytes },
-          },
-          { binding: 1, resource: { buffer: this.twiddleTable } },
-        ],
-      });
-      groups.set(key, group);
-    }
-    return group;
   }
 }
 

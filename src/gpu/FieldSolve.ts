@@ -1,7 +1,7 @@
 /**
  * Host side of src/shaders/fieldSolve.wgsl: the per-step Poisson solve and v-advection weights on
  * the GPU (PHYSICS.md §1, §4), recorded between the moments kernel and the V pass so that a step
- * needs no read-back (issue 7). The float64 tables (Green's function of poissonSolveFft, shift
+ * needs no read-back. The float64 tables (Green's function of poissonSolveFft, shift
  * twiddles of shiftWeights) are uploaded once; setParameters() writes the charges and the shift per
  * unit field (e_α/m_α)τ/Δv, which change with Δt (step guard) without a rebuild.
  */
@@ -10,7 +10,8 @@ import { poissonFieldKernel } from '../physics/poisson';
 import { shiftTwiddles } from '../physics/transport';
 import type { VelocityGrid } from '../physics/velocityGrid';
 import source from '../shaders/fieldSolve.wgsl?raw';
-import { createEmptyStorageBuffer, createStorageBuffer } from './buffers';
+import { BindGroupCache } from './bindings';
+import { createEmptyStorageBuffer, createStorageBuffer, createUniformBuffer, F32_BYTES } from './buffers';
 import { buildComputePipeline } from './pipelines';
 import { defineStruct } from './struct';
 
@@ -29,7 +30,7 @@ export class FieldSolve {
   private readonly params: GPUBuffer;
   private readonly kernel: GPUBuffer;
   private readonly twiddles: GPUBuffer;
-  private readonly bindGroups = new WeakMap<GPUBuffer, GPUBindGroup>();
+  private readonly bindings: BindGroupCache;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -40,12 +41,8 @@ export class FieldSolve {
     /** Where the weights go, [species][cell][d] (Transport.vWeights). */
     private readonly weights: GPUBuffer,
   ) {
-    this.field = createEmptyStorageBuffer(device, 'FieldSolve.field', nx * 4);
-    this.params = device.createBuffer({
-      label: 'FieldSolve.params',
-      size: FieldParams.byteSize,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    this.field = createEmptyStorageBuffer(device, 'FieldSolve.field', nx * F32_BYTES);
+    this.params = createUniformBuffer(device, 'FieldSolve.params', FieldParams);
     this.kernel = createStorageBuffer(
       device,
       'FieldSolve.greenKernel',
@@ -56,6 +53,7 @@ export class FieldSolve {
       'FieldSolve.twiddles',
       Float32Array.from(shiftTwiddles(grid.nv)),
     );
+    this.bindings = new BindGroupCache(device);
   }
 
   /**
@@ -73,9 +71,9 @@ export class FieldSolve {
     if (!Number.isInteger(nx) || nx < 1 || nx > maxGroups) {
       throw new RangeError(`FieldSolve: nx must be an integer in [1, ${maxGroups}], got ${nx}`);
     }
-    if (weights.size < 2 * nx * grid.nv * 4) {
+    if (weights.size < 2 * nx * grid.nv * F32_BYTES) {
       throw new RangeError(
-        `FieldSolve: the weights buffer holds ${weights.size} bytes, needs ${2 * nx * grid.nv * 4}`,
+        `FieldSolve: the weights buffer holds ${weights.size} bytes, needs ${2 * nx * grid.nv * F32_BYTES}`,
       );
     }
     const pipeline = await buildComputePipeline(device, {
@@ -105,9 +103,22 @@ export class FieldSolve {
 
   /** Records E and the weights from `moments` (2·n_x·MOMENT_COUNT f32) as they are when it runs. */
   record(encoder: GPUCommandEncoder, moments: GPUBuffer): void {
+    if (moments.size < 2 * this.nx * MOMENT_COUNT * F32_BYTES) {
+      throw new RangeError(`FieldSolve: the moments buffer ${moments.label} is too small`);
+    }
     const pass = encoder.beginComputePass({ label: 'FieldSolve' });
     pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup(moments));
+    pass.setBindGroup(
+      0,
+      this.bindings.get(this.pipeline, {
+        params: this.params,
+        moments,
+        greenKernel: this.kernel,
+        twiddles: this.twiddles,
+        weights: this.weights,
+        field: this.field,
+      }),
+    );
     pass.dispatchWorkgroups(this.nx);
     pass.end();
   }
@@ -117,28 +128,5 @@ export class FieldSolve {
     this.params.destroy();
     this.kernel.destroy();
     this.twiddles.destroy();
-  }
-
-  private bindGroup(moments: GPUBuffer): GPUBindGroup {
-    let group = this.bindGroups.get(moments);
-    if (!group) {
-      if (moments.size < 2 * this.nx * MOMENT_COUNT * 4) {
-        throw new RangeError(`FieldSolve: the moments buffer ${moments.label} is too small`);
-      }
-      group = this.device.createBindGroup({
-        label: `FieldSolve(${moments.label})`,
-        layout: this.pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: this.params } },
-          { binding: 1, resource: { buffer: moments } },
-          { binding: 2, resource: { buffer: this.kernel } },
-          { binding: 3, resource: { buffer: this.twiddles } },
-          { binding: 4, resource: { buffer: this.weights } },
-          { binding: 5, resource: { buffer: this.field } },
-        ],
-      });
-      this.bindGroups.set(moments, group);
-    }
-    return group;
   }
 }

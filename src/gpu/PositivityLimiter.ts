@@ -9,20 +9,24 @@ import type { VelocityGrid } from '../physics/velocityGrid';
 import source from '../shaders/positivityLimiter.wgsl?raw';
 import smallLinearSolveSource from '../shaders/smallLinearSolve.wgsl?raw';
 import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
+import { BindGroupCache } from './bindings';
+import { createUniformBuffer } from './buffers';
 import { ProjectionParams, SIZES } from './ConservationProjection';
 import { buildComputePipeline } from './pipelines';
 
 const WORKGROUP_SIZE = 64; // 20 partial sums per invocation in workgroup memory
 
 export class PositivityLimiter {
-  private readonly bindGroups = new WeakMap<GPUBuffer, GPUBindGroup>();
+  private readonly bindings: BindGroupCache;
 
   private constructor(
-    private readonly device: GPUDevice,
+    device: GPUDevice,
     private readonly pipeline: GPUComputePipeline,
     private readonly params: GPUBuffer,
     readonly cellCount: number,
-  ) {}
+  ) {
+    this.bindings = new BindGroupCache(device);
+  }
 
   static async create(device: GPUDevice, grid: VelocityGrid, cellCount: number): Promise<PositivityLimiter> {
     const pipeline = await buildComputePipeline(device, {
@@ -31,11 +35,7 @@ export class PositivityLimiter {
       code: source,
       constants: { NV: grid.nv, WORKGROUP_SIZE, CAP: CORRECTION_CAP },
     });
-    const params = device.createBuffer({
-      label: 'PositivityLimiter.params',
-      size: ProjectionParams.byteSize,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    const params = createUniformBuffer(device, 'PositivityLimiter.params', ProjectionParams);
     // the species' invariants need no masses (positivity.ts)
     const { vmax, dv } = grid;
     device.queue.writeBuffer(params, 0, ProjectionParams.pack({ cellCount, vmax, dv, massA: 1, massB: 1 }));
@@ -47,18 +47,7 @@ export class PositivityLimiter {
   }
 
   record(encoder: GPUCommandEncoder, state: GPUBuffer): void {
-    let group = this.bindGroups.get(state);
-    if (!group) {
-      group = this.device.createBindGroup({
-        label: `PositivityLimiter(${state.label})`,
-        layout: this.pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: this.params } },
-          { binding: 1, resource: { buffer: state } },
-        ],
-      });
-      this.bindGroups.set(state, group);
-    }
+    const group = this.bindings.get(this.pipeline, { params: this.params, state });
     for (let pass = 0; pass < POSITIVITY_PASSES; pass++) {
       const computePass = encoder.beginComputePass({ label: 'PositivityLimiter' });
       computePass.setPipeline(this.pipeline);

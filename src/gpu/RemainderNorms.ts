@@ -8,7 +8,8 @@ import type { VelocityGrid } from '../physics/velocityGrid';
 import gradientSource from '../shaders/remainderGradient.wgsl?raw';
 import source from '../shaders/remainderNorms.wgsl?raw';
 import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
-import { createEmptyStorageBuffer, readFloat32 } from './buffers';
+import { BindGroupCache } from './bindings';
+import { createEmptyStorageBuffer, createUniformBuffer, F32_BYTES, readFloat32 } from './buffers';
 import { buildComputePipeline } from './pipelines';
 import { defineStruct } from './struct';
 
@@ -38,7 +39,7 @@ export class RemainderNorms {
   readonly sums: GPUBuffer;
   private readonly params: GPUBuffer;
   private readonly cells: GPUBuffer;
-  private readonly groups = new WeakMap<GPUBuffer, [GPUBindGroup, GPUBindGroup]>();
+  private readonly bindings: BindGroupCache;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -47,13 +48,14 @@ export class RemainderNorms {
     readonly grid: VelocityGrid,
     readonly cellCount: number,
   ) {
-    this.sums = createEmptyStorageBuffer(device, 'RemainderNorms.sums', 4 * cellCount * 4);
-    this.cells = createEmptyStorageBuffer(device, 'RemainderNorms.cells', FLUID_CELL_FLOATS * cellCount * 4);
-    this.params = device.createBuffer({
-      label: 'RemainderNorms.params',
-      size: RemainderParams.byteSize,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    this.sums = createEmptyStorageBuffer(device, 'RemainderNorms.sums', 4 * cellCount * F32_BYTES);
+    this.cells = createEmptyStorageBuffer(
+      device,
+      'RemainderNorms.cells',
+      FLUID_CELL_FLOATS * cellCount * F32_BYTES,
+    );
+    this.params = createUniformBuffer(device, 'RemainderNorms.params', RemainderParams);
+    this.bindings = new BindGroupCache(device);
   }
 
   static async create(device: GPUDevice, grid: VelocityGrid, cellCount: number): Promise<RemainderNorms> {
@@ -99,32 +101,13 @@ export class RemainderNorms {
   }
 
   record(encoder: GPUCommandEncoder, state: GPUBuffer): void {
-    let groups = this.groups.get(state);
-    if (!groups) {
-      const make = (pipeline: GPUComputePipeline, label: string) =>
-        this.device.createBindGroup({
-          label: `${label}(${state.label})`,
-          layout: pipeline.getBindGroupLayout(0),
-          entries: [
-            { binding: 0, resource: { buffer: this.params } },
-            { binding: 1, resource: { buffer: state } },
-            { binding: 2, resource: { buffer: this.cells } },
-            { binding: 3, resource: { buffer: this.sums } },
-          ],
-        });
-      groups = [
-        make(this.pipeline, 'RemainderNorms'),
-        make(this.gradientPipeline, 'RemainderNorms.gradient'),
-      ];
-      this.groups.set(state, groups);
-    }
+    const resources = { params: this.params, state, cells: this.cells, sums: this.sums };
     const pass = encoder.beginComputePass({ label: 'RemainderNorms' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, groups[0]);
-    pass.dispatchWorkgroups(this.cellCount);
-    pass.setPipeline(this.gradientPipeline);
-    pass.setBindGroup(0, groups[1]);
-    pass.dispatchWorkgroups(this.cellCount);
+    for (const pipeline of [this.pipeline, this.gradientPipeline]) {
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, this.bindings.get(pipeline, resources));
+      pass.dispatchWorkgroups(this.cellCount);
+    }
     pass.end();
   }
 

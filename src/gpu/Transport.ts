@@ -10,7 +10,8 @@ import type { VelocityGrid } from '../physics/velocityGrid';
 import advectVSource from '../shaders/advectV.wgsl?raw';
 import advectXSource from '../shaders/advectX.wgsl?raw';
 import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
-import { createEmptyStorageBuffer } from './buffers';
+import { BindGroupCache } from './bindings';
+import { createEmptyStorageBuffer, F32_BYTES } from './buffers';
 import { dispatchLinear } from './dispatch';
 import { buildComputePipeline } from './pipelines';
 
@@ -20,9 +21,7 @@ export class Transport {
   private readonly xWeights: GPUBuffer;
   /** v-advection weights [species][cell][d], read by advectV.wgsl (FieldSolve writes them). */
   readonly vWeights: GPUBuffer;
-  private readonly groups = new Map<string, GPUBindGroup>();
-  private readonly ids = new WeakMap<GPUBuffer, number>();
-  private nextId = 0;
+  private readonly bindings: BindGroupCache;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -32,8 +31,9 @@ export class Transport {
     private readonly xPipeline: GPUComputePipeline,
     private readonly vPipeline: GPUComputePipeline,
   ) {
-    this.xWeights = createEmptyStorageBuffer(device, 'Transport.xWeights', grid.nv * nx * 4);
-    this.vWeights = createEmptyStorageBuffer(device, 'Transport.vWeights', 2 * nx * grid.nv * 4);
+    this.xWeights = createEmptyStorageBuffer(device, 'Transport.xWeights', grid.nv * nx * F32_BYTES);
+    this.vWeights = createEmptyStorageBuffer(device, 'Transport.vWeights', 2 * nx * grid.nv * F32_BYTES);
+    this.bindings = new BindGroupCache(device);
   }
 
   static async create(device: GPUDevice, grid: VelocityGrid, nx: number, length: number): Promise<Transport> {
@@ -93,34 +93,11 @@ export class Transport {
     destination: GPUBuffer,
   ): void {
     const pipeline = axis === 'x' ? this.xPipeline : this.vPipeline;
-    const key = `${axis}:${this.id(source)}>${this.id(destination)}`;
-    let group = this.groups.get(key);
-    if (!group) {
-      group = this.device.createBindGroup({
-        label: `Transport.advect${axis.toUpperCase()}(${source.label} → ${destination.label})`,
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: axis === 'x' ? this.xWeights : this.vWeights } },
-          { binding: 1, resource: { buffer: source } },
-          { binding: 2, resource: { buffer: destination } },
-        ],
-      });
-      this.groups.set(key, group);
-    }
+    const weights = axis === 'x' ? this.xWeights : this.vWeights;
     const pass = encoder.beginComputePass({ label: `Transport.advect${axis.toUpperCase()}` });
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, group);
+    pass.setBindGroup(0, this.bindings.get(pipeline, { weights, source, destination }));
     dispatchLinear(pass, 2 * this.nx * this.grid.pointsPerCell, WORKGROUP_SIZE);
     pass.end();
-  }
-
-  /** A small id per buffer, for the bind-group cache (two ping-pong buffers in practice). */
-  private id(buffer: GPUBuffer): number {
-    let id = this.ids.get(buffer);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.ids.set(buffer, id);
-    }
-    return id;
   }
 }

@@ -7,7 +7,8 @@ import { MOMENT_COUNT } from '../physics/moments';
 import type { VelocityGrid } from '../physics/velocityGrid';
 import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
 import source from '../shaders/velocityMoments.wgsl?raw';
-import { createEmptyStorageBuffer } from './buffers';
+import { BindGroupCache } from './bindings';
+import { createEmptyStorageBuffer, createUniformBuffer, F32_BYTES } from './buffers';
 import { buildComputePipeline } from './pipelines';
 import { defineStruct } from './struct';
 
@@ -24,7 +25,7 @@ export class VelocityMoments {
   /** cellCount × MOMENT_COUNT f32: [n, p1, p2, p3, W, H] per cell. */
   readonly output: GPUBuffer;
   private readonly params: GPUBuffer;
-  private readonly bindGroups = new WeakMap<GPUBuffer, GPUBindGroup>();
+  private readonly bindings: BindGroupCache;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -32,12 +33,10 @@ export class VelocityMoments {
     readonly grid: VelocityGrid,
     readonly cellCount: number,
   ) {
-    this.output = createEmptyStorageBuffer(device, 'VelocityMoments.output', cellCount * MOMENT_COUNT * 4);
-    this.params = device.createBuffer({
-      label: 'VelocityMoments.params',
-      size: MomentParams.byteSize,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    const bytes = cellCount * MOMENT_COUNT * F32_BYTES;
+    this.output = createEmptyStorageBuffer(device, 'VelocityMoments.output', bytes);
+    this.params = createUniformBuffer(device, 'VelocityMoments.params', MomentParams);
+    this.bindings = new BindGroupCache(device);
     this.setParameters({ mass: 1 });
   }
 
@@ -71,7 +70,10 @@ export class VelocityMoments {
   record(encoder: GPUCommandEncoder, distribution: GPUBuffer): void {
     const pass = encoder.beginComputePass({ label: 'VelocityMoments' });
     pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup(distribution));
+    pass.setBindGroup(
+      0,
+      this.bindings.get(this.pipeline, { params: this.params, distribution, moments: this.output }),
+    );
     pass.dispatchWorkgroups(this.cellCount);
     pass.end();
   }
@@ -79,22 +81,5 @@ export class VelocityMoments {
   destroy(): void {
     this.output.destroy();
     this.params.destroy();
-  }
-
-  private bindGroup(distribution: GPUBuffer): GPUBindGroup {
-    let group = this.bindGroups.get(distribution);
-    if (!group) {
-      group = this.device.createBindGroup({
-        label: `VelocityMoments(${distribution.label})`,
-        layout: this.pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: this.params } },
-          { binding: 1, resource: { buffer: distribution } },
-          { binding: 2, resource: { buffer: this.output } },
-        ],
-      });
-      this.bindGroups.set(distribution, group);
-    }
-    return group;
   }
 }

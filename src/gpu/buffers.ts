@@ -1,6 +1,27 @@
-/** Storage buffers from typed arrays and back: the only two moves between host and GPU. */
+/**
+ * Buffers: storage buffers from typed arrays and back (the only two moves between host and GPU),
+ * and uniform buffers sized by their struct layout (struct.ts).
+ */
 
 type NumericArray = Float32Array | Uint32Array | Int32Array;
+
+/** Bytes of one f32 value. */
+export const F32_BYTES = 4;
+/** Bytes of one complex value, vec2f (re, im). */
+export const COMPLEX_BYTES = 2 * F32_BYTES;
+
+/** A uniform buffer of one struct (its byteSize, from defineStruct), written with queue.writeBuffer. */
+export function createUniformBuffer(
+  device: GPUDevice,
+  label: string,
+  layout: { byteSize: number },
+): GPUBuffer {
+  return device.createBuffer({
+    label,
+    size: layout.byteSize,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
+}
 
 /** A storage buffer holding `data`, also usable as a copy source and destination. */
 export function createStorageBuffer(

@@ -1,3 +1,9 @@
+/**
+ * One-dimensional problems dispatched as a 2D grid of workgroups, since a dimension holds at most
+ * maxComputeWorkgroupsPerDimension groups (65535 by default), fewer than a large problem needs; the
+ * kernel side is linearIndex.wgsl.
+ */
+
 /** Dispatch of `count` independent elements, `workgroupSize` per group, as a 2D grid of groups. */
 export function dispatchLinear(
   pass: GPUComputePassEncoder,

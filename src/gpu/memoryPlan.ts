@@ -1,12 +1,12 @@
 /**
  * What a run allocates on the GPU, checked against the device's limits BEFORE anything is
- * allocated (issue 8): a grid too large for the adapter is refused with the largest n_x that fits,
- * instead of an out-of-memory error or a lost device halfway through building the pipelines.
+ * allocated: a grid too large for the adapter is refused with the largest n_x that fits, not met
+ * with an out-of-memory error or a lost device halfway through building the pipelines.
  *
  * Sizes per x-cell, with P = N_v³ points and both species (src/gpu/*.ts):
  *   state ×2 (ping-pong), CollisionOperator q and ν, CollisionStep M − F, M and Q(F): 2P f32 each;
  *   CollisionOperator spectra: 2P complex f32 (the largest single buffer);
- *   the shifted grids, sphere sums, gain and loss are chunked by the operator under its own budget.
+ *   the shifted grids, sphere sums, gain and loss are chunked under their own budget (collisionPlan.ts).
  */
 import { InvalidParameterError } from '../physics/velocityGrid';
 

@@ -1,8 +1,10 @@
 /**
  * Compute pipelines from WGSL source with named `override` constants (sizes live there, physical
  * parameters in uniforms, so a slider never rebuilds a pipeline). Compilation errors come back
- * with the shader's label, line and column instead of a bare validation failure.
+ * with the shader's label, line and column instead of a bare validation failure. Each pipeline's
+ * binding names are recorded for BindGroupCache (bindings.ts).
  */
+import { declareBindings } from './bindings';
 
 export interface ComputePipelineSpec {
   label: string;
@@ -77,8 +79,9 @@ async function compileComputePipeline(
     const messages = errors.map((m) => `  ${spec.label}:${where(m)} ${m.message}`);
     throw new ShaderCompileError(spec.label, messages.length > 0 ? messages : [`  ${scopeError?.message}`]);
   }
+  let pipeline: GPUComputePipeline;
   try {
-    return await device.createComputePipelineAsync({
+    pipeline = await device.createComputePipelineAsync({
       label: spec.label,
       layout: 'auto',
       compute: { module, entryPoint: spec.entryPoint ?? 'main', constants: spec.constants ?? {} },
@@ -86,4 +89,6 @@ async function compileComputePipeline(
   } catch (e) {
     throw new ShaderCompileError(spec.label, [`  pipeline creation: ${(e as Error).message}`]);
   }
+  declareBindings(pipeline, prelude + spec.code);
+  return pipeline;
 }

@@ -1,6 +1,7 @@
-// Roofline probes for `npm run bench` (issue: speed is measured): `fma` runs a long dependent chain
-// of fused multiply-adds on 4 independent accumulators per invocation (FLOP-bound); `copy` streams
-// vec4f from one buffer to another (bandwidth-bound).
+// Roofline probes for `npm run bench`, the adapter's measured limits that kernel timings are set
+// against: `peakFma` runs a long dependent chain of fused multiply-adds on 4 independent
+// accumulators per invocation (FLOP-bound); `copyBandwidth` streams vec4f from one buffer to another
+// (bandwidth-bound).
 
 override WORKGROUP_SIZE: u32 = 256u;
 override ITERATIONS: u32 = 4096u;

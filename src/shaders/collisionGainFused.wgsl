@@ -1,6 +1,6 @@
 // Gain term of Q^{αβ}: the shifted products and their sphere sum, fused into the first and the last
-// pass of the inverse FFT (PHYSICS.md §4; issue 7; twin: gainSpectra in
-// src/physics/collision/spectral.ts). Prepended: fftLine.wgsl (the line transform), and the
+// pass of the inverse FFT (PHYSICS.md §4; twin: gainSpectra in src/physics/collision/spectral.ts),
+// so that neither the shifted spectra nor the transformed shifted grids are written to memory. Prepended: fftLine.wgsl (the line transform), and the
 // PairParams and CollisionCursor structs. For every radial node ρ_r of the cursor's block, every
 // sphere point e_p of the pair's rule and every cell of the chunk:
 //   shiftFirstPass (the i3 pass): forms the spectrum of z(v) = f(v + aρ_r e_p) + i g(v − âρ_r e_p),
@@ -11,10 +11,9 @@
 //     either; it writes h as a complex grid (h, 0) for the forward FFT that follows.
 // Both shifted fields are real (the host's phase tables, built in float64, zero every Nyquist
 // index), so one complex inverse FFT gives both. Per value of the M shifted grids this moves
-// 16 B + 8 B + 16 B + 8 B (spectra read, i3 write, i2 read+write, i1 read) instead of the 80 B of a
-// separate shift kernel, three in-place passes and a sphere kernel.
-// Batching the block's radial nodes into one dispatch leaves each dispatch's work unchanged and
-// divides the dispatch count by the block size (24·N_ρ + 32 per operator before, issue 7).
+// 16 B + 8 B + 16 B + 8 B (spectra read, i3 write, i2 read+write, i1 read).
+// The block's radial nodes are batched into one dispatch: the same work per dispatch, and one
+// dispatch per block instead of one per node.
 // Layout: data (fftLine.wgsl's binding 0, the shifted grids z_p) [unit][p][N³] with
 // unit = localNode · chunkCells + localCell, spectra [species][cell][N³], phases [r][p][axis][k],
 // h [unit][N³].
@@ -71,7 +70,7 @@ fn shiftFirstPass(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation
 // The i3 AND i2 passes of one plane (fixed k1) of one shifted grid, for GPUs (N ≤ 32, not
 // WHOLE_LINE): the i3 lines are transformed as in shiftFirstPass, the plane is transposed through
 // workgroup memory (`lines`, N rows of PITCH), and its i2 lines are transformed and written, so the
-// shifted grids make one trip through memory fewer (32 instead of 48 counted bytes per value).
+// shifted grids make one trip through memory fewer (32 counted bytes per value, not 48).
 // The host sets LINES = N, THREADS_PER_LINE = N/8 (WORKGROUP_SIZE = N²/8: 8, 32 or 128),
 // LINE_STORAGE = N · PITCH (≤ 9.5 KiB at N = 32) and STRIDE = N, the axis of the store (i2).
 // (Nothing else here reads STRIDE: the i3 lines are addressed through shiftedLineOf.)

@@ -3,10 +3,11 @@
 //     Ĝ_α += Σ_r c w_r sinc(aρ_r|ξ_k|) ĥ_r(k)      (w_r includes ρ_r^{γ+2}; c = c_{αβ})
 // over the radial nodes of the cursor's block. Ĝ_α = Σ_β c_{αβ} Q̂⁺_{αβ} is species α's gain
 // spectrum (linear in the pairs, so both pairs of α share one inverse FFT): the pair that comes
-// first (pair.accumulate = 0: AA, BA) assigns at its first block, every other block adds. ξ_k = (π/L)·signed frequency, the Nyquist index counted as −N/2. The multiplier
-// depends on k only through the integer |k|² ≤ 3N²/4, so the host tabulates w_r·sinc in float64
-// per (r, |k|²): no f32 sin (Vulkan allows it an absolute error of 2⁻¹¹) and a table of
-// N_ρ(3N²/4 + 1) values.
+// first (pair.accumulate = 0: AA, BA) assigns at its first block, every other block adds.
+// ξ_k = (π/L)·signed frequency, the Nyquist index counted as −N/2. The multiplier depends on k only
+// through the integer |k|² ≤ 3N²/4, so the host tabulates c w_r sinc in float64 per (r, |k|²)
+// (src/gpu/collisionTables.ts): no f32 sin (Vulkan allows it an absolute error of 2⁻¹¹) and a
+// table of N_ρ(3N²/4 + 1) values.
 // Layout: h [localNode][localCell][N³], gain [localCell][N³] (species α's slot), radialMultiplier
 // [r][|k|²].
 

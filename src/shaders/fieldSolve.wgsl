@@ -1,5 +1,5 @@
 // The Poisson solve of the Strang step and the v-advection weights it feeds, on the GPU, so that a
-// step records without a read-back (PHYSICS.md §1 "Poisson", §4; issue 7). Float64 twins:
+// step records without a read-back (PHYSICS.md §1 "Poisson", §4). Float64 twins:
 // poissonSolveFft() in src/physics/poisson.ts and advectVWeights() in src/physics/transport.ts.
 //   ρ_j = Σ_α e_α n_α(x_j) from the raw moments of velocityMoments.wgsl ([species][cell][6], n first);
 //   E_i = Σ_j G[(i − j) mod NX] ρ_j, G the tabulated periodic Green's function of poissonSolveFft

@@ -1,8 +1,9 @@
 // The Hilbert-expansion remainder F_R = (F_ε − F_0)/ε of every x-cell and its norms' per-cell sums
 // (PHYSICS.md §3); float64 twin: remainderCellSums() in src/physics/remainderNorms.ts.
 // F_0^α = exp(a_α + m_α b·v − m_α c|v|²): the fluid's bi-Maxwellian as the discrete Maxwellian with
-// the fluid's discrete moments (a, b, c by Newton on the host); it is also the μ of the L² norm. Per cell: [Σ F_R²/μ, max ⟨v⟩^{2−γ} w_γ |F_R|/√μ_M, Σ_α e_α Σ_v F_R], the first
-// two over each species' trusted ball |v| ≤ r_α only (numerical honesty, §3). w_γ is evaluated in
+// the fluid's discrete moments (a, b, c by Newton on the host); it is also the μ of the L² norm.
+// Per cell: [Σ F_R²/μ, max ⟨v⟩^{2−γ} w_γ |F_R|/√μ_M, Σ_α e_α Σ_v F_R], the first two over each
+// species' trusted ball |v| ≤ r_α only (numerical honesty, §3). w_γ is evaluated in
 // log form without branches on γ: log w = bracketPower log⟨v⟩ + expCoefficient ⟨v⟩^expPower.
 // Layout: state [species][cell][N³]; cells [cell][6] = (a_A, a_B, b, c).
 

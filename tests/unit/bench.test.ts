@@ -12,7 +12,7 @@ import {
   fitCase,
   planCase,
 } from '../../src/bench/cases';
-import { collisionOperatorWork, collisionStepWork, paddedCells } from '../../src/bench/collisionCost';
+import { collisionOperatorWork, collisionStepWork } from '../../src/bench/collisionCost';
 import {
   type BenchRecord,
   buildRecord,
@@ -22,6 +22,7 @@ import {
   scalingLines,
 } from '../../src/bench/record';
 import { median, repeatsWithinBudget } from '../../src/bench/stats';
+import { paddedCells } from '../../src/gpu/collisionPlan';
 
 describe('median', () => {
   it('is the middle value, or the mean of the two middle ones, without reordering the input', () => {

@@ -3,12 +3,11 @@
  * error each one makes against a much finer quadrature, measured in float64 on the run's own
  * species, γ and velocity box for a fixed smooth non-equilibrium test pair.
  *
- * Work model (src/bench/collisionCost.ts): per pair and cell the gain costs N_ρ·(M + 1) complex
+ * Work model (work.ts): per pair and cell the gain costs N_ρ·(M + 1) complex
  * N_v³ transforms plus O(N_ρ·M·N_v³) elementwise work, M = nTheta·nPhi sphere points; so the cost
  * of the operator is almost exactly proportional to N_ρ·(M + 1). The loss term Φ̂ does not depend
  * on the setting (its own rule is accurate to rounding).
  */
-import { collisionOperatorWork } from '../../bench/collisionCost';
 import type { SimulationConfig } from '../config';
 import { maxwellianOnGrid } from '../maxwellian';
 import { velocityGrid } from '../velocityGrid';
@@ -18,6 +17,7 @@ import {
   type SpectralQuadrature,
   spectralTables,
 } from './spectral';
+import { operatorWork } from './work';
 
 export const COLLISION_ACCURACIES = ['fast', 'standard', 'fine'] as const;
 export type CollisionAccuracy = (typeof COLLISION_ACCURACIES)[number];
@@ -55,10 +55,10 @@ export function referenceQuadrature(nv: number): SpectralQuadrature {
   return { nRho: fine.nRho + 12, nTheta: 2 * fine.nTheta, nPhi: 2 * fine.nPhi };
 }
 
-/** Work of one operator evaluation relative to "standard" (collisionCost.ts's FLOP count). */
+/** Work of one operator evaluation relative to "standard" (work.ts's FLOP count). */
 export function accuracyCostRatio(accuracy: CollisionAccuracy, nv: number): number {
   const flops = (q: SpectralQuadrature) =>
-    collisionOperatorWork({ nv, cells: 1, nRho: q.nRho, sphereCount: q.nTheta * q.nPhi }).flops;
+    operatorWork({ nv, cells: 1, nRho: q.nRho, sphereCount: q.nTheta * q.nPhi }).flops;
   return flops(accuracyQuadrature(accuracy, nv)) / flops(accuracyQuadrature('standard', nv));
 }
 
@@ -80,7 +80,7 @@ export interface QuadratureError {
   readonly accuracy: CollisionAccuracy;
   /** ‖Q_setting − Q_ref‖₂ / ‖Q_ref‖₂ of the cross operator Q^{AB}(f_A, f_B) on the test pair. */
   readonly relativeL2: number;
-  /** Work of the setting over "standard" at the RUN's N_v (collisionCost.ts). */
+  /** Work of the setting over "standard" at the RUN's N_v (work.ts). */
   readonly costRatio: number;
   /** N_v of the grid the error was measured on (the run's, or ACCURACY_MEASURE_MAX_NV). */
   readonly measuredNv: number;
