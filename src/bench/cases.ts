@@ -1,6 +1,6 @@
 /**
  * The cases of `npm run bench` and the a-priori estimate of their cost (to skip, not to fake, what
- * does not fit the per-case budget). Pure: no GPU, no I/O (tested in tests/unit/bench.test.ts).
+ * does not fit the per-case budget). Pure: no GPU, no I/O (tested in tests/unit/bench/cases.test.ts).
  *
  * Every case is the "default demo" kind of run: both species charged, collisions and field on,
  * m_B = 2 m_A with equal thermal speeds (θ_B = 2 θ_A), Maxwell molecules γ = 0, ε = 0.1, a density

@@ -1,6 +1,6 @@
 /**
  * The one record type of `npm run bench`, one per measured case, its validation, and the
- * human summary printed to stderr. Pure: no GPU, no I/O (tested in tests/unit/bench.test.ts).
+ * human summary printed to stderr. Pure: no GPU, no I/O (tested in tests/unit/bench/record.test.ts).
  *
  * Which times are what:
  * - `ms_collision` (the collision STEP: Q(F) and Q(M), projections, bi-Maxwellian, update) and

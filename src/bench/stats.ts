@@ -1,6 +1,6 @@
 /**
  * Small pure helpers of `npm run bench`: the median of repeated timings, and how many repeats of a
- * case fit a time budget. No GPU, no I/O (tested in tests/unit/bench.test.ts).
+ * case fit a time budget. No GPU, no I/O (tested in tests/unit/bench/stats.test.ts).
  */
 
 /** The median of `values` (the mean of the two middle ones for an even count); NaN for none. */

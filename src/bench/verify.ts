@@ -7,7 +7,7 @@
  *
  * The error is the largest |GPU − twin| over the cells, relative to the largest gain or loss term
  * of the twin (what f32 round-off is relative to; Q itself nearly cancels), as in
- * tests/gpu/collisionOperator.test.ts. NaN or ±∞ anywhere gives an infinite error.
+ * tests/gpu/gpu/CollisionOperator.test.ts. NaN or ±∞ anywhere gives an infinite error.
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import { CollisionOperator } from '../gpu/CollisionOperator';

@@ -5,7 +5,7 @@
  * shifted grids' i3 and i2 passes fit one plane pass, and the dispatches of one record(). The
  * operator allocates and records from this plan, and the bench's work model
  * (src/bench/collisionCost.ts) counts from it, so the two cannot disagree; no GPU object is needed
- * (tests/unit/collisionPlan.test.ts).
+ * (tests/unit/gpu/collisionPlan.test.ts).
  */
 import { COMPLEX_BYTES } from './buffers';
 

@@ -4,7 +4,7 @@
  * GPU and the twin evaluate the same formulas: the shift phases e^{iξ_k s_d} of the fused gain pass,
  * the radial multipliers c w_r sinc(aρ_r|ξ|) and the loss kernels Φ̂ tabulated per integer |k|²
  * (not computed with f32 `sin`, which Vulkan allows an absolute error of 2⁻¹¹), and the sphere
- * weights. Pure: no GPU object (tests/unit/collisionTables.test.ts checks them against the twin).
+ * weights. Pure: no GPU object (tests/unit/gpu/collisionTables.test.ts checks them against the twin).
  */
 import { antipodalHalf, type MixtureTables, type SpectralTables, sinc } from '../physics/collision/spectral';
 import type { SphereRule } from '../physics/quadrature';

@@ -1,7 +1,7 @@
 /**
  * Uniform struct layouts defined once: the WGSL declaration and the host-side packing both come
  * from one field list, laid out by the WGSL alignment rules (WGSL spec §"Alignment and Size"), so
- * no byte offset is ever written by hand. tests/gpu/struct.test.ts checks them on a real device.
+ * no byte offset is ever written by hand. tests/gpu/gpu/struct.test.ts checks them on a real device.
  */
 
 const SCALAR_TYPES = {

@@ -3,7 +3,7 @@
  * its introduction: D, E, F1, F2 layers), equal masses, a collisionless Landau-damping demo and a
  * hydrodynamic-limit demo at small ε. Each is a complete SimulationConfig of the CLI contract
  * (configSchema.ts), remainder section included, that resolves WITHOUT warnings
- * (tests/unit/presets.test.ts). Masses in proton masses, charges in units of e, everything else
+ * (tests/unit/physics/presets.test.ts). Masses in proton masses, charges in units of e, everything else
  * dimensionless (PHYSICS.md §1).
  *
  * Grid sizes, and why they are not all N_v = 16: with collisions the velocity box must hold the

@@ -23,7 +23,7 @@
 // invocations hit different banks. N = 8 needs no exchange and no barrier.
 // Twiddles W_N^k = (cos, ±sin)(2πk/N), k < N/2, come from a table computed in float64 and rounded
 // once to f32; cos/sin evaluated in f32 are ~2000× less accurate on SwiftShader (measured in
-// tests/gpu/fft.test.ts; TABLE_TWIDDLES = false exists only for that comparison).
+// tests/gpu/gpu/Fft3d.test.ts; TABLE_TWIDDLES = false exists only for that comparison).
 // Fewer, larger register stages mean fewer barriers and workgroup-memory round trips. On
 // SwiftShader these dominate: its zero-initialisation of workgroup memory and its barriers cost
 // in proportion to workgroup size × workgroup memory (measured; see Fft3d.ts, workgroupSize).

@@ -30,7 +30,7 @@ const SMALL: SimulationConfig = (() => {
 /**
  * Collisionless, opposite charges, a 20 % density wave, dt = 2.5 = 40× the automatic (CFL) dt:
  * the step guard rolls back and halves dt to its floor without help and gives up naming the CFL
- * limit (tests/unit/guardRollback.test.ts runs the same set-up on the CPU backend).
+ * limit (tests/unit/engine/stepGuard.rollback.test.ts runs the same set-up on the CPU backend).
  */
 const UNSTABLE: SimulationConfig = {
   ...SMALL,

@@ -27,8 +27,8 @@
  * Measured effect (twin, N_v = 8, m_B = 2m_A, the relaxation of tests/gpu/collisionRelaxation):
  * without it ~400 of 1024 values are negative (down to −3% of the peak) and Σ F log F over F > 0
  * falls 0.22 below H(M) before climbing back; with it no value is negative and H decreases at every
- * one of 400 steps, staying above H(M) (tests/unit/positivity.test.ts; the GPU over 1000 steps:
- * tests/gpu/collisionRelaxation.test.ts).
+ * one of 400 steps, staying above H(M) (tests/unit/physics/collision/positivity.test.ts; the GPU over 1000 steps:
+ * tests/gpu/gpu/CollisionStep.relaxation.test.ts).
  */
 import { solveLinear } from '../maxwellian';
 import { type VelocityGrid, velocityNode } from '../velocityGrid';

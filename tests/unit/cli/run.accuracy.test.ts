@@ -1,0 +1,73 @@
+// `sim run --accuracy` and summary.json's collisionAccuracy, in-process with a fake engine (the
+// error itself is a real float64 measurement of the quadrature, collision/accuracy.ts).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunSimulation, registerRunCommand } from '../../../src/cli/run';
+import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../../../src/physics/config';
+import { stepCount } from '../../../src/physics/configSchema';
+import { simInProcess } from '../../support/cli';
+
+const f1 = join(import.meta.dirname, '../../../examples/ionosphere-f1.json');
+let tmp = '';
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'vpb-cli-accuracy-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function fakeRunner(configs: ResolvedConfig[]): RunSimulation {
+  return async (config, _backend, onRow) => {
+    configs.push(config);
+    const row = Object.fromEntries(TIMESERIES_COLUMNS.map((c) => [c, 1])) as TimeseriesRow;
+    const total = stepCount(config);
+    onRow({ ...row, t: 0 }, 0, total);
+    onRow({ ...row, t: config.time.tEnd }, total, total);
+    return { steps: total, adapter: 'fake adapter (test)' };
+  };
+}
+
+const sim = (args: string[], runner: RunSimulation) => simInProcess(registerRunCommand, runner, 'run', args);
+const summaryOf = (out: string) => JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+
+describe('sim run --accuracy', () => {
+  it('summary.json carries the setting, its quadrature and its measured error; --accuracy overrides', async () => {
+    const configs: ResolvedConfig[] = [];
+    const standardOut = join(tmp, 'standard');
+    const first = await sim(['--config', f1, '--out', standardOut, '--backend', 'cpu'], fakeRunner(configs));
+    expect(first.code, first.stderr).toBe(0);
+    const standard = summaryOf(standardOut).collisionAccuracy;
+    expect(standard.setting).toBe('standard');
+    expect(standard.quadrature).toEqual({ nRho: 16, nTheta: 4, nPhi: 8 });
+    expect(standard.measuredOnNv).toBe(8);
+    expect(standard.relativeL2Error).toBeGreaterThan(0);
+    expect(standard.costRatioToStandard).toBe(1);
+    expect(first.stderr).toContain('collisions.accuracy standard: quadrature error');
+
+    const fineOut = join(tmp, 'fine');
+    const second = await sim(
+      ['--config', f1, '--out', fineOut, '--backend', 'cpu', '--accuracy', 'fine'],
+      fakeRunner(configs),
+    );
+    expect(second.code, second.stderr).toBe(0);
+    expect(configs[1]!.collisions.accuracy).toBe('fine');
+    const fine = summaryOf(fineOut).collisionAccuracy;
+    expect(fine.setting).toBe('fine');
+    expect(fine.config).toBeUndefined();
+    expect(summaryOf(fineOut).config.collisions.accuracy).toBe('fine');
+    expect(fine.relativeL2Error).toBeLessThan(standard.relativeL2Error / 3);
+    expect(fine.costRatioToStandard).toBeGreaterThan(2);
+  });
+
+  it('refuses a bad value with status 2, naming collisions.accuracy and the allowed values', async () => {
+    const configs: ResolvedConfig[] = [];
+    const { code, stderr } = await sim(
+      ['--config', f1, '--out', join(tmp, 'bad'), '--accuracy', 'best'],
+      fakeRunner(configs),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain('collisions.accuracy');
+    expect(stderr).toContain('fast, standard, fine');
+    expect(configs).toHaveLength(0);
+  });
+});

@@ -1,0 +1,69 @@
+// The app's presets (src/physics/presets.ts): every one is a complete config of the CLI contract
+// that parses to itself and resolves without a warning, with a unique id and a one-line explanation;
+// the ionosphere pairs carry the paper's masses and charges.
+import { describe, expect, it } from 'vitest';
+import { parseConfig, resolveConfig } from '../../../src/physics/configSchema';
+import { PRESETS, presetById } from '../../../src/physics/presets';
+
+describe('presets', () => {
+  it('ids are unique and slug-like; titles and explanations are non-empty single lines', () => {
+    const ids = PRESETS.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const p of PRESETS) {
+      expect(p.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      for (const text of [p.title, p.explanation]) {
+        expect(text.trim().length).toBeGreaterThan(0);
+        expect(text).not.toMatch(/[\n\r]/);
+      }
+      expect(presetById(p.id)).toBe(p);
+    }
+    expect(presetById('no-such-preset')).toBeUndefined();
+  });
+
+  it.each(PRESETS.map((p) => [p.id, p] as const))(
+    '%s parses to itself and resolves without warnings',
+    (_id, p) => {
+      const parsed = parseConfig(p.config);
+      // already in parsed form (remainder section included): what a share URL decodes back to
+      expect(parsed).toEqual(p.config);
+      const { config, warnings } = resolveConfig(parsed);
+      expect(warnings).toEqual([]);
+      // sized for a live demo: n_x·N_v³ ≤ 64·32³ per species, and a few hundred steps at most
+      expect(config.grid.nx * config.grid.nv ** 3).toBeLessThanOrEqual(64 * 32 ** 3);
+      expect(Math.round(config.time.tEnd / config.time.dt)).toBeLessThanOrEqual(1000);
+    },
+  );
+
+  it("covers the paper's ionosphere list, equal masses, Landau damping and a small-ε demo", () => {
+    const pair = (id: string) => {
+      const c = presetById(id)!.config;
+      return c.species.map((s) => [s.mass, s.charge]);
+    };
+    expect(pair('e-layer')).toEqual([
+      [30, 1],
+      [32, 1],
+    ]);
+    expect(pair('f1-layer')).toEqual([
+      [16, 1],
+      [30, 1],
+    ]);
+    expect(pair('f2-layer-no')).toEqual([
+      [16, 1],
+      [30, 1],
+    ]);
+    expect(pair('f2-layer-he')).toEqual([
+      [16, 1],
+      [4, 1],
+    ]);
+    expect(pair('d-layer')).toEqual([
+      [30, 1],
+      [32, -1],
+    ]);
+    const equal = presetById('equal-masses')!.config.species;
+    expect(equal[0].mass).toBe(equal[1].mass);
+    expect(presetById('landau')!.config.collisions.enabled).toBe(false);
+    const limit = presetById('hydrodynamic-limit')!.config.collisions;
+    expect(limit.enabled).toBe(true);
+    expect(limit.knudsen).toBeLessThanOrEqual(1e-3);
+  });
+});
