@@ -23,8 +23,8 @@ import {
   strangStep,
 } from '../engine/step';
 import { createStorageBuffer } from '../gpu/buffers';
-import type { BlockPass } from '../gpu/CollisionOperator';
 import { CollisionStep } from '../gpu/CollisionStep';
+import type { BlockPass } from '../gpu/collisionPlan';
 import { Transport } from '../gpu/Transport';
 import type { ResolvedConfig } from '../physics/config';
 import { fluidCellParameters, type RemainderParameters } from '../physics/remainderNorms';

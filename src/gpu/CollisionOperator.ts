@@ -52,8 +52,6 @@ import { Fft3d, type Fft3dOptions, isSoftwareDevice } from './Fft3d';
 import { buildComputePipeline } from './pipelines';
 import { defineStruct } from './struct';
 
-export type { BlockPass } from './collisionPlan';
-
 export const PairParams = defineStruct('PairParams', {
   alpha: 'u32',
   beta: 'u32',

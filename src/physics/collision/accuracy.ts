@@ -1,11 +1,11 @@
 /**
- * The accuracy/speed setting of the collision operator (issue 7): named quadrature sizes, and the
- * error each one makes against a much finer quadrature, measured in float64 on the run's own
- * species, γ and velocity box for a fixed smooth non-equilibrium test pair.
+ * The accuracy/speed setting of the collision operator: named quadrature sizes, and the error
+ * each one makes against a much finer quadrature, measured in float64 on the run's own species, γ
+ * and velocity box for a fixed smooth non-equilibrium test pair.
  *
- * Work model (work.ts): per pair and cell the gain costs N_ρ·(M + 1) complex
- * N_v³ transforms plus O(N_ρ·M·N_v³) elementwise work, M = nTheta·nPhi sphere points; so the cost
- * of the operator is almost exactly proportional to N_ρ·(M + 1). The loss term Φ̂ does not depend
+ * Work model (work.ts): per pair and cell the gain costs N_ρ·(M + 1) complex N_v³ transforms plus
+ * O(N_ρ·M·N_v³) elementwise work, M = nTheta·nPhi sphere points; so the cost of the operator is
+ * almost exactly proportional to N_ρ·(M + 1). The loss term Φ̂ does not depend
  * on the setting (its own rule is accurate to rounding).
  */
 import type { SimulationConfig } from '../config';
