@@ -1,17 +1,22 @@
 /**
  * The collision time step on the GPU, homogeneous in x (PHYSICS.md §4 "Stiffness"): the
- * first-order exponential AP scheme of src/physics/collision/collisionStep.ts (its float64 twin,
- * where the derivation, order, stability, ε → 0 limit and the well-balanced form are stated), for
- * every x-cell at once:
+ * exponential AP scheme of src/physics/collision/collisionStep.ts (its float64 twin, where the
+ * derivation, order, stability, ε → 0 limit and the well-balanced form are stated), second order
+ * unless created with order 1, for every x-cell at once:
  *   1. Q(F) and ν (CollisionOperator), projected to exact conservation and kept in `qState`,
  *   2. M − F, M the discrete bi-Maxwellian of F's moments (Newton), and the penalty μ = max ν per
  *      cell (mixtureMaxwellian.wgsl), M − F projected, M = F + (M − F) (equilibriumState.wgsl),
- *   3. Q(M) by the same operator, projected (the spectral method's equilibrium residual),
- *   4. F ← F + (Δt/ε)e^{−λ}(Q(F) − Q(M)) + (1 − e^{−λ}(1+λ))(M − F)   (collisionUpdate.wgsl),
+ *   3. Q(M) by the same operator, projected (the spectral method's equilibrium residual), kept in
+ *      `qEquilibrium`,
+ *   4. order 1: F ← F + (Δt/ε)e^{−λ}(Q(F) − Q(M)) + (1 − e^{−λ}(1+λ))(M − F); order 2: that
+ *      first-order step as the predictor F₁ (written over M, no longer needed), Q(F₁) projected,
+ *      and the corrector (collisionUpdate.wgsl),
  *   5. the conservative positivity limiter (PositivityLimiter, positivity.ts): the negative tail
  *      values the spectral Q leaves are cut, each species' n, momentum and energy given back.
  * record() only records; the state buffer ([species][cell][N³] f32) is updated in place.
  */
+
+import type { CollisionStepOrder } from '../physics/collision/collisionStep';
 import type { VelocityGrid } from '../physics/velocityGrid';
 import collisionUpdateSource from '../shaders/collisionUpdate.wgsl?raw';
 import conservedSumsSource from '../shaders/conservedSums.wgsl?raw';
@@ -35,14 +40,23 @@ export const UpdateParams = defineStruct('UpdateParams', {
 });
 
 const WORKGROUP_SIZE = 256;
+
+/** The element-wise kernels of collisionUpdate.wgsl, by entry point. */
+interface UpdatePipelines {
+  readonly firstOrder: GPUComputePipeline;
+  readonly predictor: GPUComputePipeline;
+  readonly secondOrder: GPUComputePipeline;
+}
 const EQUILIBRIUM_WORKGROUP_SIZE = 64;
 
 export class CollisionStep {
   /** Projected M − F, [species][cell][N³]. */
   private readonly deviation: GPUBuffer;
-  /** M itself and the projected Q(F), [species][cell][N³]. */
+  /** M itself (then, for order 2, the predictor F₁), [species][cell][N³]. */
   private readonly equilibrium: GPUBuffer;
+  /** The projected Q(F) (order 2: Q(F) − Q(M) after the predictor) and Q(M), [species][cell][N³]. */
   private readonly qState: GPUBuffer;
+  private readonly qEquilibrium: GPUBuffer;
   /** μ per cell. */
   readonly penalty: GPUBuffer;
   private readonly equilibriumParams: GPUBuffer;
@@ -58,14 +72,16 @@ export class CollisionStep {
     private readonly projection: ConservationProjection,
     private readonly limiter: PositivityLimiter,
     private readonly equilibriumPipeline: GPUComputePipeline,
-    private readonly updatePipeline: GPUComputePipeline,
+    private readonly updatePipelines: UpdatePipelines,
     private readonly equilibriumStatePipeline: GPUComputePipeline,
     setup: CollisionSetup,
+    readonly order: CollisionStepOrder,
   ) {
     const values = 2 * cellCount * grid.pointsPerCell;
     this.deviation = createEmptyStorageBuffer(device, 'CollisionStep.deviation', values * F32_BYTES);
     this.equilibrium = createEmptyStorageBuffer(device, 'CollisionStep.equilibrium', values * F32_BYTES);
     this.qState = createEmptyStorageBuffer(device, 'CollisionStep.qState', values * F32_BYTES);
+    this.qEquilibrium = createEmptyStorageBuffer(device, 'CollisionStep.qEquilibrium', values * F32_BYTES);
     this.penalty = createEmptyStorageBuffer(device, 'CollisionStep.penalty', cellCount * F32_BYTES);
     this.equilibriumParams = createUniformBuffer(device, 'CollisionStep.equilibriumParams', ProjectionParams);
     this.updateParams = createUniformBuffer(device, 'CollisionStep.updateParams', UpdateParams);
@@ -80,31 +96,38 @@ export class CollisionStep {
     grid: VelocityGrid,
     cellCount: number,
     setup: CollisionSetup,
+    order: CollisionStepOrder = 2,
   ): Promise<CollisionStep> {
-    const [operator, projection, limiter, equilibrium, update, equilibriumState] = await Promise.all([
-      CollisionOperator.create(device, grid, cellCount, setup),
-      ConservationProjection.create(device, grid, cellCount),
-      PositivityLimiter.create(device, grid, cellCount),
+    const updatePipeline = (entryPoint: keyof UpdatePipelines) =>
       buildComputePipeline(device, {
-        label: 'CollisionStep.mixtureMaxwellian',
-        prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}${conservedSumsSource}${smallLinearSolveSource}`,
-        code: mixtureMaxwellianSource,
-        // 42 Newton partial sums per invocation: a smaller workgroup keeps them in workgroup memory
-        constants: { NV: grid.nv, WORKGROUP_SIZE: EQUILIBRIUM_WORKGROUP_SIZE },
-      }),
-      buildComputePipeline(device, {
-        label: 'CollisionStep.update',
+        label: `CollisionStep.${entryPoint}`,
         prelude: UpdateParams.wgsl + linearIndexSource,
         code: collisionUpdateSource,
+        entryPoint,
         constants: { WORKGROUP_SIZE, POINTS: grid.pointsPerCell },
-      }),
-      buildComputePipeline(device, {
-        label: 'CollisionStep.equilibriumState',
-        prelude: UpdateParams.wgsl + linearIndexSource,
-        code: equilibriumStateSource,
-        constants: { WORKGROUP_SIZE, POINTS: grid.pointsPerCell },
-      }),
-    ]);
+      });
+    const [operator, projection, limiter, equilibrium, firstOrder, predictor, secondOrder, equilibriumState] =
+      await Promise.all([
+        CollisionOperator.create(device, grid, cellCount, setup),
+        ConservationProjection.create(device, grid, cellCount),
+        PositivityLimiter.create(device, grid, cellCount),
+        buildComputePipeline(device, {
+          label: 'CollisionStep.mixtureMaxwellian',
+          prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}${conservedSumsSource}${smallLinearSolveSource}`,
+          code: mixtureMaxwellianSource,
+          // 42 Newton partial sums per invocation: a smaller workgroup keeps them in workgroup memory
+          constants: { NV: grid.nv, WORKGROUP_SIZE: EQUILIBRIUM_WORKGROUP_SIZE },
+        }),
+        updatePipeline('firstOrder'),
+        updatePipeline('predictor'),
+        updatePipeline('secondOrder'),
+        buildComputePipeline(device, {
+          label: 'CollisionStep.equilibriumState',
+          prelude: UpdateParams.wgsl + linearIndexSource,
+          code: equilibriumStateSource,
+          constants: { WORKGROUP_SIZE, POINTS: grid.pointsPerCell },
+        }),
+      ]);
     return new CollisionStep(
       device,
       grid,
@@ -113,9 +136,10 @@ export class CollisionStep {
       projection,
       limiter,
       equilibrium,
-      update,
+      { firstOrder, predictor, secondOrder },
       equilibriumState,
       setup,
+      order,
     );
   }
 
@@ -176,21 +200,23 @@ export class CollisionStep {
     // an exact fixed point of the step (collisionStep.ts)
     this.operator.record(encoder, this.equilibrium);
     this.projection.record(encoder, this.operator.q);
-    pass = encoder.beginComputePass({ label: 'CollisionStep.update' });
-    pass.setPipeline(this.updatePipeline);
-    pass.setBindGroup(
-      0,
-      this.bindings.get(this.updatePipeline, {
-        params: this.updateParams,
-        state,
-        qState: this.qState,
-        qEquilibrium: this.operator.q,
-        deviation: this.deviation,
-        penalty: this.penalty,
-      }),
-    );
-    dispatchLinear(pass, 2 * this.cellCount * this.grid.pointsPerCell, WORKGROUP_SIZE);
-    pass.end();
+    encoder.copyBufferToBuffer(this.operator.q, 0, this.qEquilibrium, 0, values * F32_BYTES);
+    const common = {
+      params: this.updateParams,
+      state,
+      qState: this.qState,
+      qEquilibrium: this.qEquilibrium,
+      deviation: this.deviation,
+      penalty: this.penalty,
+    };
+    if (this.order === 1) {
+      this.elementwise(encoder, 'firstOrder', common);
+    } else {
+      this.elementwise(encoder, 'predictor', { ...common, stage: this.equilibrium });
+      this.operator.record(encoder, this.equilibrium);
+      this.projection.record(encoder, this.operator.q);
+      this.elementwise(encoder, 'secondOrder', { ...common, qStage: this.operator.q });
+    }
     this.limiter.record(encoder, state);
   }
 
@@ -202,11 +228,26 @@ export class CollisionStep {
       this.deviation,
       this.equilibrium,
       this.qState,
+      this.qEquilibrium,
       this.penalty,
       this.equilibriumParams,
       this.updateParams,
     ])
       b.destroy();
+  }
+
+  /** One pass of an element-wise kernel of collisionUpdate.wgsl over both species and all cells. */
+  private elementwise(
+    encoder: GPUCommandEncoder,
+    entryPoint: keyof UpdatePipelines,
+    resources: Readonly<Record<string, GPUBuffer>>,
+  ): void {
+    const pipeline = this.updatePipelines[entryPoint];
+    const pass = encoder.beginComputePass({ label: `CollisionStep.${entryPoint}` });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, this.bindings.get(pipeline, resources));
+    dispatchLinear(pass, 2 * this.cellCount * this.grid.pointsPerCell, WORKGROUP_SIZE);
+    pass.end();
   }
 
   private writeMasses(): void {

@@ -1,30 +1,37 @@
 /**
  * The collision time step, homogeneous in x, float64 twin of the GPU collision step
- * (PHYSICS.md §4 "Stiffness"): the first-order exponential scheme of Dimarco & Pareschi (SINUM
- * 2011) around the mixture bi-Maxwellian M of PHYSICS.md §1. For ∂t F = Q(F)/ε write
- * Q = P − μF with P = Q + μF ≥ 0 (μ ≥ the largest loss frequency ν), solve the linear part
- * exactly and take P at the left end, weighted so that the scheme is strongly AP:
+ * (PHYSICS.md §4 "Stiffness"): exponential Runge–Kutta schemes of Dimarco & Pareschi (SINUM 2011)
+ * around the mixture bi-Maxwellian M of PHYSICS.md §1, which the collisions leave unchanged (they
+ * conserve n_A, n_B, total momentum and energy), so that M is constant over the step.
  *
- *     F^{n+1} = e^{−λ}(1 + λ) F^n + (Δt/ε) e^{−λ} Q(F^n) + (1 − e^{−λ}(1 + λ)) M[F^n],   λ = μΔt/ε
- *             = F^n + (Δt/ε) e^{−λ} Q(F^n) + (1 − e^{−λ}(1 + λ)) (M[F^n] − F^n)      (the form computed)
- *
- * (= e^{−λ}F + λe^{−λ} P/μ + (1 − e^{−λ} − λe^{−λ}) M, a convex combination of non-negative
- * functions when Q + μF ≥ 0: positivity is kept for every Δt. The spectral Q breaks Q + μF ≥ 0 in
- * the tails, so the step ends with the conservative positivity limiter of positivity.ts.)
- * - Order: first order in Δt; for λ → 0 it is forward Euler F + (Δt/ε)Q + O(λ²).
- * - ε → 0 limit (λ → ∞): F^{n+1} = M[F^n], the bi-Maxwellian with the conserved n_A, n_B, total
- *   momentum and energy of F^n: the scheme is asymptotic-preserving for any Δt.
+ * For ∂t F = Q(F)/ε write Q = P − μF with P = Q + μF (μ ≥ the largest loss frequency ν, per cell)
+ * and H(t) = (F − M) e^{μt/ε}: then dH/dt = (P(F) − μM) e^{μt/ε}/ε exactly, and an explicit
+ * Runge–Kutta step on H treats the stiff linear part exactly. With λ = μΔt/ε, D = M − F^n:
+ * - order 1 (Euler on H):
+ *       F₁ = F^n + (Δt/ε) e^{−λ} Q(F^n) + (1 − e^{−λ}(1 + λ)) D
+ *   (= e^{−λ}F + λe^{−λ} P/μ + (1 − e^{−λ} − λe^{−λ}) M, a convex combination of non-negative
+ *   functions when P ≥ 0);
+ * - order 2 (Heun on H, F₁ its predictor; the default):
+ *       F^{n+1} = F^n + (1 − e^{−λ}(1 + λ + λ²/2)) D + (Δt/2ε) e^{−λ}(1 + λ) Q(F^n) + (Δt/2ε) Q(F₁).
+ *   For λ → 0 it is Heun's method F + (Δt/2ε)(Q(F) + Q(F₁)); it is second order in Δt for ε = O(1)
+ *   (tests/unit/physics/collision/collisionStep.test.ts measures 4× per halving). Its cost is a
+ *   third evaluation of the operator per step (Q(F^n), Q(M), Q(F₁)).
+ * Both:
+ * - ε → 0 limit (λ → ∞): F^{n+1} → M[F^n], the bi-Maxwellian with the conserved moments of F^n;
+ *   asymptotic-preserving for any Δt (for order 2, F₁ − M = O(λe^{−λ}) and its weights are O(λ)).
+ * - Stability: on an eigenvalue ℓ ∈ [−2μ, 0] of the linearised operator, with w = λ + Δtℓ/ε ∈
+ *   [−λ, λ], the amplification of F − M is e^{−λ}(1 + w) (order 1) and e^{−λ}(1 + w + w²/2)
+ *   (order 2): at most e^{−λ}(1 + λ + λ²/2) < 1 in modulus for every Δt.
  * - Conservation: Q is projected (conservation.ts) and M is made discrete-exact by projecting
- *   M − F the same way, so each of the three terms carries exactly the moments of F^n.
- * - Stability: the linearised update is e^{−λ}(1 + λ + (Δt/ε)ℓ) on an eigenvalue ℓ ∈ [−2μ, 0] of
- *   the linearised operator, at most 1 in modulus for every Δt.
+ *   M − F the same way, so every term carries exactly the moments of F^n.
+ * - Positivity: the order-2 combination is not convex for large λ, and the spectral Q breaks P ≥ 0
+ *   in the tails anyway, so the step ends with the conservative positivity limiter (positivity.ts).
  * - Well-balanced (Filbet, Pareschi & Rey, J. Comput. Phys. 2015, "steady-state preserving"
- *   spectral methods): Q is replaced by Q(F) − Q(M[F]). The spectral Q(M) is not 0 (it is the
- *   method's consistency error, spectrally small in N_v), and without the correction the step's
- *   fixed point is a state at a distance O(that error × ε/(μΔt)) from M — measured 4.6e−2
- *   (relative L²) at N_v = 8, m_B = 2m_A. With it, M is an exact fixed point, the state relaxes
- *   to M itself, and the Hilbert remainder of an equilibrium is round-off. Consistency and order
- *   are unchanged (Q(M) = O(spectral error)); the cost is a second evaluation of Q per step.
+ *   spectral methods): every Q(·) is replaced by Q(·) − Q(M[F^n]). The spectral Q(M) is not 0 (it
+ *   is the method's consistency error, spectrally small in N_v), and without the correction the
+ *   step's fixed point is a state at a distance O(that error × ε/(μΔt)) from M — measured 4.6e−2
+ *   (relative L²) at N_v = 8, m_B = 2m_A. With it, M is an exact fixed point (F^n = M gives D = 0,
+ *   F₁ = M and F^{n+1} = M), and the Hilbert remainder of an equilibrium is round-off.
  */
 import { fft3d } from '../fft';
 import {
@@ -115,10 +122,48 @@ export interface CollisionStepResult {
   readonly penalty: number;
 }
 
+/** The time order of the exponential collision step (module comment): 2 unless asked otherwise. */
+export type CollisionStepOrder = 1 | 2;
+
+export interface CollisionStepOptions {
+  /** subtract Q(M) (the well-balanced form); false only to show why it is there */
+  readonly wellBalanced?: boolean;
+  /** end with the conservative positivity limiter; false only to show why it is there */
+  readonly positivity?: boolean;
+  readonly order?: CollisionStepOrder;
+}
+
 /**
- * One exponential AP collision step of length dt at Knudsen number ε, for ONE x-cell;
- * `wellBalanced` false drops the Q(M) correction and `positivity` false the positivity limiter
- * (positivity.ts); both are kept for the tests that show why they are there.
+ * The weights of the second-order step F^{n+1} = F + c D + b₀ (Q(F) − Q(M)) + b₁ (Q(F₁) − Q(M)),
+ * D = M − F, F₁ the first-order step (module comment): c = 1 − e^{−λ}(1 + λ + λ²/2),
+ * b₀ = (Δt/2ε) e^{−λ}(1 + λ), b₁ = Δt/2ε. c is summed as its series for small λ (no cancellation).
+ */
+export function exponentialWeights2(lambda: number, dtOverEps: number): [number, number, number] {
+  const decay = Math.exp(-lambda);
+  const c =
+    lambda < 0.1 ? secondOrderRelaxationSeries(lambda) : 1 - decay * (1 + lambda + (lambda * lambda) / 2);
+  return [c, 0.5 * dtOverEps * decay * (1 + lambda), 0.5 * dtOverEps];
+}
+
+/**
+ * 1 − e^{−λ}(1 + λ + λ²/2) = Σ_{k≥3} (−1)^{k+1} (k−1)(k−2)/(2·k!) λ^k, to λ⁸: for λ < 0.1 the next
+ * term is below 1e−9 of the sum, where the closed form would cancel (in f32 entirely below λ ≈ 0.01).
+ */
+function secondOrderRelaxationSeries(lambda: number): number {
+  const l = lambda;
+  return l * l * l * (1 / 6 - l * (1 / 8 - l * (1 / 20 - l * (1 / 72 - l * (1 / 336 - l / 1920)))));
+}
+
+/** Q(F) of both species, projected to exact conservation (conservation.ts). */
+function projectedCollisions(fA: ArrayLike<number>, fB: ArrayLike<number>, tables: MixtureTables) {
+  const grid = tables.AA.grid;
+  const ops = mixtureCollisionOperators(fA, fB, tables);
+  return conservationProjection(ops.qA, ops.qB, grid, tables.AA.pair.alpha.mass, tables.BB.pair.alpha.mass);
+}
+
+/**
+ * One exponential AP collision step of length dt at Knudsen number ε, for ONE x-cell, of the
+ * given order (default 2; module comment).
  */
 export function collisionStep(
   fA: ArrayLike<number>,
@@ -126,29 +171,42 @@ export function collisionStep(
   tables: MixtureTables,
   dt: number,
   knudsen: number,
-  wellBalanced = true,
-  positivity = true,
+  options: CollisionStepOptions = {},
 ): CollisionStepResult {
+  const { wellBalanced = true, positivity = true, order = 2 } = options;
   const grid = tables.AA.grid;
+  const n = grid.pointsPerCell;
   const massA = tables.AA.pair.alpha.mass;
   const massB = tables.BB.pair.alpha.mass;
-  const ops = mixtureCollisionOperators(fA, fB, tables);
-  const q = conservationProjection(ops.qA, ops.qB, grid, massA, massB);
+  const q = projectedCollisions(fA, fB, tables);
   const { nuA, nuB } = lossFrequencies(fA, fB, tables);
   let penalty = 0;
-  for (let i = 0; i < grid.pointsPerCell; i++) penalty = Math.max(penalty, nuA[i]!, nuB[i]!);
+  for (let i = 0; i < n; i++) penalty = Math.max(penalty, nuA[i]!, nuB[i]!);
   const { mA, mB } = discreteMixtureMaxwellian(fA, fB, grid, massA, massB);
-  if (wellBalanced) {
-    const atEquilibrium = mixtureCollisionOperators(mA, mB, tables);
-    const r = conservationProjection(atEquilibrium.qA, atEquilibrium.qB, grid, massA, massB);
-    for (let i = 0; i < grid.pointsPerCell; i++) {
-      q.qA[i]! -= r.qA[i]!;
-      q.qB[i]! -= r.qB[i]!;
+  // Q(M): the spectral method's equilibrium residual, subtracted from every Q(·) below
+  const atEquilibrium = wellBalanced ? projectedCollisions(mA, mB, tables) : null;
+  const balanced = (qa: Float64Array, qb: Float64Array) => {
+    if (atEquilibrium) {
+      for (let i = 0; i < n; i++) {
+        qa[i]! -= atEquilibrium.qA[i]!;
+        qb[i]! -= atEquilibrium.qB[i]!;
+      }
     }
+    return { qA: qa, qB: qb };
+  };
+  const q0 = balanced(q.qA, q.qB);
+  const lambda = (penalty * dt) / knudsen;
+  const [, b, c] = exponentialWeights(lambda, dt / knudsen);
+  // the first-order step: the result when order = 1, the stage F₁ when order = 2
+  let nextA = mA.map((m, i) => fA[i]! + b * q0.qA[i]! + c * (m - fA[i]!));
+  let nextB = mB.map((m, i) => fB[i]! + b * q0.qB[i]! + c * (m - fB[i]!));
+  if (order === 2) {
+    const q1raw = projectedCollisions(nextA, nextB, tables);
+    const q1 = balanced(q1raw.qA, q1raw.qB);
+    const [c2, b0, b1] = exponentialWeights2(lambda, dt / knudsen);
+    nextA = mA.map((m, i) => fA[i]! + c2 * (m - fA[i]!) + b0 * q0.qA[i]! + b1 * q1.qA[i]!);
+    nextB = mB.map((m, i) => fB[i]! + c2 * (m - fB[i]!) + b0 * q0.qB[i]! + b1 * q1.qB[i]!);
   }
-  const [, b, c] = exponentialWeights((penalty * dt) / knudsen, dt / knudsen);
-  const nextA = mA.map((m, i) => fA[i]! + b * q.qA[i]! + c * (m - fA[i]!));
-  const nextB = mB.map((m, i) => fB[i]! + b * q.qB[i]! + c * (m - fB[i]!));
   if (!positivity) return { fA: nextA, fB: nextB, penalty };
   return { fA: limitPositivity(nextA, grid), fB: limitPositivity(nextB, grid), penalty };
 }

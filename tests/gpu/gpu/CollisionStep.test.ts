@@ -51,14 +51,18 @@ describe('the GPU collision step (exponential AP scheme) against its float64 twi
     gpu = await testGpu();
   });
 
-  for (const knudsen of [1, 1e-4]) {
-    it(`takes the same step (ε = ${knudsen}, Δt = 0.01)`, async () => {
+  for (const [knudsen, order] of [
+    [1, 2],
+    [1e-4, 2],
+    [1, 1],
+  ] as const) {
+    it(`takes the same step (ε = ${knudsen}, Δt = 0.01, order ${order})`, async () => {
       const { device } = gpu;
       const grid = velocityGrid(8, 5);
       const cells = 2;
       const points = grid.pointsPerCell;
       const state = initialState(grid, cells, 7);
-      const step = await CollisionStep.create(device, grid, cells, { species, gamma: 0, quadrature });
+      const step = await CollisionStep.create(device, grid, cells, { species, gamma: 0, quadrature }, order);
       step.setTimeStep(0.01, knudsen);
       const buffer = createStorageBuffer(device, 'test.state', state);
       const encoder = device.createCommandEncoder();
@@ -68,12 +72,17 @@ describe('the GPU collision step (exponential AP scheme) against its float64 twi
       for (let c = 0; c < cells; c++) {
         const fA = cellOf(state, 0, c, cells, points);
         const fB = cellOf(state, 1, c, cells, points);
-        const ref = collisionStep(fA, fB, step.operator.tables, 0.01, knudsen);
+        const ref = collisionStep(fA, fB, step.operator.tables, 0.01, knudsen, { order });
         const scale = new Float64Array(points).fill(Math.max(...fA, ...fB));
         expect(maxRelativeError(cellOf(out, 0, c, cells, points), ref.fA, scale)).toBeLessThan(1e-5);
         expect(maxRelativeError(cellOf(out, 1, c, cells, points), ref.fB, scale)).toBeLessThan(1e-5);
-        // the step really moved the state (a kernel that does nothing must not pass)
+        // the step really moved the state (a kernel that does nothing must not pass), and the two
+        // orders differ by more than the tolerance (one could not pass for the other)
         expect(maxRelativeError(fA, ref.fA, scale)).toBeGreaterThan(1e-4);
+        const other = collisionStep(fA, fB, step.operator.tables, 0.01, knudsen, {
+          order: order === 1 ? 2 : 1,
+        });
+        if (knudsen === 1) expect(maxRelativeError(other.fA, ref.fA, scale)).toBeGreaterThan(2e-5);
       }
       buffer.destroy();
       step.destroy();

@@ -37,7 +37,7 @@ function signedCell(grid: VelocityGrid, seed: number) {
     temperature: 0.6 + 0.3 * random(),
     drift: [-0.3 * random(), 0, 0.1],
   });
-  return collisionStep(fA, fB, tables, 0.02, 1, true, false);
+  return collisionStep(fA, fB, tables, 0.02, 1, { positivity: false });
 }
 
 describe('the GPU positivity limiter against its float64 twin', () => {

@@ -53,7 +53,7 @@ describe('positivityLimiter (one species, one cell)', () => {
     for (const nv of [8, 16]) {
       const g = velocityGrid(nv, 5);
       const tables = mixtureSpectralTables(g, SPECIES, 0, { nRho: 4, nTheta: 4, nPhi: 8 });
-      const { fA, fB } = collisionStep(START_A(g), START_B(g), tables, 0.02, 1, true, false);
+      const { fA, fB } = collisionStep(START_A(g), START_B(g), tables, 0.02, 1, { positivity: false });
       for (const f of [fA, fB]) {
         expect(f.filter((x) => x < 0).length).toBeGreaterThan(10); // the input really needs limiting
         const result = positivityLimiter(f, g);
@@ -136,7 +136,8 @@ describe('homogeneous relaxation with the limiter (float64 twin, N_v = 8, m_B = 
   it('without the limiter the same run goes negative and Σ F log F over F > 0 falls below H(M)', () => {
     let { fA, fB }: { fA: ArrayLike<number>; fB: ArrayLike<number> } = start();
     let positivePart = 0;
-    for (let step = 0; step < 10; step++) ({ fA, fB } = collisionStep(fA, fB, tables, 0.02, 1, true, false));
+    for (let step = 0; step < 10; step++)
+      ({ fA, fB } = collisionStep(fA, fB, tables, 0.02, 1, { positivity: false }));
     expect(entropy(fA, fB)).toBe(Number.NEGATIVE_INFINITY);
     for (const f of [fA, fB])
       for (let i = 0; i < f.length; i++) if (f[i]! > 0) positivePart += f[i]! * Math.log(f[i]!);
