@@ -1,13 +1,13 @@
 /**
  * The collision time step on the GPU, homogeneous in x (PHYSICS.md §4 "Stiffness"): the
  * exponential AP scheme of src/physics/collision/collisionStep.ts (its float64 twin, where the
- * derivation, order, stability, ε → 0 limit and the well-balanced form are stated), second order
- * unless created with order 1, for every x-cell at once:
+ * derivation, order, stability, ε → 0 limit and the well-balanced form are stated), first order
+ * unless created with order 2, for every x-cell at once:
  *   1. Q(F) and ν (CollisionOperator), projected to exact conservation and kept in `qState`,
  *   2. M − F, M the discrete bi-Maxwellian of F's moments (Newton), and the penalty μ = max ν per
  *      cell (mixtureMaxwellian.wgsl), M − F projected, M = F + (M − F) (equilibriumState.wgsl),
- *   3. Q(M) by the same operator, projected (the spectral method's equilibrium residual), kept in
- *      `qEquilibrium`,
+ *   3. Q(M) by the same operator, projected (the spectral method's equilibrium residual; order 2
+ *      keeps it in `qEquilibrium`),
  *   4. order 1: F ← F + (Δt/ε)e^{−λ}(Q(F) − Q(M)) + (1 − e^{−λ}(1+λ))(M − F); order 2: that
  *      first-order step as the predictor F₁ (written over M, no longer needed), Q(F₁) projected,
  *      and the corrector (collisionUpdate.wgsl),
@@ -56,7 +56,8 @@ export class CollisionStep {
   private readonly equilibrium: GPUBuffer;
   /** The projected Q(F) (order 2: Q(F) − Q(M) after the predictor) and Q(M), [species][cell][N³]. */
   private readonly qState: GPUBuffer;
-  private readonly qEquilibrium: GPUBuffer;
+  /** Order 2 only: Q(M), kept while the operator evaluates Q(F₁). */
+  private readonly qEquilibrium: GPUBuffer | null;
   /** μ per cell. */
   readonly penalty: GPUBuffer;
   private readonly equilibriumParams: GPUBuffer;
@@ -81,7 +82,8 @@ export class CollisionStep {
     this.deviation = createEmptyStorageBuffer(device, 'CollisionStep.deviation', values * F32_BYTES);
     this.equilibrium = createEmptyStorageBuffer(device, 'CollisionStep.equilibrium', values * F32_BYTES);
     this.qState = createEmptyStorageBuffer(device, 'CollisionStep.qState', values * F32_BYTES);
-    this.qEquilibrium = createEmptyStorageBuffer(device, 'CollisionStep.qEquilibrium', values * F32_BYTES);
+    this.qEquilibrium =
+      order === 2 ? createEmptyStorageBuffer(device, 'CollisionStep.qEquilibrium', values * F32_BYTES) : null;
     this.penalty = createEmptyStorageBuffer(device, 'CollisionStep.penalty', cellCount * F32_BYTES);
     this.equilibriumParams = createUniformBuffer(device, 'CollisionStep.equilibriumParams', ProjectionParams);
     this.updateParams = createUniformBuffer(device, 'CollisionStep.updateParams', UpdateParams);
@@ -96,7 +98,7 @@ export class CollisionStep {
     grid: VelocityGrid,
     cellCount: number,
     setup: CollisionSetup,
-    order: CollisionStepOrder = 2,
+    order: CollisionStepOrder = 1,
   ): Promise<CollisionStep> {
     const updatePipeline = (entryPoint: keyof UpdatePipelines) =>
       buildComputePipeline(device, {
@@ -200,18 +202,20 @@ export class CollisionStep {
     // an exact fixed point of the step (collisionStep.ts)
     this.operator.record(encoder, this.equilibrium);
     this.projection.record(encoder, this.operator.q);
-    encoder.copyBufferToBuffer(this.operator.q, 0, this.qEquilibrium, 0, values * F32_BYTES);
     const common = {
       params: this.updateParams,
       state,
       qState: this.qState,
-      qEquilibrium: this.qEquilibrium,
+      qEquilibrium: this.operator.q,
       deviation: this.deviation,
       penalty: this.penalty,
     };
-    if (this.order === 1) {
+    if (this.qEquilibrium === null) {
       this.elementwise(encoder, 'firstOrder', common);
     } else {
+      // Q(M) is needed after the operator has evaluated Q(F₁) into operator.q
+      encoder.copyBufferToBuffer(this.operator.q, 0, this.qEquilibrium, 0, values * F32_BYTES);
+      common.qEquilibrium = this.qEquilibrium;
       this.elementwise(encoder, 'predictor', { ...common, stage: this.equilibrium });
       this.operator.record(encoder, this.equilibrium);
       this.projection.record(encoder, this.operator.q);
@@ -228,12 +232,12 @@ export class CollisionStep {
       this.deviation,
       this.equilibrium,
       this.qState,
-      this.qEquilibrium,
       this.penalty,
       this.equilibriumParams,
       this.updateParams,
     ])
       b.destroy();
+    this.qEquilibrium?.destroy();
   }
 
   /** One pass of an element-wise kernel of collisionUpdate.wgsl over both species and all cells. */

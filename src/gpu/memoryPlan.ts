@@ -4,8 +4,8 @@
  * with an out-of-memory error or a lost device halfway through building the pipelines.
  *
  * Sizes per x-cell, with P = N_v³ points and both species (src/gpu/*.ts):
- *   state ×2 (ping-pong), CollisionOperator q and ν, CollisionStep M − F, M (then F₁), Q(F) and
- *   Q(M): 2P f32 each;
+ *   state ×2 (ping-pong), CollisionOperator q and ν, CollisionStep M − F, M and Q(F): 2P f32 each
+ *   (the order-2 collision step, which no run selects yet, adds Q(M): one more);
  *   CollisionOperator spectra: 2P complex f32 (the largest single buffer);
  *   the shifted grids, sphere sums, gain and loss are chunked under their own budget (collisionPlan.ts).
  */
@@ -38,7 +38,7 @@ export function memoryPlan({ nx, nv, collisions }: GridSize): MemoryPlan {
   if (!collisions) return { largestBuffer: values * F32, scaledBytes: stateBytes };
   return {
     largestBuffer: values * COMPLEX,
-    scaledBytes: stateBytes + 6 * values * F32 + values * COMPLEX,
+    scaledBytes: stateBytes + 5 * values * F32 + values * COMPLEX,
   };
 }
 

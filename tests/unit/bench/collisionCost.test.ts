@@ -66,13 +66,19 @@ describe('collision work', () => {
     expect(() => paddedCells(0)).toThrow(RangeError);
   });
 
-  it('a collision step is three operator evaluations (Q(F), Q(M), Q(F₁)) plus a few % of O(N³) work', () => {
+  it('a collision step is two operator evaluations (three at order 2) plus a few % of O(N³) work', () => {
     const size = { nv: 16, cells: 4, nRho: 8, sphereCount: 32 };
     const op = collisionOperatorWork(size);
-    const step = collisionStepWork(size);
-    expect(step.transforms).toBe(3 * op.transforms);
-    expect(step.flops / (3 * op.flops)).toBeGreaterThan(1);
-    expect(step.flops / (3 * op.flops)).toBeLessThan(1.03);
+    for (const [order, evaluations] of [
+      [1, 2],
+      [2, 3],
+    ] as const) {
+      const step = collisionStepWork(size, order);
+      expect(step.transforms).toBe(evaluations * op.transforms);
+      expect(step.flops / (evaluations * op.flops)).toBeGreaterThan(1);
+      expect(step.flops / (evaluations * op.flops)).toBeLessThan(1.03);
+    }
+    expect(collisionStepWork(size)).toEqual(collisionStepWork(size, 1));
   });
 
   it('grows about 20x per doubling of N_v with N_ρ = N_v/2, far from the 64x of N⁶', () => {

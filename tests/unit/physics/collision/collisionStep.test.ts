@@ -124,9 +124,10 @@ describe('the float64 collision step', () => {
     for (const f of [fA, fB]) expect(Math.min(...f)).toBeGreaterThanOrEqual(0);
     expect(h.at(-1)!).toBeLessThan(h[0]! - 1e-3 * Math.abs(h[0]!));
     expect(distance[0]!).toBeGreaterThan(0.5);
-    // measured 2.98e−2 at this Δt and 2.99e−2 at Δt/2 (the step's own error is gone; the
-    // first-order step gave 1.9e−2 and 2.4e−2: it over-damped)
-    expect(distance.at(-1)!).toBeLessThan(3.3e-2);
+    // measured 1.9e−2 (1.8e−2 without the limiter: it slows the approach a little). This is the
+    // first-order step's own over-damping: 2.4e−2 at Δt/2, and the order-2 step gives 2.98e−2 at Δt
+    // and 2.99e−2 at Δt/2.
+    expect(distance.at(-1)!).toBeLessThan(2e-2);
     // the projected operator itself conserves exactly
     const ops = conservationResiduals(fA, fB, grid, 1, 2);
     expect(ops.every(Number.isFinite)).toBe(true);
