@@ -41,12 +41,9 @@ export const UpdateParams = defineStruct('UpdateParams', {
 
 const WORKGROUP_SIZE = 256;
 
-/** The element-wise kernels of collisionUpdate.wgsl, by entry point. */
-interface UpdatePipelines {
-  readonly firstOrder: GPUComputePipeline;
-  readonly predictor: GPUComputePipeline;
-  readonly secondOrder: GPUComputePipeline;
-}
+/** The element-wise kernels of collisionUpdate.wgsl a step of each order runs, by entry point. */
+const UPDATE_ENTRY_POINTS = { 1: ['firstOrder'], 2: ['predictor', 'secondOrder'] } as const;
+type UpdateEntryPoint = (typeof UPDATE_ENTRY_POINTS)[CollisionStepOrder][number];
 const EQUILIBRIUM_WORKGROUP_SIZE = 64;
 
 export class CollisionStep {
@@ -73,7 +70,7 @@ export class CollisionStep {
     private readonly projection: ConservationProjection,
     private readonly limiter: PositivityLimiter,
     private readonly equilibriumPipeline: GPUComputePipeline,
-    private readonly updatePipelines: UpdatePipelines,
+    private readonly updatePipelines: Readonly<Partial<Record<UpdateEntryPoint, GPUComputePipeline>>>,
     private readonly equilibriumStatePipeline: GPUComputePipeline,
     setup: CollisionSetup,
     readonly order: CollisionStepOrder,
@@ -100,36 +97,30 @@ export class CollisionStep {
     setup: CollisionSetup,
     order: CollisionStepOrder = 1,
   ): Promise<CollisionStep> {
-    const updatePipeline = (entryPoint: keyof UpdatePipelines) =>
+    // one value per invocation over [species][cell][N³]
+    const elementwisePipeline = (label: string, code: string, entryPoint?: string) =>
       buildComputePipeline(device, {
-        label: `CollisionStep.${entryPoint}`,
+        label: `CollisionStep.${label}`,
         prelude: UpdateParams.wgsl + linearIndexSource,
-        code: collisionUpdateSource,
-        entryPoint,
+        code,
+        ...(entryPoint ? { entryPoint } : {}),
         constants: { WORKGROUP_SIZE, POINTS: grid.pointsPerCell },
       });
-    const [operator, projection, limiter, equilibrium, firstOrder, predictor, secondOrder, equilibriumState] =
-      await Promise.all([
-        CollisionOperator.create(device, grid, cellCount, setup),
-        ConservationProjection.create(device, grid, cellCount),
-        PositivityLimiter.create(device, grid, cellCount),
-        buildComputePipeline(device, {
-          label: 'CollisionStep.mixtureMaxwellian',
-          prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}${conservedSumsSource}${smallLinearSolveSource}`,
-          code: mixtureMaxwellianSource,
-          // 42 Newton partial sums per invocation: a smaller workgroup keeps them in workgroup memory
-          constants: { NV: grid.nv, WORKGROUP_SIZE: EQUILIBRIUM_WORKGROUP_SIZE },
-        }),
-        updatePipeline('firstOrder'),
-        updatePipeline('predictor'),
-        updatePipeline('secondOrder'),
-        buildComputePipeline(device, {
-          label: 'CollisionStep.equilibriumState',
-          prelude: UpdateParams.wgsl + linearIndexSource,
-          code: equilibriumStateSource,
-          constants: { WORKGROUP_SIZE, POINTS: grid.pointsPerCell },
-        }),
-      ]);
+    const entryPoints = UPDATE_ENTRY_POINTS[order];
+    const [operator, projection, limiter, equilibrium, equilibriumState, ...updates] = await Promise.all([
+      CollisionOperator.create(device, grid, cellCount, setup),
+      ConservationProjection.create(device, grid, cellCount),
+      PositivityLimiter.create(device, grid, cellCount),
+      buildComputePipeline(device, {
+        label: 'CollisionStep.mixtureMaxwellian',
+        prelude: `${ProjectionParams.wgsl}${velocityGridSource}${SIZES}${conservedSumsSource}${smallLinearSolveSource}`,
+        code: mixtureMaxwellianSource,
+        // 42 Newton partial sums per invocation: a smaller workgroup keeps them in workgroup memory
+        constants: { NV: grid.nv, WORKGROUP_SIZE: EQUILIBRIUM_WORKGROUP_SIZE },
+      }),
+      elementwisePipeline('equilibriumState', equilibriumStateSource),
+      ...entryPoints.map((e) => elementwisePipeline(e, collisionUpdateSource, e)),
+    ]);
     return new CollisionStep(
       device,
       grid,
@@ -138,7 +129,7 @@ export class CollisionStep {
       projection,
       limiter,
       equilibrium,
-      { firstOrder, predictor, secondOrder },
+      Object.fromEntries(entryPoints.map((e, i) => [e, updates[i]!])),
       equilibriumState,
       setup,
       order,
@@ -170,7 +161,7 @@ export class CollisionStep {
     this.operator.record(encoder, state);
     this.projection.record(encoder, this.operator.q);
     encoder.copyBufferToBuffer(this.operator.q, 0, this.qState, 0, values * F32_BYTES);
-    let pass = encoder.beginComputePass({ label: 'CollisionStep.mixtureMaxwellian' });
+    const pass = encoder.beginComputePass({ label: 'CollisionStep.mixtureMaxwellian' });
     pass.setPipeline(this.equilibriumPipeline);
     pass.setBindGroup(
       0,
@@ -185,41 +176,36 @@ export class CollisionStep {
     pass.dispatchWorkgroups(this.cellCount);
     pass.end();
     this.projection.record(encoder, this.deviation);
-    pass = encoder.beginComputePass({ label: 'CollisionStep.equilibriumState' });
-    pass.setPipeline(this.equilibriumStatePipeline);
-    pass.setBindGroup(
-      0,
-      this.bindings.get(this.equilibriumStatePipeline, {
-        params: this.updateParams,
-        state,
-        deviation: this.deviation,
-        equilibrium: this.equilibrium,
-      }),
-    );
-    dispatchLinear(pass, values, WORKGROUP_SIZE);
-    pass.end();
+    this.elementwise(encoder, this.equilibriumStatePipeline, {
+      params: this.updateParams,
+      state,
+      deviation: this.deviation,
+      equilibrium: this.equilibrium,
+    });
     // the well-balanced form: Q(M) of the spectral method is not exactly 0; subtracting it makes M
     // an exact fixed point of the step (collisionStep.ts)
     this.operator.record(encoder, this.equilibrium);
     this.projection.record(encoder, this.operator.q);
+    // order 2 needs Q(M) after the operator has evaluated Q(F₁) into operator.q: a copy
+    if (this.qEquilibrium) {
+      encoder.copyBufferToBuffer(this.operator.q, 0, this.qEquilibrium, 0, values * F32_BYTES);
+    }
     const common = {
       params: this.updateParams,
       state,
       qState: this.qState,
-      qEquilibrium: this.operator.q,
+      qEquilibrium: this.qEquilibrium ?? this.operator.q,
       deviation: this.deviation,
       penalty: this.penalty,
     };
-    if (this.qEquilibrium === null) {
-      this.elementwise(encoder, 'firstOrder', common);
-    } else {
-      // Q(M) is needed after the operator has evaluated Q(F₁) into operator.q
-      encoder.copyBufferToBuffer(this.operator.q, 0, this.qEquilibrium, 0, values * F32_BYTES);
-      common.qEquilibrium = this.qEquilibrium;
-      this.elementwise(encoder, 'predictor', { ...common, stage: this.equilibrium });
+    const { firstOrder, predictor, secondOrder } = this.updatePipelines;
+    if (firstOrder) {
+      this.elementwise(encoder, firstOrder, common);
+    } else if (predictor && secondOrder) {
+      this.elementwise(encoder, predictor, { ...common, stage: this.equilibrium });
       this.operator.record(encoder, this.equilibrium);
       this.projection.record(encoder, this.operator.q);
-      this.elementwise(encoder, 'secondOrder', { ...common, qStage: this.operator.q });
+      this.elementwise(encoder, secondOrder, { ...common, qStage: this.operator.q });
     }
     this.limiter.record(encoder, state);
   }
@@ -240,14 +226,13 @@ export class CollisionStep {
     this.qEquilibrium?.destroy();
   }
 
-  /** One pass of an element-wise kernel of collisionUpdate.wgsl over both species and all cells. */
+  /** One pass of an element-wise kernel over both species and all cells. */
   private elementwise(
     encoder: GPUCommandEncoder,
-    entryPoint: keyof UpdatePipelines,
+    pipeline: GPUComputePipeline,
     resources: Readonly<Record<string, GPUBuffer>>,
   ): void {
-    const pipeline = this.updatePipelines[entryPoint];
-    const pass = encoder.beginComputePass({ label: `CollisionStep.${entryPoint}` });
+    const pass = encoder.beginComputePass({ label: pipeline.label });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, this.bindings.get(pipeline, resources));
     dispatchLinear(pass, 2 * this.cellCount * this.grid.pointsPerCell, WORKGROUP_SIZE);
