@@ -7,6 +7,7 @@
 import { accuracyQuadrature } from '../physics/collision/accuracy';
 import { collisionStep } from '../physics/collision/collisionStep';
 import { mixtureSpectralTables } from '../physics/collision/spectral';
+import { trapezoidalCollisionStep } from '../physics/collision/trapezoidalStep';
 import { velocityMoments } from '../physics/moments';
 import { type RemainderParameters, remainderStateSums } from '../physics/remainderNorms';
 import { advectV, advectVWeights, advectX, advectXWeights } from '../physics/transport';
@@ -68,7 +69,10 @@ export class CpuBackend implements StepBackend {
     for (let i = 0; i < nx; i++) {
       const a = this.state.subarray(i * points, (i + 1) * points);
       const b = this.state.subarray((nx + i) * points, (nx + i + 1) * points);
-      const next = collisionStep(a, b, this.tables, config.time.dt, config.collisions.knudsen);
+      const next =
+        config.collisions.scheme === 'trapezoidal'
+          ? trapezoidalCollisionStep(a, b, this.tables, config.time.dt, config.collisions.knudsen)
+          : collisionStep(a, b, this.tables, config.time.dt, config.collisions.knudsen);
       a.set(next.fA);
       b.set(next.fB);
     }

@@ -14,6 +14,7 @@ import { Transport } from '../gpu/Transport';
 import { VelocityMoments } from '../gpu/VelocityMoments';
 import { accuracyQuadrature } from '../physics/collision/accuracy';
 import type { RemainderParameters } from '../physics/remainderNorms';
+import { InvalidParameterError } from '../physics/velocityGrid';
 import type { SimulationSetup, StepBackend } from './step';
 
 /** The device could not allocate what a run needs (an 'out-of-memory' error scope caught it). */
@@ -100,6 +101,15 @@ export class GpuBackend implements StepBackend {
   static checkFits(device: GPUDevice, setup: SimulationSetup): void {
     const size = { nx: setup.config.grid.nx, nv: setup.grid.nv, collisions: setup.collisionsOn };
     checkGridFitsDevice(size, device.limits, 'this device');
+    const scheme = setup.config.collisions.scheme ?? 'exponential';
+    if (setup.collisionsOn && scheme !== 'exponential') {
+      // the trapezoidal step's Krylov solve has only its float64 form so far (trapezoidalStep.ts)
+      throw new InvalidParameterError(
+        'collisions.scheme',
+        '"exponential" on the GPU backend; the "trapezoidal" step runs on the float64 CPU backend only (--backend cpu)',
+        scheme,
+      );
+    }
   }
 
   retime(setup: SimulationSetup): void {

@@ -30,6 +30,11 @@ export interface CollisionsConfig {
   readonly knudsen: number;
   /** Quadrature sizes of the collision operator (collision/accuracy.ts); absent = "standard". */
   readonly accuracy?: 'fast' | 'standard' | 'fine';
+  /**
+   * The collision step's time scheme (README "Time stepping at large λ"): "exponential" (absent: the
+   * default, strong AP) or "trapezoidal" (Navier–Stokes-accurate at any λ; CPU backend only).
+   */
+  readonly scheme?: 'exponential' | 'trapezoidal';
 }
 
 export interface GridConfig {

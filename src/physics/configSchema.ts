@@ -10,6 +10,7 @@
  */
 import * as v from 'valibot';
 import { COLLISION_ACCURACIES } from './collision/accuracy';
+import { COLLISION_SCHEMES } from './collision/trapezoidalStep';
 import {
   DEFAULT_REMAINDER,
   type RemainderConfig,
@@ -70,6 +71,7 @@ const speciesSchema = v.object(
   'an object {name, mass, charge, diameter, density, temperature, drift}',
 );
 
+const SCHEME = `${COLLISION_SCHEMES.map((a) => `"${a}"`).join(', ')} (optional; default "exponential": the collision step's time scheme)`;
 const ACCURACY = `${COLLISION_ACCURACIES.map((a) => `"${a}"`).join(', ')} (optional; default "standard": the collision operator's quadrature sizes)`;
 const GAMMA = 'a finite number in (−3, 1]';
 const VMAX = 'null (automatic) or a finite number > 0';
@@ -119,8 +121,9 @@ const configSchema = v.pipe(
           knudsen: positive(),
           // optional so that configs, checkpoints and links from before the setting keep their meaning
           accuracy: v.optional(v.picklist(COLLISION_ACCURACIES, ACCURACY)),
+          scheme: v.optional(v.picklist(COLLISION_SCHEMES, SCHEME)),
         },
-        'an object {enabled, gamma, knudsen[, accuracy]}',
+        'an object {enabled, gamma, knudsen[, accuracy, scheme]}',
       ),
       field: v.object({ enabled: v.boolean(BOOLEAN) }, 'an object {enabled}'),
       grid: v.object(

@@ -10,6 +10,7 @@ import { initialState, simulationSetup, strangStep } from '../../../src/engine/s
 import type { GpuContext } from '../../../src/gpu/context';
 import type { ResolvedConfig, TimeseriesRow } from '../../../src/physics/config';
 import { langmuirRoot } from '../../../src/physics/dispersion';
+import { InvalidParameterError } from '../../../src/physics/velocityGrid';
 import { maxRelativeError } from '../../support/compare';
 import { testGpu } from '../../support/gpu';
 import { oscillationFit } from '../../support/oscillation';
@@ -138,5 +139,28 @@ describe('the VPB solver on the GPU', () => {
     expect(maxRelativeError(gpuState, cpuState, stateScale)).toBeLessThan(1e-5);
     expect(maxRelativeError(cpuState, state, stateScale)).toBeGreaterThan(1e-3); // it moved
     gpuBackend.destroy();
+  });
+  it('refuses collisions.scheme = "trapezoidal" (no GPU kernel yet) by name, before allocating anything', () => {
+    const c = config({
+      species: [species('A', 1, 1), species('B', 2, 1)],
+      collisions: { enabled: true, gamma: 0, knudsen: 0.1, scheme: 'trapezoidal' },
+      grid: { nx: 4, length: 2 * Math.PI, nv: 8, vmax: 5 },
+    });
+    let refusal: unknown = null;
+    try {
+      GpuBackend.checkFits(gpu.device, simulationSetup(c));
+    } catch (e) {
+      refusal = e;
+    }
+    expect(refusal).toBeInstanceOf(InvalidParameterError);
+    expect((refusal as InvalidParameterError).field).toBe('collisions.scheme');
+    expect(String(refusal)).toMatch(/CPU backend/);
+    // the default scheme passes the same check
+    expect(() =>
+      GpuBackend.checkFits(
+        gpu.device,
+        simulationSetup({ ...c, collisions: { ...c.collisions, scheme: 'exponential' } }),
+      ),
+    ).not.toThrow();
   });
 });

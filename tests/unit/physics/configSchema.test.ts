@@ -84,6 +84,7 @@ const invalid: [string, (c: Json) => void, string][] = [
   ['collisions.gamma', (c) => (c.collisions.gamma = 1.5), '(−3, 1]'],
   ['collisions.gamma', (c) => (c.collisions.gamma = Number.NaN), '(−3, 1]'],
   ['collisions.knudsen', (c) => (c.collisions.knudsen = 0), POSITIVE],
+  ['collisions.scheme', (c) => (c.collisions.scheme = 'implicit'), '"exponential", "trapezoidal"'],
   ['collisions.knudsen', (c) => delete c.collisions.knudsen, POSITIVE],
   ['field.enabled', (c) => (c.field.enabled = 1), 'true or false'],
   ['field', (c) => delete c.field, 'an object {enabled}'],

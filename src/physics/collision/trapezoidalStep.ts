@@ -1,0 +1,273 @@
+/**
+ * The trapezoidal (Crank–Nicolson) collision step, float64: the collision step that makes the
+ * Strang splitting of step.ts accurate at the Navier–Stokes level for any λ = μΔt/ε (issue 15).
+ *
+ * Why not the exponential step (collisionStep.ts) at λ ≫ 1. Near equilibrium write F = M + g and
+ * let H = (I − Π)(v·∇x + (e/m)E·∇v)M be the streaming of M that the transport half-steps add to g.
+ * One Strang step X(Δt/2) C(Δt) X(Δt/2) maps g ↦ R(g − (Δt/2)H) − (Δt/2)H, R the collision step's
+ * amplification of g, so its fixed point (what every output shows once the initial layer is gone) is
+ *
+ *     g* = −(Δt/2) (I − R)⁻¹ (I + R) H.
+ *
+ * The Chapman–Enskog (Navier–Stokes) deviation is g_NS = ε L⁻¹ H (L the linearised operator,
+ * negative on (Ker L)^⊥; PHYSICS.md §3). With exact or exponential collisions R = e^{ΔtL/ε} → 0
+ * for λ ≫ 1 and g* → −(Δt/2)H: a deviation set by Δt, λ/2 times too large (the issue's measured
+ * artefact, and a numerical viscosity ∝ Δt). With the trapezoidal rule R = (I + zL/2)(I − zL/2)⁻¹,
+ * z = Δt/ε, the identity (I − R)⁻¹(I + R) = −2 (zL)⁻¹ gives g* = ε L⁻¹ H = g_NS EXACTLY, for every Δt
+ * and every mode of L (Dellar, Comput. Math. Appl. 65 (2013) 129: lattice Boltzmann is this Strang
+ * splitting, and is second order with the physical viscosity). Since the trapezoidal rule is
+ * second order and symmetric, the Strang step stays second order in Δt for ε = O(1).
+ *
+ * The price: R(∞) = −1 (A-stable, not L-stable). A deviation from g* that the data bring (an
+ * ill-prepared initial state, far from M) is not removed in one step as by the exponential step; it
+ * alternates in sign and decays by |1 − λ_k/2|/(1 + λ_k/2) per step on each mode of L (λ_k = Δtν_k/ε).
+ * The exponential step stays the default for that reason (strong AP: F → M in one step as ε → 0).
+ *
+ * The step, for one x-cell. Q̃(F) = Π_C Q(F) − Π_C Q(M) (conservation projection Π_C of
+ * conservation.ts; minus Q(M): the well-balanced form of collisionStep.ts), M = M[F^n] the discrete
+ * bi-Maxwellian with F^n's conserved moments (constant over the step). Q is quadratic, so with
+ * Q_± = Q̃(M ± g): the linear part L g = (Q_+ − Q_−)/2 and the quadratic part N(g) = (Q_+ + Q_−)/2,
+ * both exact (polarisation), each at the cost of two operator evaluations. The trapezoidal rule
+ *
+ *     (I − (z/2)L) g^{n+1} = g^n + (z/2)(L g^n + N(g^n) + N(g^{n+1}))
+ *
+ * is solved by GMRES (right-preconditioned by the loss frequency, I + (z/2)ν(v), the diagonal part
+ * of −L), first with N(g^{n+1}) ≈ N(g^n), then once more with N of that solution (one Picard pass:
+ * the error left is O(Δt³/ε) per step, so the step stays second order). Conservation is exact: the
+ * right-hand side and every Krylov vector have zero conserved moments. M is a fixed point (g = 0
+ * gives 0). Positivity is not preserved (R ≈ −1 reflects g about M); small negative tail values
+ * are left to the step guard (stepGuard.ts), and the limiter of positivity.ts is an option, off.
+ *
+ * Stability needs a discrete L with no growing mode. The spectral L is not dissipative on an
+ * under-resolved grid: measured (m_A = m_B, θ = 1, γ = 0, λ = 30) a perturbation of M grows 15 % per
+ * step at N_v = 8, L = 4.5 and ~0.1 % per step at N_v = 8, L = 6, and decays at N_v = 16, L = 6. The
+ * exponential step damps such modes (its amplification e^{−λ}(1 + w) stays below 1); this one does
+ * not, so use it on resolved grids only; a blow-up ends in KrylovNotConvergedError.
+ */
+import { discreteMixtureMaxwellian, lossFrequencies } from './collisionStep';
+import { conservationProjection } from './conservation';
+import { limitPositivity } from './positivity';
+import { type MixtureTables, mixtureCollisionOperators } from './spectral';
+
+/** The collision step's time schemes (config collisions.scheme; absent = "exponential"). */
+export const COLLISION_SCHEMES = ['exponential', 'trapezoidal'] as const;
+export type CollisionScheme = (typeof COLLISION_SCHEMES)[number];
+
+/**
+ * Stop GMRES at this relative residual, or fail after KRYLOV_MAX_ITERATIONS. A solve error δ moves
+ * the Navier–Stokes fixed point by about δλ/4 relative (module comment: d[(1+R)/(1−R)]/dR = ½ at
+ * R = −1), so 1e−7 keeps it below 1e−4 up to λ ≈ 4000.
+ */
+export const KRYLOV_TOLERANCE = 1e-7;
+export const KRYLOV_MAX_ITERATIONS = 60;
+
+export class KrylovNotConvergedError extends Error {
+  constructor(
+    readonly residual: number,
+    readonly iterations: number,
+  ) {
+    super(
+      `trapezoidal collision step: GMRES reached relative residual ${residual.toExponential(2)} after ` +
+        `${iterations} iterations (wanted ${KRYLOV_TOLERANCE}); the velocity grid may not resolve the operator`,
+    );
+  }
+}
+
+export interface TrapezoidalStepResult {
+  readonly fA: Float64Array;
+  readonly fB: Float64Array;
+  /** GMRES iterations of the two solves. */
+  readonly iterations: readonly [number, number];
+}
+
+export interface TrapezoidalStepOptions {
+  /**
+   * end with the conservative positivity limiter (default false: measured on the plasma wave of the
+   * README at ε = 0.01, N_v = 8, the limiter's per-step corrections are reflected by R ≈ −1 rather
+   * than damped, and they took over the run; without it the wave is smooth)
+   */
+  readonly positivity?: boolean;
+  /** the Picard pass on N (default true); false leaves a first-order step in the nonlinear term */
+  readonly picard?: boolean;
+}
+
+/** Π_C Q(fA, fB) of both species as one vector [A; B]. */
+function projectedCollisionVector(f: Float64Array, n: number, tables: MixtureTables): Float64Array {
+  const ops = mixtureCollisionOperators(f.subarray(0, n), f.subarray(n), tables);
+  const grid = tables.AA.grid;
+  const p = conservationProjection(
+    ops.qA,
+    ops.qB,
+    grid,
+    tables.AA.pair.alpha.mass,
+    tables.BB.pair.alpha.mass,
+  );
+  const out = new Float64Array(2 * n);
+  out.set(p.qA, 0);
+  out.set(p.qB, n);
+  return out;
+}
+
+/**
+ * Solve A x = b by GMRES with right preconditioner diag(precondition)⁻¹, from x = 0 (or `guess`),
+ * to ‖b − Ax‖ ≤ tolerance · max(‖b‖, floor/tolerance).
+ * Modified Gram–Schmidt, Givens rotations; no restart (the cap is small).
+ */
+export function gmres(
+  apply: (x: Float64Array) => Float64Array,
+  b: Float64Array,
+  precondition: Float64Array,
+  guess: Float64Array | null,
+  tolerance = KRYLOV_TOLERANCE,
+  maxIterations = KRYLOV_MAX_ITERATIONS,
+  floor = 0,
+): { x: Float64Array; iterations: number; residual: number } {
+  const size = b.length;
+  const norm = (u: Float64Array) => Math.sqrt(u.reduce((s, x) => s + x * x, 0));
+  // below `floor` (the round-off of the data) a residual is zero: stop there even if b is tiny
+  const bNorm = Math.max(norm(b), floor / tolerance);
+  const x = guess ? Float64Array.from(guess) : new Float64Array(size);
+  if (norm(b) === 0) return { x: new Float64Array(size), iterations: 0, residual: 0 };
+  const ax = guess ? apply(x) : null;
+  const r = ax ? b.map((bi, i) => bi - ax[i]!) : Float64Array.from(b);
+  const beta = norm(r);
+  if (beta <= tolerance * bNorm) return { x, iterations: 0, residual: beta / bNorm };
+  const basis: Float64Array[] = [r.map((ri) => ri / beta)];
+  const h: number[][] = [];
+  const cs: number[] = [];
+  const sn: number[] = [];
+  const g = [beta];
+  let k = 0;
+  let residual = beta;
+  while (k < maxIterations) {
+    const z = basis[k]!.map((vi, i) => vi / precondition[i]!);
+    const w = apply(z);
+    const column: number[] = [];
+    for (let j = 0; j <= k; j++) {
+      const vj = basis[j]!;
+      let dot = 0;
+      for (let i = 0; i < size; i++) dot += w[i]! * vj[i]!;
+      for (let i = 0; i < size; i++) w[i]! -= dot * vj[i]!;
+      column.push(dot);
+    }
+    const wNorm = norm(w);
+    column.push(wNorm);
+    for (let j = 0; j < k; j++) {
+      const t = cs[j]! * column[j]! + sn[j]! * column[j + 1]!;
+      column[j + 1] = -sn[j]! * column[j]! + cs[j]! * column[j + 1]!;
+      column[j] = t;
+    }
+    const rho = Math.hypot(column[k]!, column[k + 1]!);
+    cs.push(column[k]! / rho);
+    sn.push(column[k + 1]! / rho);
+    column[k] = rho;
+    column[k + 1] = 0;
+    g.push(-sn[k]! * g[k]!);
+    g[k] = cs[k]! * g[k]!;
+    h.push(column);
+    k++;
+    residual = Math.abs(g[k]!);
+    if (residual <= tolerance * bNorm || wNorm === 0) break;
+    basis.push(w.map((wi) => wi / wNorm));
+  }
+  // back substitution: y = H⁻¹ g, x += P⁻¹ V y
+  const y = new Float64Array(k);
+  for (let i = k - 1; i >= 0; i--) {
+    let s = g[i]!;
+    for (let j = i + 1; j < k; j++) s -= h[j]![i]! * y[j]!;
+    y[i] = s / h[i]![i]!;
+  }
+  for (let j = 0; j < k; j++) {
+    const vj = basis[j]!;
+    for (let i = 0; i < size; i++) x[i]! += (y[j]! * vj[i]!) / precondition[i]!;
+  }
+  return { x, iterations: k, residual: residual / bNorm };
+}
+
+/** One trapezoidal collision step of length dt at Knudsen number ε for ONE x-cell (module comment). */
+export function trapezoidalCollisionStep(
+  fA: ArrayLike<number>,
+  fB: ArrayLike<number>,
+  tables: MixtureTables,
+  dt: number,
+  knudsen: number,
+  options: TrapezoidalStepOptions = {},
+): TrapezoidalStepResult {
+  const { positivity = false, picard = true } = options;
+  const grid = tables.AA.grid;
+  const n = grid.pointsPerCell;
+  const massA = tables.AA.pair.alpha.mass;
+  const massB = tables.BB.pair.alpha.mass;
+  const { mA, mB } = discreteMixtureMaxwellian(fA, fB, grid, massA, massB);
+  const m = new Float64Array(2 * n);
+  m.set(mA, 0);
+  m.set(mB, n);
+  const gOld = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    gOld[i] = fA[i]! - mA[i]!;
+    gOld[n + i] = fB[i]! - mB[i]!;
+  }
+  const qM = projectedCollisionVector(m, n, tables);
+  /** (L g, N(g)) by polarisation: Q̃(M ± g) = ±L g + N(g). */
+  const linearAndQuadratic = (g: Float64Array) => {
+    const plus = projectedCollisionVector(
+      m.map((x, i) => x + g[i]!),
+      n,
+      tables,
+    );
+    const minus = projectedCollisionVector(
+      m.map((x, i) => x - g[i]!),
+      n,
+      tables,
+    );
+    return {
+      linear: plus.map((p, i) => 0.5 * (p - minus[i]!)),
+      quadratic: plus.map((p, i) => 0.5 * (p + minus[i]!) - qM[i]!),
+    };
+  };
+  const half = (0.5 * dt) / knudsen;
+  const operator = (x: Float64Array) => {
+    const { linear } = linearAndQuadratic(x);
+    return x.map((xi, i) => xi - half * linear[i]!);
+  };
+  const { nuA, nuB } = lossFrequencies(mA, mB, tables);
+  const precondition = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    precondition[i] = 1 + half * nuA[i]!;
+    precondition[n + i] = 1 + half * nuB[i]!;
+  }
+  const old = linearAndQuadratic(gOld);
+  const rightSide = (quadraticNew: Float64Array) =>
+    gOld.map((gi, i) => gi + half * (old.linear[i]! + old.quadratic[i]! + quadraticNew[i]!));
+  // round-off of M: a right-hand side below it (F = M up to round-off) is solved by 0
+  const floor = 1e-15 * Math.sqrt(m.reduce((sum, x) => sum + x * x, 0));
+  const solve = (b: Float64Array, guess: Float64Array | null) => {
+    const s = gmres(operator, b, precondition, guess, KRYLOV_TOLERANCE, KRYLOV_MAX_ITERATIONS, floor);
+    if (!(s.residual <= KRYLOV_TOLERANCE)) throw new KrylovNotConvergedError(s.residual, s.iterations);
+    return s;
+  };
+  const firstRightSide = rightSide(old.quadratic);
+  const first = solve(firstRightSide, null);
+  let gNew = first.x;
+  let second = 0;
+  if (picard) {
+    const b = rightSide(linearAndQuadratic(gNew).quadratic);
+    // near M, N(g) = O(|g|²) and the pass changes the right-hand side below the solver's tolerance:
+    // then the first solution already solves the second system
+    const change = Math.sqrt(b.reduce((sum, x, i) => sum + (x - firstRightSide[i]!) ** 2, 0));
+    const size = Math.sqrt(b.reduce((sum, x) => sum + x * x, 0));
+    if (change > KRYLOV_TOLERANCE * size) {
+      const next = solve(b, gNew);
+      gNew = next.x;
+      second = next.iterations;
+    }
+  }
+  // the exact solution has no conserved moments; the preconditioned iterate has them to the solver's
+  // tolerance (P⁻¹ is diagonal, it does not keep moments): project them out
+  const g = conservationProjection(gNew.subarray(0, n), gNew.subarray(n), grid, massA, massB);
+  const outA = mA.map((x, i) => x + g.qA[i]!);
+  const outB = mB.map((x, i) => x + g.qB[i]!);
+  const iterations = [first.iterations, second] as const;
+  if (!positivity) return { fA: outA, fB: outB, iterations };
+  return { fA: limitPositivity(outA, grid), fB: limitPositivity(outB, grid), iterations };
+}
