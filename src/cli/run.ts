@@ -50,6 +50,7 @@ import {
   quadratureErrorForConfig,
   referenceQuadrature,
 } from '../physics/collision/accuracy';
+import { collisionStiffness } from '../physics/collision/stiffness';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../physics/config';
 import { parseConfig, resolveConfig, stepCount, timeStepLimits } from '../physics/configSchema';
 import { remainderBall } from '../physics/remainderBall';
@@ -369,6 +370,8 @@ async function execute(
     conservationScale: { momentum: momentumScale },
     warnings,
     collisionAccuracy: collisionAccuracySummary(config),
+    // λ = Δt ν̄/ε and whether the O(ε) deviation (the remainder's main part) is the physical one
+    ...(config.collisions.enabled ? { collisionStep: collisionStiffness(config) } : {}),
     // where the remainder norms are taken, and their t = 0 values: the round-off floor (PHYSICS.md §3)
     remainder: {
       ...remainderBall(config),
@@ -393,6 +396,7 @@ async function execute(
   writeAtomically(csvPath, `${lines.join('\n')}\n`);
   writeAtomically(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
   stderr.write(`adapter: ${result.adapter}\n`);
+  if (summary.collisionStep) stderr.write(`collision step: ${summary.collisionStep.note}\n`);
   if (summary.collisionAccuracy.description) {
     stderr.write(
       `collisions.accuracy ${summary.collisionAccuracy.setting}: ${summary.collisionAccuracy.description}\n`,

@@ -10,6 +10,7 @@
 import * as Comlink from 'comlink';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
+import { collisionStiffness } from '../physics/collision/stiffness';
 import { remainderBall } from '../physics/remainderBall';
 import type { ConfigAccepted, ConfigRefusal, SessionSnapshot } from '../workers/sessionApi';
 import { type ConfigOrigin, ControlPanel, type RunState } from './controls';
@@ -31,6 +32,11 @@ const setText = (id: string, text: string) => {
 };
 /** A plain number for the readouts (tests parse it with Number()). */
 const plain = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
+
+/** "collision step: …" under ε (stiffness.ts): λ = Δt ν̄/ε and whether the O(ε) deviation is physical. */
+function collisionStepNote(config: ResolvedConfig): string | null {
+  return config.collisions.enabled ? `collision step: ${collisionStiffness(config).note}` : null;
+}
 
 function refusalText(r: ConfigRefusal): string {
   return r.field && !r.message.includes(r.field) ? `${r.field}: ${r.message}` : r.message;
@@ -191,6 +197,7 @@ class App {
     this.resolved = accepted.config;
     this.panel.showConfig(config, origin === 'url' && presetOfUrl ? { preset: presetOfUrl } : origin);
     this.panel.showQuadratureError(accepted.quadratureError?.text ?? null);
+    this.panel.showCollisionStep(collisionStepNote(accepted.config));
     const warnings = [...accepted.warnings];
     if (changes.length > 0) warnings.unshift(`CPU fallback grid: ${changes.join(', ')}`);
     this.showWarnings(warnings);
@@ -235,6 +242,7 @@ class App {
     this.resolved = accepted.config;
     this.panel.showConfig(accepted.config, 'checkpoint');
     this.panel.showQuadratureError(accepted.quadratureError?.text ?? null);
+    this.panel.showCollisionStep(collisionStepNote(accepted.config));
     this.showWarnings(accepted.warnings);
     setText('backend', accepted.backend === 'webgpu' ? 'WebGPU (WGSL kernels)' : 'CPU (float64 reference)');
     this.startRun(snapshot, rows);

@@ -79,6 +79,8 @@ export class ControlPanel {
   private readonly gridFolder: GUI;
   /** The measured error of the collision accuracy setting, under its dropdown. */
   private readonly quadratureNote: HTMLElement;
+  /** λ = Δt ν̄/ε of the run and what it means for the remainder (physics/collision/stiffness.ts), under ε. */
+  private readonly collisionStepNote: HTMLElement;
 
   constructor(
     container: HTMLElement,
@@ -177,6 +179,17 @@ export class ControlPanel {
     this.quadratureNote.dataset.testid = 'quadrature-error';
     this.quadratureNote.setAttribute('aria-live', 'polite');
     this.controllers.get('accuracy')?.domElement.after(this.quadratureNote);
+    this.collisionStepNote = document.createElement('p');
+    this.collisionStepNote.className = 'quadrature-note';
+    this.collisionStepNote.dataset.testid = 'collision-step';
+    this.collisionStepNote.setAttribute('aria-live', 'polite');
+    this.controllers.get('knudsen')?.domElement.after(this.collisionStepNote);
+  }
+
+  /** The collision step's stiffness note (null: collisions off). */
+  showCollisionStep(text: string | null): void {
+    this.collisionStepNote.textContent = text ?? '';
+    this.collisionStepNote.hidden = text === null;
   }
 
   /** The worker's measurement of the accuracy setting (null: collisions off, nothing to measure). */

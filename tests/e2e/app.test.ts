@@ -428,6 +428,10 @@ describe('the interactive app (issue 6)', () => {
     expect((await appState(page)).config.collisions.gamma).toBe(0.5);
     expect(await page.getByLabel('ε', { exact: true }).getAttribute('aria-label')).toBe('ε');
 
+    // issue 15: λ = Δt ν̄/ε of the run under ε, with what it means for the remainder
+    const stiffness = (await page.getByTestId('collision-step').textContent()) ?? '';
+    expect(stiffness).toMatch(/^collision step: .*λ = \d/);
+
     // issue 7: the collision accuracy dropdown restarts the run; the worker's measured error is beside it
     const accuracy = page.getByLabel('collision accuracy', { exact: true });
     expect(await accuracy.getAttribute('title')).toMatch(/restarts the run/);

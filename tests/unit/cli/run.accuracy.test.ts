@@ -43,6 +43,12 @@ describe('sim run --accuracy', () => {
     expect(standard.relativeL2Error).toBeGreaterThan(0);
     expect(standard.costRatioToStandard).toBe(1);
     expect(first.stderr).toContain('collisions.accuracy standard: quadrature error');
+    // λ = Δt ν̄/ε of the run and what it means for the Navier–Stokes-level readouts (stiffness.ts)
+    const step = summaryOf(standardOut).collisionStep;
+    expect(step.scheme).toBe('exponential');
+    expect(step.lambda).toBeGreaterThan(0);
+    expect(typeof step.navierStokesAccurate).toBe('boolean');
+    expect(first.stderr).toContain(`collision step: ${step.note}`);
 
     const fineOut = join(tmp, 'fine');
     const second = await sim(
