@@ -67,8 +67,11 @@ export class KrylovNotConvergedError extends Error {
     readonly iterations: number,
   ) {
     super(
-      `trapezoidal collision step: GMRES reached relative residual ${residual.toExponential(2)} after ` +
-        `${iterations} iterations (wanted ${KRYLOV_TOLERANCE}); the velocity grid may not resolve the operator`,
+      `trapezoidal collision step (collisions.scheme): GMRES reached relative residual ` +
+        `${residual.toExponential(2)} after ${iterations} iterations (wanted ${KRYLOV_TOLERANCE}). On an ` +
+        'under-resolved velocity grid the discrete linearised operator has growing modes that this step ' +
+        'does not damp, and the run diverges (README "Time stepping at large λ"): raise grid.nv (16 or more) ' +
+        'or use collisions.scheme "exponential"',
     );
   }
 }

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { collisionStep } from '../../../../src/physics/collision/collisionStep';
 import { conservationResiduals } from '../../../../src/physics/collision/conservation';
 import { mixtureSpectralTables } from '../../../../src/physics/collision/spectral';
-import { gmres, trapezoidalCollisionStep } from '../../../../src/physics/collision/trapezoidalStep';
+import {
+  gmres,
+  KrylovNotConvergedError,
+  trapezoidalCollisionStep,
+} from '../../../../src/physics/collision/trapezoidalStep';
 import { maxwellianOnGrid } from '../../../../src/physics/maxwellian';
 import { velocityMoments } from '../../../../src/physics/moments';
 import { type VelocityGrid, velocityGrid, velocityNode } from '../../../../src/physics/velocityGrid';
@@ -25,6 +29,13 @@ describe('gmres', () => {
     const capped = gmres(apply, b, new Float64Array(n).fill(1), null, 1e-10, 3);
     expect(capped.iterations).toBe(3);
     expect(capped.residual).toBeGreaterThan(1e-3);
+  });
+
+  it('a solve that fails says what to change, naming the fields', () => {
+    const message = new KrylovNotConvergedError(0.5, 60).message;
+    expect(message).toContain('collisions.scheme');
+    expect(message).toContain('grid.nv');
+    expect(message).toContain('5.00e-1');
   });
 });
 
