@@ -9,8 +9,8 @@
  */
 import * as Comlink from 'comlink';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError } from '../gpu/context';
-import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
 import { collisionStiffness } from '../physics/collision/stiffness';
+import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
 import { remainderBall } from '../physics/remainderBall';
 import type { ConfigAccepted, ConfigRefusal, SessionSnapshot } from '../workers/sessionApi';
 import { type ConfigOrigin, ControlPanel, type RunState } from './controls';
