@@ -21,7 +21,13 @@
  * The price: R(∞) = −1 (A-stable, not L-stable). A deviation from g* that the data bring (an
  * ill-prepared initial state, far from M) is not removed in one step as by the exponential step; it
  * alternates in sign and decays by |1 − λ_k/2|/(1 + λ_k/2) per step on each mode of L (λ_k = Δtν_k/ε).
- * The exponential step stays the default for that reason (strong AP: F → M in one step as ε → 0).
+ * So where a cell is in an initial layer — λ > INITIAL_LAYER_LAMBDA = 4 and max|F − M| above
+ * INITIAL_LAYER_DEVIATION = 5 % of max M, far above a Navier–Stokes deviation (O(ε|∇|), 1e−4 in the
+ * README's tests) — the step is the L-stable exponential one, which takes F to M in one step as
+ * ε → 0. This is Rannacher's remedy for Crank–Nicolson (Numer. Math. 43 (1984) 309: start with
+ * strongly damped steps), switched by the state instead of the step count, so that a rollback or a
+ * resumed checkpoint takes the same steps. The exponential step stays the default scheme: it is
+ * strong AP everywhere, and it is 3–65× cheaper (BENCHMARKS.md).
  *
  * The step, for one x-cell. Q̃(F) = Π_C Q(F) − Π_C Q(M) (conservation projection Π_C of
  * conservation.ts; minus Q(M): the well-balanced form of collisionStep.ts), M = M[F^n] the discrete
@@ -44,7 +50,7 @@
  * exponential step damps such modes (its amplification e^{−λ}(1 + w) stays below 1); this one does
  * not, so use it on resolved grids only; a blow-up ends in KrylovNotConvergedError.
  */
-import { discreteMixtureMaxwellian, lossFrequencies } from './collisionStep';
+import { collisionStep, discreteMixtureMaxwellian, lossFrequencies } from './collisionStep';
 import { conservationProjection } from './conservation';
 import { limitPositivity } from './positivity';
 import { type MixtureTables, mixtureCollisionOperators } from './spectral';
@@ -81,6 +87,10 @@ export interface TrapezoidalStepResult {
   readonly fB: Float64Array;
   /** GMRES iterations of the two solves. */
   readonly iterations: readonly [number, number];
+  /** g^{n+1} = F^{n+1} − M, [A; B]. */
+  readonly deviation: Float64Array;
+  /** Whether this step was the exponential one (an initial layer: TrapezoidalStepOptions.initialLayer). */
+  readonly exponential: boolean;
 }
 
 export interface TrapezoidalStepOptions {
@@ -92,7 +102,16 @@ export interface TrapezoidalStepOptions {
   readonly positivity?: boolean;
   /** the Picard pass on N (default true); false leaves a first-order step in the nonlinear term */
   readonly picard?: boolean;
+  /**
+   * Take the exponential step instead where the cell is in an initial layer: λ > INITIAL_LAYER_LAMBDA
+   * and max|F − M| > INITIAL_LAYER_DEVIATION · max M (default true; module comment).
+   */
+  readonly initialLayer?: boolean;
 }
+
+/** The initial-layer switch (TrapezoidalStepOptions.initialLayer). */
+export const INITIAL_LAYER_LAMBDA = 4;
+export const INITIAL_LAYER_DEVIATION = 0.05;
 
 /** Π_C Q(fA, fB) of both species as one vector [A; B]. */
 function projectedCollisionVector(f: Float64Array, n: number, tables: MixtureTables): Float64Array {
@@ -196,7 +215,7 @@ export function trapezoidalCollisionStep(
   knudsen: number,
   options: TrapezoidalStepOptions = {},
 ): TrapezoidalStepResult {
-  const { positivity = false, picard = true } = options;
+  const { positivity = false, picard = true, initialLayer = true } = options;
   const grid = tables.AA.grid;
   const n = grid.pointsPerCell;
   const massA = tables.AA.pair.alpha.mass;
@@ -209,6 +228,29 @@ export function trapezoidalCollisionStep(
   for (let i = 0; i < n; i++) {
     gOld[i] = fA[i]! - mA[i]!;
     gOld[n + i] = fB[i]! - mB[i]!;
+  }
+  const half = (0.5 * dt) / knudsen;
+  const { nuA, nuB } = lossFrequencies(mA, mB, tables);
+  if (initialLayer) {
+    let penalty = 0;
+    for (let i = 0; i < n; i++) penalty = Math.max(penalty, nuA[i]!, nuB[i]!);
+    const lambda = (penalty * dt) / knudsen;
+    let size = 0;
+    let deviation = 0;
+    for (let i = 0; i < 2 * n; i++) {
+      size = Math.max(size, Math.abs(m[i]!));
+      deviation = Math.max(deviation, Math.abs(gOld[i]!));
+    }
+    if (lambda > INITIAL_LAYER_LAMBDA && deviation > INITIAL_LAYER_DEVIATION * size) {
+      // far from M at λ ≫ 1: an initial layer, which the L-stable exponential step removes (module comment)
+      const e = collisionStep(fA, fB, tables, dt, knudsen);
+      const g = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        g[i] = e.fA[i]! - mA[i]!;
+        g[n + i] = e.fB[i]! - mB[i]!;
+      }
+      return { fA: e.fA, fB: e.fB, iterations: [0, 0], deviation: g, exponential: true };
+    }
   }
   const qM = projectedCollisionVector(m, n, tables);
   /** (L g, N(g)) by polarisation: Q̃(M ± g) = ±L g + N(g). */
@@ -228,12 +270,10 @@ export function trapezoidalCollisionStep(
       quadratic: plus.map((p, i) => 0.5 * (p + minus[i]!) - qM[i]!),
     };
   };
-  const half = (0.5 * dt) / knudsen;
   const operator = (x: Float64Array) => {
     const { linear } = linearAndQuadratic(x);
     return x.map((xi, i) => xi - half * linear[i]!);
   };
-  const { nuA, nuB } = lossFrequencies(mA, mB, tables);
   const precondition = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
     precondition[i] = 1 + half * nuA[i]!;
@@ -271,6 +311,15 @@ export function trapezoidalCollisionStep(
   const outA = mA.map((x, i) => x + g.qA[i]!);
   const outB = mB.map((x, i) => x + g.qB[i]!);
   const iterations = [first.iterations, second] as const;
-  if (!positivity) return { fA: outA, fB: outB, iterations };
-  return { fA: limitPositivity(outA, grid), fB: limitPositivity(outB, grid), iterations };
+  const deviation = new Float64Array(2 * n);
+  deviation.set(g.qA, 0);
+  deviation.set(g.qB, n);
+  if (!positivity) return { fA: outA, fB: outB, iterations, deviation, exponential: false };
+  return {
+    fA: limitPositivity(outA, grid),
+    fB: limitPositivity(outB, grid),
+    iterations,
+    deviation,
+    exponential: false,
+  };
 }
