@@ -18,6 +18,7 @@ import {
   type SimulationConfig,
   type SpeciesConfig,
 } from './config';
+import { threeDigits as fmt } from './format';
 import {
   checkResolvable,
   chooseVelocityBox,
@@ -409,8 +410,4 @@ function resolveTimeStep(config: SimulationConfig, vmax: number, warnings: strin
     );
   }
   return dt;
-}
-
-function fmt(x: number): string {
-  return Number(x.toPrecision(3)).toString();
 }

@@ -4,6 +4,8 @@
  * the multi-species alias-free rule of Jaiswal, Alexeenko & Hu (2019), and the narrowest species
  * (the heavier one at equal temperature) must span enough velocity cells Δv = 2L/N_v.
  */
+
+import { threeDigits as fmt } from './format';
 import { InvalidParameterError, SUPPORTED_NV, type VelocityGrid, velocityGrid } from './velocityGrid';
 
 export interface SpeciesThermalState {
@@ -223,8 +225,4 @@ export function velocityGridFor(
     throw new InvalidParameterError('grid.nv', `nv ≥ ${check.neededNv} (${check.errors.join('; ')})`, nv);
   }
   return { grid, box, warnings: check.warnings };
-}
-
-function fmt(x: number): string {
-  return Number(x.toPrecision(3)).toString();
 }

@@ -161,7 +161,7 @@ function secondOrderRelaxationSeries(lambda: number): number {
 }
 
 /** Q(F) of both species, projected to exact conservation (conservation.ts). */
-function projectedCollisions(fA: ArrayLike<number>, fB: ArrayLike<number>, tables: MixtureTables) {
+export function projectedCollisions(fA: ArrayLike<number>, fB: ArrayLike<number>, tables: MixtureTables) {
   const grid = tables.AA.grid;
   const ops = mixtureCollisionOperators(fA, fB, tables);
   return conservationProjection(ops.qA, ops.qB, grid, tables.AA.pair.alpha.mass, tables.BB.pair.alpha.mass);

@@ -16,6 +16,7 @@
  * Maxwell molecules) and λ̄/6 for the heat mode. The trapezoidal step has the exact fixed point at any λ̄.
  */
 import type { ResolvedConfig } from '../config';
+import { threeDigits as fmt } from '../format';
 import { gammaFunction } from '../quadrature';
 
 /** Above this λ̄ the exponential step's Navier–Stokes deviation is Δt's, not the physics'. */
@@ -46,8 +47,6 @@ export function meanCollisionFrequencies(config: ResolvedConfig): [number, numbe
     }, 0);
   return [nu(A), nu(B)];
 }
-
-const fmt = (x: number) => Number(x.toPrecision(3)).toString();
 
 export function collisionStiffness(config: ResolvedConfig): CollisionStiffness {
   const scheme = config.collisions.scheme ?? 'exponential';

@@ -50,10 +50,15 @@
  * exponential step damps such modes (its amplification e^{−λ}(1 + w) stays below 1); this one does
  * not, so use it on resolved grids only; a blow-up ends in KrylovNotConvergedError.
  */
-import { collisionStep, discreteMixtureMaxwellian, lossFrequencies } from './collisionStep';
+import {
+  collisionStep,
+  discreteMixtureMaxwellian,
+  lossFrequencies,
+  projectedCollisions,
+} from './collisionStep';
 import { conservationProjection } from './conservation';
 import { limitPositivity } from './positivity';
-import { type MixtureTables, mixtureCollisionOperators } from './spectral';
+import type { MixtureTables } from './spectral';
 
 /** The collision step's time schemes (config collisions.scheme; absent = "exponential"). */
 export const COLLISION_SCHEMES = ['exponential', 'trapezoidal'] as const;
@@ -113,17 +118,9 @@ export interface TrapezoidalStepOptions {
 export const INITIAL_LAYER_LAMBDA = 4;
 export const INITIAL_LAYER_DEVIATION = 0.05;
 
-/** Π_C Q(fA, fB) of both species as one vector [A; B]. */
+/** Π_C Q(fA, fB) of both species as one vector [A; B] (collisionStep.ts's projectedCollisions). */
 function projectedCollisionVector(f: Float64Array, n: number, tables: MixtureTables): Float64Array {
-  const ops = mixtureCollisionOperators(f.subarray(0, n), f.subarray(n), tables);
-  const grid = tables.AA.grid;
-  const p = conservationProjection(
-    ops.qA,
-    ops.qB,
-    grid,
-    tables.AA.pair.alpha.mass,
-    tables.BB.pair.alpha.mass,
-  );
+  const p = projectedCollisions(f.subarray(0, n), f.subarray(n), tables);
   const out = new Float64Array(2 * n);
   out.set(p.qA, 0);
   out.set(p.qB, n);
@@ -253,25 +250,26 @@ export function trapezoidalCollisionStep(
     }
   }
   const qM = projectedCollisionVector(m, n, tables);
-  /** (L g, N(g)) by polarisation: Q̃(M ± g) = ±L g + N(g). */
-  const linearAndQuadratic = (g: Float64Array) => {
-    const plus = projectedCollisionVector(
+  /** Q̃(M ± g) = ±L g + N(g) (polarisation: Q is quadratic). */
+  const polarised = (g: Float64Array) => ({
+    plus: projectedCollisionVector(
       m.map((x, i) => x + g[i]!),
       n,
       tables,
-    );
-    const minus = projectedCollisionVector(
+    ),
+    minus: projectedCollisionVector(
       m.map((x, i) => x - g[i]!),
       n,
       tables,
-    );
-    return {
-      linear: plus.map((p, i) => 0.5 * (p - minus[i]!)),
-      quadratic: plus.map((p, i) => 0.5 * (p + minus[i]!) - qM[i]!),
-    };
-  };
+    ),
+  });
+  const linearPart = ({ plus, minus }: ReturnType<typeof polarised>) =>
+    plus.map((p, i) => 0.5 * (p - minus[i]!));
+  const quadraticPart = ({ plus, minus }: ReturnType<typeof polarised>) =>
+    plus.map((p, i) => 0.5 * (p + minus[i]!) - qM[i]!);
+  // the Krylov matvec needs L only
   const operator = (x: Float64Array) => {
-    const { linear } = linearAndQuadratic(x);
+    const linear = linearPart(polarised(x));
     return x.map((xi, i) => xi - half * linear[i]!);
   };
   const precondition = new Float64Array(2 * n);
@@ -279,7 +277,8 @@ export function trapezoidalCollisionStep(
     precondition[i] = 1 + half * nuA[i]!;
     precondition[n + i] = 1 + half * nuB[i]!;
   }
-  const old = linearAndQuadratic(gOld);
+  const atOld = polarised(gOld);
+  const old = { linear: linearPart(atOld), quadratic: quadraticPart(atOld) };
   const rightSide = (quadraticNew: Float64Array) =>
     gOld.map((gi, i) => gi + half * (old.linear[i]! + old.quadratic[i]! + quadraticNew[i]!));
   // round-off of M: a right-hand side below it (F = M up to round-off) is solved by 0
@@ -294,7 +293,7 @@ export function trapezoidalCollisionStep(
   let gNew = first.x;
   let second = 0;
   if (picard) {
-    const b = rightSide(linearAndQuadratic(gNew).quadratic);
+    const b = rightSide(quadraticPart(polarised(gNew)));
     // near M, N(g) = O(|g|²) and the pass changes the right-hand side below the solver's tolerance:
     // then the first solution already solves the second system
     const change = Math.sqrt(b.reduce((sum, x, i) => sum + (x - firstRightSide[i]!) ** 2, 0));
