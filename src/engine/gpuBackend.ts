@@ -11,10 +11,10 @@ import { FieldSolve } from '../gpu/FieldSolve';
 import { checkGridFitsDevice } from '../gpu/memoryPlan';
 import { RemainderNorms } from '../gpu/RemainderNorms';
 import { Transport } from '../gpu/Transport';
+import { GPU_KRYLOV_MAX_ITERATIONS, TrapezoidalCollisionStep } from '../gpu/TrapezoidalCollisionStep';
 import { VelocityMoments } from '../gpu/VelocityMoments';
 import { accuracyQuadrature } from '../physics/collision/accuracy';
 import type { RemainderParameters } from '../physics/remainderNorms';
-import { InvalidParameterError } from '../physics/velocityGrid';
 import type { SimulationSetup, StepBackend } from './step';
 
 /** The device could not allocate what a run needs (an 'out-of-memory' error scope caught it). */
@@ -33,7 +33,7 @@ export class GpuBackend implements StepBackend {
     private setup: SimulationSetup,
     private readonly transport: Transport,
     private readonly momentsKernel: VelocityMoments,
-    private readonly collisions: CollisionStep | null,
+    private readonly collisions: CollisionStep | TrapezoidalCollisionStep | null,
     private readonly remainder: RemainderNorms,
     private readonly fieldSolver: FieldSolve | null,
     state: Float32Array,
@@ -63,16 +63,7 @@ export class GpuBackend implements StepBackend {
         building,
         VelocityMoments.create(device, grid, 2 * nx),
         RemainderNorms.create(device, grid, nx),
-        setup.collisionsOn
-          ? CollisionStep.create(device, grid, nx, {
-              species: [
-                { mass: config.species[0].mass, diameter: config.species[0].diameter },
-                { mass: config.species[1].mass, diameter: config.species[1].diameter },
-              ],
-              gamma: config.collisions.gamma,
-              quadrature: accuracyQuadrature(config.collisions.accuracy ?? 'standard', grid.nv),
-            })
-          : null,
+        setup.collisionsOn ? GpuBackend.createCollisions(device, setup) : null,
         setup.fieldOn
           ? building.then((t) => FieldSolve.create(device, grid, nx, length, t.vWeights)) // writes V's weights
           : null,
@@ -94,22 +85,37 @@ export class GpuBackend implements StepBackend {
     return backend!;
   }
 
+  /** The collision step of config.collisions.scheme (exponential: CollisionStep; trapezoidal: its GMRES step). */
+  private static createCollisions(
+    device: GPUDevice,
+    { config, grid }: SimulationSetup,
+  ): Promise<CollisionStep | TrapezoidalCollisionStep> {
+    const setup = {
+      species: [
+        { mass: config.species[0].mass, diameter: config.species[0].diameter },
+        { mass: config.species[1].mass, diameter: config.species[1].diameter },
+      ] as const,
+      gamma: config.collisions.gamma,
+      quadrature: accuracyQuadrature(config.collisions.accuracy ?? 'standard', grid.nv),
+    };
+    return (config.collisions.scheme ?? 'exponential') === 'trapezoidal'
+      ? TrapezoidalCollisionStep.create(device, grid, config.grid.nx, setup)
+      : CollisionStep.create(device, grid, config.grid.nx, setup);
+  }
+
   /**
    * Throws InvalidParameterError (grid.nx with the largest n_x that fits, or grid.nv) when the run's
    * buffers exceed `device`'s limits; callers may check before building even the initial state.
    */
   static checkFits(device: GPUDevice, setup: SimulationSetup): void {
-    const size = { nx: setup.config.grid.nx, nv: setup.grid.nv, collisions: setup.collisionsOn };
+    const trapezoidal = (setup.config.collisions.scheme ?? 'exponential') === 'trapezoidal';
+    const size = {
+      nx: setup.config.grid.nx,
+      nv: setup.grid.nv,
+      collisions: setup.collisionsOn,
+      krylovVectors: trapezoidal ? GPU_KRYLOV_MAX_ITERATIONS + 1 : 0,
+    };
     checkGridFitsDevice(size, device.limits, 'this device');
-    const scheme = setup.config.collisions.scheme ?? 'exponential';
-    if (setup.collisionsOn && scheme !== 'exponential') {
-      // the trapezoidal step's Krylov solve has only its float64 form so far (trapezoidalStep.ts)
-      throw new InvalidParameterError(
-        'collisions.scheme',
-        '"exponential" on the GPU backend; the "trapezoidal" step runs on the float64 CPU backend only (--backend cpu)',
-        scheme,
-      );
-    }
   }
 
   retime(setup: SimulationSetup): void {
@@ -145,8 +151,14 @@ export class GpuBackend implements StepBackend {
     this.current = 1 - this.current;
   }
 
-  collide(): void {
-    this.collisions?.record(this.commands(), this.buffers[this.current]!);
+  async collide(): Promise<void> {
+    if (this.collisions instanceof TrapezoidalCollisionStep) {
+      // its GMRES reads back per iteration: what is recorded so far runs first
+      this.flush();
+      await this.collisions.step(this.buffers[this.current]!);
+    } else {
+      this.collisions?.record(this.commands(), this.buffers[this.current]!);
+    }
   }
 
   async moments(): Promise<Float64Array> {

@@ -53,7 +53,8 @@ export interface StepBackend extends RemainderSums {
   solveField(): void;
   /** v-advection over Δt/2 by the field of the last solveField(). */
   advectV(): void;
-  collide(): void;
+  /** The collision step over Δt (the GPU's trapezoidal step waits for its solver's read-backs). */
+  collide(): void | Promise<void>;
   moments(): Promise<Float64Array>;
   /** The whole state F as it is now, [species][cell][N³] (a copy the caller owns). */
   readState(): Promise<Float32Array | Float64Array>;
@@ -163,10 +164,10 @@ export async function strangStep(setup: SimulationSetup, backend: StepBackend): 
   if (setup.fieldOn) {
     backend.solveField(); // from the state after X(Δt/2), the Strang midpoint's density
     backend.advectV();
-    if (setup.collisionsOn) backend.collide();
+    if (setup.collisionsOn) await backend.collide();
     backend.advectV();
   } else if (setup.collisionsOn) {
-    backend.collide();
+    await backend.collide();
   }
   backend.advectX();
 }

@@ -67,7 +67,7 @@ export class CollisionStep {
     readonly grid: VelocityGrid,
     readonly cellCount: number,
     readonly operator: CollisionOperator,
-    private readonly projection: ConservationProjection,
+    readonly projection: ConservationProjection,
     private readonly limiter: PositivityLimiter,
     private readonly equilibriumPipeline: GPUComputePipeline,
     private readonly updatePipelines: Readonly<Partial<Record<UpdateEntryPoint, GPUComputePipeline>>>,
@@ -156,11 +156,12 @@ export class CollisionStep {
     );
   }
 
-  record(encoder: GPUCommandEncoder, state: GPUBuffer): void {
-    const values = 2 * this.cellCount * this.grid.pointsPerCell;
-    this.operator.record(encoder, state);
-    this.projection.record(encoder, this.operator.q);
-    encoder.copyBufferToBuffer(this.operator.q, 0, this.qState, 0, values * F32_BYTES);
+  /**
+   * M[F], the discrete bi-Maxwellian with exactly the conserved moments of `state` (Newton, then
+   * M − F projected), into the returned buffer; also the penalty μ per cell from operator.frequency
+   * as it stands (record() evaluates it on `state` first; the trapezoidal step does not use μ).
+   */
+  recordEquilibrium(encoder: GPUCommandEncoder, state: GPUBuffer): GPUBuffer {
     const pass = encoder.beginComputePass({ label: 'CollisionStep.mixtureMaxwellian' });
     pass.setPipeline(this.equilibriumPipeline);
     pass.setBindGroup(
@@ -182,6 +183,15 @@ export class CollisionStep {
       deviation: this.deviation,
       equilibrium: this.equilibrium,
     });
+    return this.equilibrium;
+  }
+
+  record(encoder: GPUCommandEncoder, state: GPUBuffer): void {
+    const values = 2 * this.cellCount * this.grid.pointsPerCell;
+    this.operator.record(encoder, state);
+    this.projection.record(encoder, this.operator.q);
+    encoder.copyBufferToBuffer(this.operator.q, 0, this.qState, 0, values * F32_BYTES);
+    this.recordEquilibrium(encoder, state);
     // the well-balanced form: Q(M) of the spectral method is not exactly 0; subtracting it makes M
     // an exact fixed point of the step (collisionStep.ts)
     this.operator.record(encoder, this.equilibrium);

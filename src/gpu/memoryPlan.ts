@@ -7,7 +7,9 @@
  *   state ×2 (ping-pong), CollisionOperator q and ν, CollisionStep M − F, M and Q(F): 2P f32 each
  *   (the order-2 collision step, which no run selects yet, adds Q(M): one more);
  *   CollisionOperator spectra: 2P complex f32 (the largest single buffer);
- *   the shifted grids, sphere sums, gain and loss are chunked under their own budget (collisionPlan.ts).
+ *   the shifted grids, sphere sums, gain and loss are chunked under their own budget (collisionPlan.ts);
+ *   the trapezoidal collision step (TrapezoidalCollisionStep.ts): its Krylov basis, one buffer of
+ *   GPU_KRYLOV_MAX_ITERATIONS + 1 vectors of 2P f32 (the largest buffer from N_v = 8 on), and 14 vectors.
  */
 import { InvalidParameterError } from '../physics/velocityGrid';
 
@@ -15,6 +17,8 @@ export interface GridSize {
   readonly nx: number;
   readonly nv: number;
   readonly collisions: boolean;
+  /** Vectors in the trapezoidal step's Krylov basis (0 or absent: the exponential step). */
+  readonly krylovVectors?: number;
 }
 
 export interface BufferLimits {
@@ -32,13 +36,21 @@ export interface MemoryPlan {
 const F32 = 4;
 const COMPLEX = 8;
 
-export function memoryPlan({ nx, nv, collisions }: GridSize): MemoryPlan {
+/** The trapezoidal step's vectors besides its basis (TrapezoidalCollisionStep.v). */
+const TRAPEZOIDAL_VECTORS = 13;
+
+export function memoryPlan({ nx, nv, collisions, krylovVectors = 0 }: GridSize): MemoryPlan {
   const values = 2 * nx * nv ** 3;
   const stateBytes = 2 * values * F32;
   if (!collisions) return { largestBuffer: values * F32, scaledBytes: stateBytes };
+  const basis = krylovVectors * values * F32;
   return {
-    largestBuffer: values * COMPLEX,
-    scaledBytes: stateBytes + 5 * values * F32 + values * COMPLEX,
+    largestBuffer: Math.max(values * COMPLEX, basis),
+    scaledBytes:
+      stateBytes +
+      5 * values * F32 +
+      values * COMPLEX +
+      (krylovVectors > 0 ? basis + TRAPEZOIDAL_VECTORS * values * F32 : 0),
   };
 }
 
@@ -68,7 +80,7 @@ export function checkGridFitsDevice(size: GridSize, limits: BufferLimits, adapte
   const largest = Math.floor(ceiling / perCell);
   throw new InvalidParameterError(
     'grid.nx',
-    `nx ≤ ${largest} at nv = ${size.nv} on ${adapter} (the collision spectra need ${mib(memoryPlan(size).largestBuffer)} in one buffer; the device binds at most ${mib(ceiling)})`,
+    `nx ≤ ${largest} at nv = ${size.nv} on ${adapter} (${size.krylovVectors ? "the trapezoidal collision step's Krylov basis" : 'the collision spectra'} need ${mib(memoryPlan(size).largestBuffer)} in one buffer; the device binds at most ${mib(ceiling)})`,
     size.nx,
   );
 }

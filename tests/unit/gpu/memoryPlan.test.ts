@@ -37,4 +37,16 @@ describe('GPU memory plan against the device limits', () => {
     // 1 MiB holds one cell at nv = 32 (2 · 32³ · 8 B = 0.5 MiB), not at 64 (4 MiB)
     expect(e.message).toMatch(/nv ≤ 32 on a test adapter/);
   });
+
+  it("counts the trapezoidal step's Krylov basis, and refuses by grid.nx where it does not fit", () => {
+    // 61 vectors of 2 · n_x · N³ f32: at nv = 16, n_x = 64 that is 61 · 2 MiB = 122 MiB, under 128
+    const size = { nx: 64, nv: 16, collisions: true, krylovVectors: 61 };
+    expect(memoryPlan(size).largestBuffer).toBe(61 * 2 * 64 * 4096 * 4);
+    expect(() => checkGridFitsDevice(size, defaults)).not.toThrow();
+    // nv = 32: one cell's basis is 61 · 2 · 32³ · 4 B = 15.25 MiB: 8 cells fit
+    const e = refusal(() => checkGridFitsDevice({ ...size, nv: 32, nx: 16 }, defaults));
+    expect(e.field).toBe('grid.nx');
+    expect(e.message).toMatch(/nx ≤ 8 at nv = 32/);
+    expect(e.message).toMatch(/Krylov basis/);
+  });
 });
