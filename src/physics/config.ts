@@ -32,7 +32,7 @@ export interface CollisionsConfig {
   readonly accuracy?: 'fast' | 'standard' | 'fine';
   /**
    * The collision step's time scheme (README "Time stepping at large λ"): "exponential" (absent: the
-   * default, strong AP) or "trapezoidal" (Navier–Stokes-accurate at any λ; CPU backend only).
+   * default, strong AP) or "trapezoidal" (Navier–Stokes-accurate at any λ; both backends).
    */
   readonly scheme?: 'exponential' | 'trapezoidal';
 }

@@ -63,6 +63,6 @@ export function collisionStiffness(config: ResolvedConfig): CollisionStiffness {
         ? `exponential collision step at λ = ${fmt(lambda)} ≤ ${STIFF_LAMBDA}: the O(ε) deviation from M is resolved`
         : `exponential collision step at λ = ${fmt(lambda)}: the O(ε) deviation from M, the remainder's main part, ` +
           `is set by Δt (about λ/4 times the Chapman–Enskog one); for Navier–Stokes accuracy use ` +
-          `collisions.scheme "trapezoidal" (CPU backend) or time.dt ≤ ${fmt(dtAccurate)}`;
+          `collisions.scheme "trapezoidal" or time.dt ≤ ${fmt(dtAccurate)}`;
   return { scheme, meanFrequency, lambda, navierStokesAccurate, note };
 }
