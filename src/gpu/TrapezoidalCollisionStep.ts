@@ -25,6 +25,7 @@
  * The cost per step is 2 operator evaluations per GMRES iteration, plus 6 (Q̃(M), the two
  * right-hand sides, the residual of the Picard guess); BENCHMARKS.md has the CPU-twin figures.
  */
+import { INITIAL_LAYER_DEVIATION, INITIAL_LAYER_LAMBDA } from '../physics/collision/trapezoidalStep';
 import type { VelocityGrid } from '../physics/velocityGrid';
 import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
 import source from '../shaders/trapezoidalStep.wgsl?raw';
@@ -47,9 +48,6 @@ export const TrapezoidalParams = defineStruct('TrapezoidalParams', {
 export const GPU_KRYLOV_TOLERANCE = 1e-5;
 /** Iterations at most; the basis holds this many vectors plus one (memory: basisBytes). */
 export const GPU_KRYLOV_MAX_ITERATIONS = 60;
-/** The twin's initial-layer switch (trapezoidalStep.ts). */
-const INITIAL_LAYER_LAMBDA = 4;
-const INITIAL_LAYER_DEVIATION = 0.05;
 /** s x is this fraction of max M in the polarised matvec (module comment). */
 const POLARISATION_FRACTION = 0.1;
 /** Absolute residual floor relative to ‖M‖ per cell (f32 storage of F). */
