@@ -510,6 +510,7 @@ const LIMIT_NAMES = {
   advectX: 'x-advection CFL 0.5 Δx/L',
   plasma: 'plasma oscillation 0.1/ω_p',
   advectV: 'v-advection CFL 0.5 Δv/(|e/m| E)',
+  collision: 'collision accuracy λ_acc ε/ν̄ (time.dtRule "accurate")',
 } as const;
 
 function describeRun(

@@ -71,7 +71,8 @@ export function assessHealth(
 
 /** The likely cause of a run that failed its checks even at the smallest Δt, in words. */
 export function likelyCause(config: ResolvedConfig, warnings: readonly string[] = []): string {
-  const limits = timeStepLimits(config, config.grid.vmax);
+  // the collision limit is accuracy, not stability (both collision steps are stable at any Δt)
+  const { collision: _accuracyOnly, ...limits } = timeStepLimits(config, config.grid.vmax);
   const named = Object.entries(limits).filter(([, limit]) => limit !== undefined) as [string, number][];
   const tightest = named.sort((a, b) => a[1] - b[1])[0];
   if (tightest && config.time.dt > 2 * tightest[1]) {

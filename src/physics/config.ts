@@ -58,8 +58,14 @@ export interface PerturbationConfig {
 }
 
 export interface TimeConfig {
-  /** Time step; null = from the CFL condition. */
+  /** Time step; null = automatic (configSchema.ts timeStepLimits, under `dtRule`). */
   readonly dt: number | null;
+  /**
+   * What the automatic Δt bounds (absent = "accurate"): "accurate" also bounds the collision step's
+   * own error where ε is not small (configSchema.ts COLLISION_ACCURATE_LAMBDA); "stable" bounds
+   * transport and the plasma oscillation only (the collision steps are stable at any Δt).
+   */
+  readonly dtRule?: 'accurate' | 'stable';
   /** Final time > 0. */
   readonly tEnd: number;
   /** Output every this many steps (integer ≥ 1). */

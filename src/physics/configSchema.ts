@@ -10,6 +10,7 @@
  */
 import * as v from 'valibot';
 import { COLLISION_ACCURACIES } from './collision/accuracy';
+import { collisionAccurateStep, DT_RULES } from './collision/stiffness';
 import { COLLISION_SCHEMES } from './collision/trapezoidalStep';
 import {
   DEFAULT_REMAINDER,
@@ -77,6 +78,7 @@ const ACCURACY = `${COLLISION_ACCURACIES.map((a) => `"${a}"`).join(', ')} (optio
 const GAMMA = 'a finite number in (−3, 1]';
 const VMAX = 'null (automatic) or a finite number > 0';
 const DT = 'null (automatic, CFL) or a finite number > 0';
+const DT_RULE = `${DT_RULES.map((a) => `"${a}"`).join(', ')} (optional; default "accurate": the automatic dt also bounds the collision step's error)`;
 const AMPLITUDE = 'a finite number with |a| < 1, i.e. in (−1, 1)';
 
 /** Allowed text for the mode against the x grid (a function: it quotes the nx received). */
@@ -154,8 +156,9 @@ const configSchema = v.pipe(
           dt: v.nullable(positive(DT)),
           tEnd: positive(),
           outputEvery: integerIn(1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1'),
+          dtRule: v.optional(v.picklist(DT_RULES, DT_RULE)),
         },
-        'an object {dt, tEnd, outputEvery}',
+        'an object {dt, tEnd, outputEvery[, dtRule]}',
       ),
       remainder: v.optional(remainderSchema),
     },
@@ -281,11 +284,17 @@ export interface TimeStepLimits {
   readonly plasma?: number;
   /** 0.5 Δv / max_α |e_α/m_α| E_est, E_est = |Σ e_α n̄_α a| ℓ/(2π j) (field on, j ≥ 1, a ≠ 0). */
   readonly advectV?: number;
+  /**
+   * The collision step's accuracy (time.dtRule "accurate", collisions on; stiffness.ts
+   * collisionAccurateStep): max(λ_acc ε/ν̄, (the other limits, else tEnd/100)/COLLISION_STEP_CAP),
+   * present only where it is below the other limits.
+   */
+  readonly collision?: number;
 }
 
 export function timeStepLimits(config: SimulationConfig, vmax: number): TimeStepLimits {
   const { grid, species, perturbation } = config;
-  const limits: { advectX?: number; plasma?: number; advectV?: number } = {};
+  const limits: { advectX?: number; plasma?: number; advectV?: number; collision?: number } = {};
   if (grid.nx > 1) limits.advectX = (CFL_ADVECT_X * (grid.length / grid.nx)) / vmax;
   const charged = species.filter((s) => s.charge !== 0);
   if (config.field.enabled && charged.length > 0) {
@@ -303,6 +312,10 @@ export function timeStepLimits(config: SimulationConfig, vmax: number): TimeStep
       if (acceleration > 0) limits.advectV = (CFL_ADVECT_V * ((2 * vmax) / grid.nv)) / acceleration;
     }
   }
+  const others = Object.values(limits) as number[];
+  const base = others.length > 0 ? Math.min(...others) : config.time.tEnd / DEFAULT_STEPS;
+  const collision = collisionAccurateStep(config, base);
+  if (collision !== null && collision.limit < base) limits.collision = collision.limit;
   return limits;
 }
 

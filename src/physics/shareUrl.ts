@@ -7,13 +7,14 @@
  * Decoding never throws: garbage, NaN, a missing key or a value out of range comes back as a
  * refusal naming the URL parameter and its allowed range, the range text being configSchema's own
  * (parseConfig does the checking, then resolveConfig, so a decoded set-up is one the engine runs).
- * Every key but `fluid` and `acc` (optional in the config contract too) is required, so a link
+ * Every key but `fluid`, `acc`, `scheme` and `dtRule` (optional in the config contract too) is required, so a link
  * cannot silently change meaning when a default changes.
  *
  * Keys: species A/B: nameA, mA (mass, proton masses), eA (charge, units of e), dA (diameter),
  * nA (mean density), TA (temperature θ), uA (drift "u1,u2,u3"); collisions: coll (1/0), gamma,
- * eps (Knudsen number), acc (collisions.accuracy: fast, standard or fine); field (1/0); grid: nx, length (period ℓ), nv, vmax (L, or "auto");
- * perturbation: kind, amp, mode; time: dt (or "auto"), tEnd, every (outputEvery); remainder: k,
+ * eps (Knudsen number), acc (collisions.accuracy: fast, standard or fine), scheme
+ * (collisions.scheme: exponential or trapezoidal); field (1/0); grid: nx, length (period ℓ), nv, vmax (L, or "auto");
+ * perturbation: kind, amp, mode; time: dt (or "auto"), tEnd, every (outputEvery), dtRule (accurate or stable); remainder: k,
  * kappa0, l, thr (threshold), norm, fluid; and optionally preset (an id of presets.ts).
  */
 import { DEFAULT_REMAINDER, type SimulationConfig } from './config';
@@ -74,6 +75,7 @@ const CODECS: readonly Codec[] = [
   { key: 'gamma', path: 'collisions.gamma', encode: (c) => numberText(c.collisions.gamma) },
   { key: 'eps', path: 'collisions.knudsen', encode: (c) => numberText(c.collisions.knudsen) },
   { key: 'acc', path: 'collisions.accuracy', encode: (c) => c.collisions.accuracy ?? 'standard' },
+  { key: 'scheme', path: 'collisions.scheme', encode: (c) => c.collisions.scheme ?? 'exponential' },
   { key: 'field', path: 'field.enabled', encode: (c) => bool(c.field.enabled) },
   { key: 'nx', path: 'grid.nx', encode: (c) => numberText(c.grid.nx) },
   { key: 'length', path: 'grid.length', encode: (c) => numberText(c.grid.length) },
@@ -89,6 +91,7 @@ const CODECS: readonly Codec[] = [
   { key: 'dt', path: 'time.dt', encode: (c) => (c.time.dt === null ? AUTO : numberText(c.time.dt)) },
   { key: 'tEnd', path: 'time.tEnd', encode: (c) => numberText(c.time.tEnd) },
   { key: 'every', path: 'time.outputEvery', encode: (c) => numberText(c.time.outputEvery) },
+  { key: 'dtRule', path: 'time.dtRule', encode: (c) => c.time.dtRule ?? 'accurate' },
   { key: 'k', path: 'remainder.k', encode: (c) => numberText(remainderOf(c).k) },
   { key: 'kappa0', path: 'remainder.kappa0', encode: (c) => numberText(remainderOf(c).kappa0) },
   { key: 'l', path: 'remainder.l', encode: (c) => numberText(remainderOf(c).l) },
@@ -148,6 +151,7 @@ export function decodeShareParams(input: URLSearchParams | string): DecodedShare
         knudsen: numberOf(raw('eps')),
         // optional (links from before the setting): absent or "standard" is the default, kept absent
         ...(raw('acc') === undefined || raw('acc') === 'standard' ? {} : { accuracy: raw('acc') }),
+        ...(raw('scheme') === undefined || raw('scheme') === 'exponential' ? {} : { scheme: raw('scheme') }),
       },
       field: { enabled: booleanOf(raw('field')) },
       grid: {
@@ -161,7 +165,13 @@ export function decodeShareParams(input: URLSearchParams | string): DecodedShare
         amplitude: numberOf(raw('amp')),
         mode: numberOf(raw('mode')),
       },
-      time: { dt: automaticOf(raw('dt')), tEnd: numberOf(raw('tEnd')), outputEvery: numberOf(raw('every')) },
+      time: {
+        dt: automaticOf(raw('dt')),
+        tEnd: numberOf(raw('tEnd')),
+        outputEvery: numberOf(raw('every')),
+        // optional like acc and scheme: absent or the default is kept absent
+        ...(raw('dtRule') === undefined || raw('dtRule') === 'accurate' ? {} : { dtRule: raw('dtRule') }),
+      },
       remainder: {
         order: 0,
         k: numberOf(raw('k')),

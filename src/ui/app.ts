@@ -12,6 +12,7 @@ import { acquireGpu, describeAdapter, WebGpuUnavailableError } from '../gpu/cont
 import { collisionStiffness } from '../physics/collision/stiffness';
 import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
 import { remainderBall } from '../physics/remainderBall';
+import { describeTimeStepCheck } from '../physics/timeStepCheck';
 import type { ConfigAccepted, ConfigRefusal, SessionSnapshot } from '../workers/sessionApi';
 import { type ConfigOrigin, ControlPanel, type RunState } from './controls';
 import { download, snapshotJson, timeseriesCsv } from './export';
@@ -154,6 +155,7 @@ class App {
       );
     }
     this.wireExports();
+    this.wireTimeStepCheck();
     this.log = new RunLog(byTestId('run-notice'));
     this.files = new RunFiles({
       queue,
@@ -270,6 +272,7 @@ class App {
    */
   private startRun(snapshot: SessionSnapshot, rows: readonly TimeseriesRow[] = []): void {
     this.shownEpoch = this.queue.epoch;
+    this.showTimeStepCheck(null);
     const config = this.resolved!;
     const { nx, nv, length, vmax } = config.grid;
     void this.views.setGrid({
@@ -528,6 +531,44 @@ class App {
       validity: this.validity.plot,
     };
     return plots[name] ?? null;
+  }
+
+  /** The Δt/2 trust check beside the remainder readouts (engine/timeStepCheck.ts); null: none yet. */
+  private showTimeStepCheck(text: string | null, trustworthy?: boolean): void {
+    const out = byTestId('remainder-trust');
+    out.textContent = text ?? 'not checked: the rerun at Δt/2 says whether Δt decides these numbers';
+    if (trustworthy === undefined) delete out.dataset.trustworthy;
+    else out.dataset.trustworthy = String(trustworthy);
+  }
+
+  private wireTimeStepCheck(): void {
+    const button = byTestId<HTMLButtonElement>('check-dt');
+    button.addEventListener('click', async () => {
+      if (!this.latest || this.latest.step === 0) {
+        this.showTimeStepCheck("take a step first: at t = 0 the norms are the data's");
+        return;
+      }
+      button.disabled = true;
+      const epoch = this.queue.epoch;
+      this.showTimeStepCheck('rerunning from t = 0 at Δt/2…');
+      try {
+        const onProgress = Comlink.proxy((fraction: number) =>
+          this.showTimeStepCheck(`rerunning from t = 0 at Δt/2… ${(100 * fraction).toFixed(0)} %`),
+        );
+        // beside the queue: the running session is not touched and may keep stepping
+        const check = await this.queue.remote.checkTimeStep(onProgress);
+        if (this.queue.epoch !== epoch) {
+          this.showTimeStepCheck('the run was restarted during the check: check again');
+          return;
+        }
+        this.showTimeStepCheck(describeTimeStepCheck(check), check.trustworthy);
+        this.log.add(`Δt/2 check: ${describeTimeStepCheck(check)}`, check.trustworthy ? 'info' : 'warning');
+      } catch (e) {
+        this.showTimeStepCheck(`the check failed: ${e instanceof Error ? e.message : String(e)}`, false);
+      } finally {
+        button.disabled = false;
+      }
+    });
   }
 
   private wireExports(): void {

@@ -147,6 +147,20 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     options: { fast: 'fast', standard: 'standard', fine: 'fine' },
   },
   {
+    key: 'scheme',
+    label: 'collision step',
+    folder: 'Collisions',
+    help:
+      'time scheme of the collision step: exponential (first order, L-stable, cheapest) or trapezoidal ' +
+      '(second order; the O(ε) deviation from M is the Navier–Stokes one at any λ = Δt ν̄/ε; costs more per step)',
+    get: (c) => c.collisions.scheme ?? 'exponential',
+    set: (c, v) => ({
+      ...c,
+      collisions: { ...c.collisions, scheme: v as NonNullable<SimulationConfig['collisions']['scheme']> },
+    }),
+    options: { exponential: 'exponential', trapezoidal: 'trapezoidal' },
+  },
+  {
     key: 'nx',
     label: 'n_x',
     folder: 'Grid',
@@ -190,6 +204,20 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     get: (c) => c.time.tEnd,
     set: (c, v) => ({ ...c, time: { ...c.time, tEnd: num(v) } }),
     slider: [0.1, 100, 0.1],
+  },
+  {
+    key: 'dtRule',
+    label: 'Δt rule',
+    folder: 'Grid',
+    help:
+      "what the automatic Δt bounds: accurate (transport, plasma period and the collision step's own error, " +
+      'λ = Δt ν̄/ε ≤ 0.5 trapezoidal / 1 exponential, at most 4× the steps) or stable (transport and plasma period only)',
+    get: (c) => c.time.dtRule ?? 'accurate',
+    set: (c, v) => ({
+      ...c,
+      time: { ...c.time, dtRule: v as NonNullable<SimulationConfig['time']['dtRule']> },
+    }),
+    options: { accurate: 'accurate', 'stable only': 'stable' },
   },
   {
     key: 'amplitude',

@@ -196,6 +196,14 @@ export interface SimulationWorkerApi {
   ): Promise<SweepResult>;
   /** Asks a running sweep to stop after the current step; its finished points are kept. */
   cancelSweep(): void;
+  /**
+   * The trust check of the remainder readout (engine/timeStepCheck.ts): the running session's last
+   * output recomputed at Δt/2 from t = 0 on a session of its own (the running one is untouched and
+   * may keep stepping), its remainder norms compared. `onProgress` gets the fraction done.
+   */
+  checkTimeStep(
+    onProgress?: (fraction: number) => void,
+  ): Promise<import('../physics/timeStepCheck').TimeStepCheck>;
   /** Why the device was lost, if it was. */
   deviceLostReason(): string | null;
   /**

@@ -21,6 +21,7 @@ import { momentsProbe, type ProbeResult } from '../engine/momentsProbe';
 import { RecoveringSession } from '../engine/recoveringSession';
 import { runSimulation } from '../engine/run';
 import { runSweep, type SweepRecovery, type SweepRunner, validityCsv } from '../engine/sweep';
+import { timeStepCheck } from '../engine/timeStepCheck';
 import { acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
 import { describeQuadratureError, quadratureErrorForConfig } from '../physics/collision/accuracy';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
@@ -35,6 +36,7 @@ import {
   type SweepResume,
   SweepResumeError,
 } from '../physics/sweepPlan';
+import type { TimeStepCheck } from '../physics/timeStepCheck';
 import { WORKER_READY } from './protocol';
 import type {
   CheckpointRefusal,
@@ -260,6 +262,24 @@ const sessionApi: SessionApi = {
 
   rows(): Promise<readonly TimeseriesRow[]> {
     return serial(async () => running().session.rows.slice());
+  },
+
+  async checkTimeStep(onProgress?: (fraction: number) => void): Promise<TimeStepCheck> {
+    const { config, row } = await serial(async () => {
+      const s = running().session;
+      return { config: s.config, row: s.latestRow };
+    });
+    let lastProgress = -Infinity;
+    return timeStepCheck(config, row, await currentDevice(), {
+      // with a signal the rerun yields after every step, so the running session keeps stepping
+      signal: new AbortController().signal,
+      onStep: (step, total) => {
+        const now = performance.now();
+        if (!onProgress || now - lastProgress < 1000 / PROGRESS_PER_SECOND) return;
+        lastProgress = now;
+        notify(onProgress, step / total);
+      },
+    });
   },
 
   saveCheckpoint(): Promise<Uint8Array> {

@@ -475,6 +475,39 @@ describe('the interactive app (issue 6)', () => {
     for (const line of lines) expect(line.split(',').map(Number).every(Number.isFinite)).toBe(true);
   });
 
+  it('the Δt/2 check beside the remainder readouts reruns the run so far and gives its verdict', async () => {
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    await waitForReadoutAbove(page, 'sim-time', 0);
+    const before = await readout(page, 'sim-time');
+    expect(await page.getByTestId('remainder-trust').textContent()).toMatch(/^not checked/);
+    await page.getByTestId('check-dt').click();
+    await page.waitForFunction(
+      () =>
+        /trustworthy|failed/.test(
+          document.querySelector('[data-testid="remainder-trust"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 240_000 },
+    );
+    const text = (await page.getByTestId('remainder-trust').textContent()) ?? '';
+    // the check compares the run's last output (an advance in flight at Pause may still land after
+    // `before`, and the check waits for it in the worker), for each readout
+    await nextFrame(page);
+    const after = await readout(page, 'sim-time');
+    const at = Number(
+      /^at t = (\S+) Δt\/2 moves L² \S+ %, L∞ \S+ %, E \S+ %: (NOT )?trustworthy/.exec(text)?.[1],
+    );
+    expect(at, text).toBeGreaterThanOrEqual(before * (1 - 1e-3)); // the line shows 4 digits
+    expect(at).toBeLessThanOrEqual(after * (1 + 1e-3));
+    const verdict = await page.getByTestId('remainder-trust').getAttribute('data-trustworthy');
+    expect(verdict).toBe(text.includes('NOT trustworthy') ? 'false' : 'true');
+    expect(await page.getByTestId('run-notice').textContent()).toContain('Δt/2 check: at t =');
+    expect(errors).toEqual([]);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+  });
+
   it('the share URL reproduces the parameters in a new page', async () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     expect(await page.getByTestId('run-state').textContent()).toBe('paused');

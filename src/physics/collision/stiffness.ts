@@ -14,28 +14,93 @@
  * remainder (F_ε − F_0)/ε mostly consists of is set by Δt once λ̄ ≳ 1: the Strang step's fixed
  * point is −(Δt/2)H instead of εL⁻¹H, about λ̄/4 times too large for the shear mode (ν_η = ν̄/2 for
  * Maxwell molecules) and λ̄/6 for the heat mode. The trapezoidal step has the exact fixed point at any λ̄.
+ *
+ * The automatic Δt's collision bound (time.dtRule "accurate", the default; configSchema.ts
+ * timeStepLimits). Where ε is not small the collision step's own error is part of every rate the
+ * run shows, so the automatic Δt keeps λ̄ ≤ λ_acc (COLLISION_ACCURATE_LAMBDA):
+ * - trapezoidal, λ_acc = 0.5. On a relaxation mode of rate ν_k the step's amplification
+ *   (1 − λ_k/2)/(1 + λ_k/2) is e^{−λ_k}(1 + λ_k³/12 + …), a relative rate error λ_k²/12 (≤ 2 % for
+ *   λ_k ≤ λ_acc; the exchange modes are slower than ν̄, so less). Measured against the exact
+ *   Maxwell-molecule moment equations (m_B = 2m_A, θ 1.2/0.8, drifts 0.2/−0.1, t = 0.5, ε = 1,
+ *   N_v = 16, L = 7): the time step's part of the T_A and u_A errors is 0.85 % at λ̄ = 0.79,
+ *   0.15–0.17 % at λ̄ = 0.45 and 2 % at λ̄ = 1.6 (second order); tests/unit/physics/collision/
+ *   timeStepAccuracy.test.ts holds it at L = 6.5 (measured 0.11–0.12 % at λ̄ = 0.5, 2.4–2.7 % at 2).
+ * - exponential, λ_acc = STIFF_LAMBDA = 1: the Δt at which the O(ε) deviation is the physical one.
+ *   This step's rate error is NOT bounded by any affordable Δt: its positivity limiter breaks the
+ *   time order (README "Time order of the collision step"), measured 2.3–2.9 % (T_A) at λ̄ = 0.03–0.06
+ *   in the set-up above. The note says so and names the trapezoidal step.
+ * Near the hydrodynamic limit the bound would cost ~ν̄/(ε ω) steps per period (10⁵ at ε = 1e−4, past
+ * MAX_STEPS), and there it buys little: the relaxation is slaved to the transport, and the
+ * trapezoidal step's fixed point is exact at any λ. So the bound never takes more than
+ * COLLISION_STEP_CAP times the steps of the other limits; where that cap binds, the note says so.
+ * "stable" drops the bound (the behaviour before issue 15: both steps are stable at any Δt).
  */
-import type { ResolvedConfig } from '../config';
+import type { ResolvedConfig, SimulationConfig } from '../config';
 import { threeDigits as fmt } from '../format';
 import { gammaFunction } from '../quadrature';
 
 /** Above this λ̄ the exponential step's Navier–Stokes deviation is Δt's, not the physics'. */
 export const STIFF_LAMBDA = 1;
 
+/** What the automatic Δt bounds (config time.dtRule; absent = "accurate"; module comment). */
+export const DT_RULES = ['accurate', 'stable'] as const;
+export type DtRule = (typeof DT_RULES)[number];
+
+/** λ̄ the automatic Δt keeps under time.dtRule "accurate", per collision scheme (module comment). */
+export const COLLISION_ACCURATE_LAMBDA = { trapezoidal: 0.5, exponential: STIFF_LAMBDA } as const;
+
+/** The collision bound takes at most this many times the steps of the other limits (module comment). */
+export const COLLISION_STEP_CAP = 4;
+
+export interface CollisionAccurateStep {
+  /** λ_acc ε/ν̄: the Δt at which λ̄ = λ_acc. */
+  readonly accurate: number;
+  /** The limit applied: max(accurate, base/COLLISION_STEP_CAP). */
+  readonly limit: number;
+  /** Whether the cap, not λ_acc, sets the limit. */
+  readonly capped: boolean;
+}
+
+/**
+ * The automatic Δt's collision bound for a run whose other limits allow `base` (null: dtRule
+ * "stable", or collisions off). Module comment.
+ */
+export function collisionAccurateStep(
+  config: Pick<SimulationConfig, 'species' | 'collisions' | 'time'>,
+  base: number,
+): CollisionAccurateStep | null {
+  if (!config.collisions.enabled || (config.time.dtRule ?? 'accurate') === 'stable') return null;
+  const scheme = config.collisions.scheme ?? 'exponential';
+  const meanFrequency = Math.max(...meanCollisionFrequencies(config));
+  const accurate = (COLLISION_ACCURATE_LAMBDA[scheme] * config.collisions.knudsen) / meanFrequency;
+  const floor = base / COLLISION_STEP_CAP;
+  return { accurate, limit: Math.max(accurate, floor), capped: floor > accurate };
+}
+
 export interface CollisionStiffness {
   readonly scheme: 'exponential' | 'trapezoidal';
+  /** time.dtRule (absent in the config = "accurate"). */
+  readonly dtRule: DtRule;
   /** max_α ν̄_α (module comment), in inverse time units of the run. */
   readonly meanFrequency: number;
   /** λ̄ = Δt ν̄ / ε. */
   readonly lambda: number;
   /** Whether the O(ε) deviation (the remainder's main part) is the physical one at this Δt. */
   readonly navierStokesAccurate: boolean;
+  /**
+   * The trapezoidal step's relative error on a relaxation rate at ν̄, λ̄²/12 (module comment; the
+   * exchange modes are slower, so their error is smaller); null for the exponential step, whose rate
+   * error no Δt bounds.
+   */
+  readonly rateError: number | null;
   /** One sentence a user can act on. */
   readonly note: string;
 }
 
 /** ν̄_α for each species (module comment). */
-export function meanCollisionFrequencies(config: ResolvedConfig): [number, number] {
+export function meanCollisionFrequencies(
+  config: Pick<SimulationConfig, 'species' | 'collisions'>,
+): [number, number] {
   const { gamma } = config.collisions;
   const moment = (s2: number) =>
     (2 * s2) ** (gamma / 2) * (gammaFunction((3 + gamma) / 2) / gammaFunction(1.5));
@@ -55,7 +120,9 @@ export function collisionStiffness(config: ResolvedConfig): CollisionStiffness {
   const transport = config.grid.nx > 1;
   const navierStokesAccurate = scheme === 'trapezoidal' || !transport || lambda <= STIFF_LAMBDA;
   const dtAccurate = (STIFF_LAMBDA * config.collisions.knudsen) / meanFrequency;
-  const note = !transport
+  const dtRule = config.time.dtRule ?? 'accurate';
+  const rateError = scheme === 'trapezoidal' ? lambda ** 2 / 12 : null;
+  const deviation = !transport
     ? `homogeneous run at λ = ${fmt(lambda)}: no transport, so no splitting artefact`
     : scheme === 'trapezoidal'
       ? `trapezoidal collision step: the O(ε) deviation from M is the Chapman–Enskog one at any λ (here ${fmt(lambda)})`
@@ -64,5 +131,19 @@ export function collisionStiffness(config: ResolvedConfig): CollisionStiffness {
         : `exponential collision step at λ = ${fmt(lambda)}: the O(ε) deviation from M, the remainder's main part, ` +
           `is set by Δt (about λ/4 times the Chapman–Enskog one); for Navier–Stokes accuracy use ` +
           `collisions.scheme "trapezoidal" or time.dt ≤ ${fmt(dtAccurate)}`;
-  return { scheme, meanFrequency, lambda, navierStokesAccurate, note };
+  const rates =
+    rateError !== null
+      ? `relaxation-rate error ≈ λ²/12 = ${fmt(100 * rateError)} %`
+      : 'relaxation-rate error not bounded by Δt (first-order step with a positivity limiter, ~2–3 % at ε = 1 ' +
+        'down to λ = 0.03): for rates use collisions.scheme "trapezoidal"';
+  const limit = COLLISION_ACCURATE_LAMBDA[scheme];
+  const rule =
+    dtRule === 'stable'
+      ? 'time.dtRule "stable": the automatic Δt does not bound the collision step\'s error'
+      : lambda > limit * (1 + 1e-9)
+        ? `λ is above the "accurate" rule's ${limit}: dt was set by hand, or the automatic Δt is capped at ` +
+          `1/${COLLISION_STEP_CAP} of the transport step (near the hydrodynamic limit the relaxation is slaved)`
+        : null;
+  const note = [deviation, rates, rule].filter((part) => part !== null).join('; ');
+  return { scheme, dtRule, meanFrequency, lambda, navierStokesAccurate, rateError, note };
 }

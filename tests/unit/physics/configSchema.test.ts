@@ -4,8 +4,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { collisionStiffness } from '../../../src/physics/collision/stiffness';
 import { DEFAULT_REMAINDER, type ResolvedConfig } from '../../../src/physics/config';
-import { MAX_STEPS, parseConfig, resolveConfig, stepCount } from '../../../src/physics/configSchema';
+import {
+  MAX_STEPS,
+  parseConfig,
+  resolveConfig,
+  stepCount,
+  timeStepLimits,
+} from '../../../src/physics/configSchema';
 import { InvalidParameterError } from '../../../src/physics/velocityGrid';
 
 // biome-ignore lint/suspicious/noExplicitAny: configs are mutated as raw JSON on purpose
@@ -120,7 +127,8 @@ const invalid: [string, (c: Json) => void, string][] = [
   ['time.tEnd', (c) => (c.time.tEnd = Number.POSITIVE_INFINITY), POSITIVE],
   ['time.outputEvery', (c) => (c.time.outputEvery = 0), 'an integer ≥ 1'],
   ['time.outputEvery', (c) => (c.time.outputEvery = 2.5), 'an integer ≥ 1'],
-  ['time', (c) => (c.time = 5), 'an object {dt, tEnd, outputEvery}'],
+  ['time', (c) => (c.time = 5), 'an object {dt, tEnd, outputEvery[, dtRule]}'],
+  ['time.dtRule', (c) => (c.time.dtRule = 'fast'), '"accurate", "stable"'],
   ['remainder', (c) => (c.remainder = 5), 'an object {order, k, kappa0, l, threshold, norm[, fluid]}'],
   ['remainder', (c) => (c.remainder = null), 'an object {order, k, kappa0, l, threshold, norm[, fluid]}'],
   ['remainder.order', remainder((r) => (r.order = 1)), 'only 0'],
@@ -356,6 +364,71 @@ describe('resolveConfig: automatic dt', () => {
     expect(() => resolveConfig(parseConfig(c))).toThrow(
       new RegExp(`^time\\.dt = 1e-9 .*at most ${MAX_STEPS}`),
     );
+  });
+
+  describe('time.dtRule "accurate" (default): λ̄ = Δt ν̄/ε ≤ λ_acc, at most 4× the other limits\' steps', () => {
+    /** base() with collisions on (Maxwell molecules: ν̄ = π d² Σ n̄ = 2π exactly) at Knudsen ε. */
+    const collisional = (knudsen: number, scheme: string, dtRule?: string): Json => {
+      const c = base();
+      c.collisions = { enabled: true, gamma: 0, knudsen, scheme };
+      c.grid.vmax = 8;
+      if (dtRule) c.time.dtRule = dtRule;
+      return c;
+    };
+    const nu = 2 * Math.PI;
+    const transportDt = (c: Json) => {
+      const stable = resolveConfig(parseConfig({ ...c, time: { ...c.time, dtRule: 'stable' } })).config;
+      return stable.time.dt;
+    };
+
+    it('transition regime: the trapezoidal step takes λ̄ = 0.5, the exponential one λ̄ = 1', () => {
+      for (const [scheme, lambda] of [
+        ['trapezoidal', 0.5],
+        ['exponential', 1],
+      ] as const) {
+        // ε chosen so that the transport step has λ̄ = 2λ_acc: the bound binds, the cap does not
+        const probe = collisional(1, scheme);
+        const dtTransport = transportDt(probe);
+        const knudsen = (dtTransport * nu) / (2 * lambda);
+        const c = collisional(knudsen, scheme);
+        const { config } = resolveConfig(parseConfig(c));
+        expect(relative(config.time.dt, divided(2, (lambda * knudsen) / nu))).toBeLessThan(1e-14);
+        const stiffness = collisionStiffness(config);
+        expect(stiffness.lambda).toBeLessThanOrEqual(lambda);
+        expect(stiffness.lambda).toBeGreaterThan(0.9 * lambda);
+        // "stable" is the transport step, unchanged
+        expect(transportDt(c)).toBe(dtTransport);
+        expect(
+          collisionStiffness(resolveConfig(parseConfig(collisional(knudsen, scheme, 'stable'))).config).note,
+        ).toContain('"stable"');
+      }
+    });
+
+    it('near the hydrodynamic limit the bound is capped at 1/4 of the transport step, and the note says so', () => {
+      const c = collisional(1e-4, 'trapezoidal');
+      const { collision, ...others } = timeStepLimits(parseConfig(c), 8);
+      const transport = Math.min(...(Object.values(others) as number[]));
+      expect(collision).toBe(transport / 4);
+      const { config } = resolveConfig(parseConfig(c));
+      expect(relative(config.time.dt, divided(2, transport / 4))).toBeLessThan(1e-14);
+      expect(collisionStiffness(config).note).toContain('capped at 1/4 of the transport step');
+    });
+
+    it('ε = 1 with transport: the bound does not bind, dt is the transport step', () => {
+      const c = collisional(1, 'trapezoidal');
+      expect(resolveConfig(parseConfig(c)).config.time.dt).toBe(transportDt(c));
+    });
+
+    it('a homogeneous run long against 1/ν̄ takes λ̄ = 0.5 instead of tEnd/100', () => {
+      const c = collisional(1, 'trapezoidal');
+      c.grid.nx = 1;
+      c.perturbation.mode = 0;
+      c.field.enabled = false;
+      c.time.tEnd = 10; // tEnd/100 = 0.1: λ̄ = 0.63
+      const { config } = resolveConfig(parseConfig(c));
+      expect(relative(config.time.dt, divided(10, 0.5 / nu))).toBeLessThan(1e-14);
+      expect(transportDt(c)).toBe(0.1);
+    });
   });
 
   it('stepCount is tEnd/dt for every resolved example', () => {

@@ -28,9 +28,12 @@ describe('presets', () => {
       expect(parsed).toEqual(p.config);
       const { config, warnings } = resolveConfig(parsed);
       expect(warnings).toEqual([]);
-      // sized for a live demo: n_x·N_v³ ≤ 64·32³ per species, and a few hundred steps at most
+      // sized for a live demo: n_x·N_v³ ≤ 64·32³ per species, and at most 500 steps at the stable Δt,
+      // 2000 at the default "accurate" one (the collision bound takes up to 4× the steps)
       expect(config.grid.nx * config.grid.nv ** 3).toBeLessThanOrEqual(64 * 32 ** 3);
-      expect(Math.round(config.time.tEnd / config.time.dt)).toBeLessThanOrEqual(1000);
+      expect(Math.round(config.time.tEnd / config.time.dt)).toBeLessThanOrEqual(2000);
+      const stable = resolveConfig({ ...parsed, time: { ...parsed.time, dtRule: 'stable' } }).config;
+      expect(Math.round(stable.time.tEnd / stable.time.dt)).toBeLessThanOrEqual(500);
     },
   );
 

@@ -42,11 +42,11 @@ describe('share URL round trip', () => {
         { ...base.species[0], name: 'O+ & co, "ion"', drift: [0.1, -0, 1e-7] },
         { ...base.species[1], charge: -2.5, diameter: 1 / 3 },
       ],
-      collisions: { enabled: true, gamma: -2.999, knudsen: 0.1 / 7 },
+      collisions: { enabled: true, gamma: -2.999, knudsen: 0.1 / 7, scheme: 'trapezoidal' },
       field: { enabled: false },
       grid: { ...base.grid, vmax: 4.1 },
       perturbation: { kind: 'isentropic', amplitude: -0.3, mode: 2 },
-      time: { dt: 0.0125, tEnd: 3, outputEvery: 7 },
+      time: { dt: 0.0125, tEnd: 3, outputEvery: 7, dtRule: 'stable' },
       remainder: { order: 0, k: 9, kappa0: 0.02, l: 8.5, threshold: 0.25, norm: 'Linf', fluid: 'spectral' },
     };
     const decoded = decodeShareParams(encodeShareParams(config));
@@ -70,10 +70,12 @@ describe('share URL round trip', () => {
     });
   });
 
-  it('a missing remainder.fluid means the default; an unknown preset id is dropped, the set-up kept', () => {
+  it('a missing remainder.fluid, scheme or dtRule means the default; an unknown preset id is dropped, the set-up kept', () => {
     const decoded = decodeShareParams(
       query((p) => {
         p.delete('fluid');
+        p.delete('scheme');
+        p.delete('dtRule');
         p.set('preset', 'no-such-preset');
       }),
     );
@@ -115,6 +117,8 @@ const refused: [string, (p: URLSearchParams) => void, string, string][] = [
   ['threshold missing', (p) => p.delete('thr'), 'thr', '> 0'],
   ['norm unknown', (p) => p.set('norm', 'H1'), 'norm', '"energy", "L2", "Linf" or "field"'],
   ['fluid unknown', (p) => p.set('fluid', 'lattice'), 'fluid', '"finiteVolume" or "spectral"'],
+  ['scheme unknown', (p) => p.set('scheme', 'implicit'), 'scheme', '"exponential", "trapezoidal"'],
+  ['dtRule unknown', (p) => p.set('dtRule', 'fast'), 'dtRule', '"accurate", "stable"'],
 ];
 
 describe('share URL refusals name the parameter and its allowed range', () => {

@@ -64,4 +64,18 @@ describe('collisionStiffness', () => {
     expect(resolved.lambda).toBeLessThan(1);
     expect(resolved.navierStokesAccurate).toBe(true);
   });
+
+  it('the trapezoidal step states its rate error λ̄²/12; the exponential step says Δt does not bound its own', () => {
+    const base = config(0, { time: { dt: 0.0005, tEnd: 1, outputEvery: 1 } });
+    const trapezoidal = collisionStiffness({
+      ...base,
+      collisions: { ...base.collisions, scheme: 'trapezoidal' },
+    });
+    expect(trapezoidal.rateError).toBeCloseTo(trapezoidal.lambda ** 2 / 12, 14);
+    expect(trapezoidal.note).toContain('relaxation-rate error ≈ λ²/12');
+    expect(trapezoidal.dtRule).toBe('accurate');
+    const exponential = collisionStiffness(base);
+    expect(exponential.rateError).toBeNull();
+    expect(exponential.note).toContain('relaxation-rate error not bounded by Δt');
+  });
 });
