@@ -50,6 +50,7 @@ import {
   quadratureErrorForConfig,
   referenceQuadrature,
 } from '../physics/collision/accuracy';
+import { describeExchangeRateAccuracy, exchangeRateAccuracy } from '../physics/collision/gridAccuracy';
 import { collisionStiffness } from '../physics/collision/stiffness';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../physics/config';
 import { parseConfig, resolveConfig, stepCount, timeStepLimits } from '../physics/configSchema';
@@ -245,11 +246,19 @@ async function execute(
   const loaded = resumed
     ? { config: resumed.contents.baseConfig, warnings: [], automatic: { vmax: false, dt: false } }
     : loadConfig(options.config!);
-  const { warnings, automatic } = loaded;
+  const { automatic } = loaded;
   const config: ResolvedConfig =
     options.accuracy === undefined
       ? loaded.config
       : { ...loaded.config, collisions: { ...loaded.config.collisions, accuracy: options.accuracy } };
+  // the operator's exchange rates against the exact ones (truncation and box included; issue 16)
+  const gridAccuracy = exchangeRateAccuracy(config, config.grid.vmax);
+  const warnings = [
+    ...loaded.warnings,
+    ...(gridAccuracy && Math.max(gridAccuracy.energy, gridAccuracy.momentum) > gridAccuracy.tolerance
+      ? [`grid: ${describeExchangeRateAccuracy(gridAccuracy)}`]
+      : []),
+  ];
   const backend = options.backend ?? (resumed?.contents.backend === 'cpu' ? 'cpu' : 'gpu');
   for (const w of warnings) stderr.write(`warning: ${w}\n`);
   try {
@@ -370,6 +379,20 @@ async function execute(
     conservationScale: { momentum: momentumScale },
     warnings,
     collisionAccuracy: collisionAccuracySummary(config),
+    // the exchange rates of the run's operator against the exact ones (null: collisions off or
+    // N_v > 32, not measured): gridAccuracy.ts
+    gridAccuracy: gridAccuracy
+      ? {
+          energyExchangeError: gridAccuracy.energy,
+          momentumExchangeError: gridAccuracy.momentum,
+          massOutsideBox: gridAccuracy.massOutside,
+          energyOutsideBox: gridAccuracy.energyOutside,
+          tolerance: gridAccuracy.tolerance,
+          probe: gridAccuracy.probe,
+          probeSplit: gridAccuracy.split,
+          description: describeExchangeRateAccuracy(gridAccuracy),
+        }
+      : null,
     // λ = Δt ν̄/ε and whether the O(ε) deviation (the remainder's main part) is the physical one
     ...(config.collisions.enabled ? { collisionStep: collisionStiffness(config) } : {}),
     // where the remainder norms are taken, and their t = 0 values: the round-off floor (PHYSICS.md §3)
@@ -397,6 +420,7 @@ async function execute(
   writeAtomically(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
   stderr.write(`adapter: ${result.adapter}\n`);
   if (summary.collisionStep) stderr.write(`collision step: ${summary.collisionStep.note}\n`);
+  if (summary.gridAccuracy) stderr.write(`grid: ${summary.gridAccuracy.description}\n`);
   if (summary.collisionAccuracy.description) {
     stderr.write(
       `collisions.accuracy ${summary.collisionAccuracy.setting}: ${summary.collisionAccuracy.description}\n`,

@@ -199,6 +199,10 @@ class App {
     this.resolved = accepted.config;
     this.panel.showConfig(config, origin === 'url' && presetOfUrl ? { preset: presetOfUrl } : origin);
     this.panel.showQuadratureError(accepted.quadratureError?.text ?? null);
+    this.panel.showGridAccuracy(
+      accepted.gridAccuracy?.text ?? null,
+      accepted.gridAccuracy?.withinTolerance ?? true,
+    );
     this.panel.showCollisionStep(collisionStepNote(accepted.config));
     const warnings = [...accepted.warnings];
     if (changes.length > 0) warnings.unshift(`CPU fallback grid: ${changes.join(', ')}`);
@@ -244,6 +248,10 @@ class App {
     this.resolved = accepted.config;
     this.panel.showConfig(accepted.config, 'checkpoint');
     this.panel.showQuadratureError(accepted.quadratureError?.text ?? null);
+    this.panel.showGridAccuracy(
+      accepted.gridAccuracy?.text ?? null,
+      accepted.gridAccuracy?.withinTolerance ?? true,
+    );
     this.panel.showCollisionStep(collisionStepNote(accepted.config));
     this.showWarnings(accepted.warnings);
     setText('backend', accepted.backend === 'webgpu' ? 'WebGPU (WGSL kernels)' : 'CPU (float64 reference)');

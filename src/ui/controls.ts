@@ -79,6 +79,8 @@ export class ControlPanel {
   private readonly gridFolder: GUI;
   /** The measured error of the collision accuracy setting, under its dropdown. */
   private readonly quadratureNote: HTMLElement;
+  /** The exchange rates against the exact ones (collision/gridAccuracy.ts), under N_v. */
+  private readonly gridAccuracyNote: HTMLElement;
   /** λ = Δt ν̄/ε of the run and what it means for the remainder (physics/collision/stiffness.ts), under ε. */
   private readonly collisionStepNote: HTMLElement;
 
@@ -179,6 +181,11 @@ export class ControlPanel {
     this.quadratureNote.dataset.testid = 'quadrature-error';
     this.quadratureNote.setAttribute('aria-live', 'polite');
     this.controllers.get('accuracy')?.domElement.after(this.quadratureNote);
+    this.gridAccuracyNote = document.createElement('p');
+    this.gridAccuracyNote.className = 'quadrature-note';
+    this.gridAccuracyNote.dataset.testid = 'grid-accuracy';
+    this.gridAccuracyNote.setAttribute('aria-live', 'polite');
+    this.controllers.get('nv')?.domElement.after(this.gridAccuracyNote);
     this.collisionStepNote = document.createElement('p');
     this.collisionStepNote.className = 'quadrature-note';
     this.collisionStepNote.dataset.testid = 'collision-step';
@@ -195,6 +202,13 @@ export class ControlPanel {
   /** The worker's measurement of the accuracy setting (null: collisions off, nothing to measure). */
   showQuadratureError(text: string | null): void {
     this.quadratureNote.textContent = text ?? 'collisions off: the accuracy setting has no effect';
+  }
+
+  /** The grid's exchange-rate error against exact theory (null: collisions off, or N_v > 32: not measured). */
+  showGridAccuracy(text: string | null, withinTolerance = true): void {
+    this.gridAccuracyNote.textContent =
+      text ?? 'exchange-rate error: not measured (collisions off, or N_v above 32: a minute of float64 work)';
+    this.gridAccuracyNote.classList.toggle('warning', !withinTolerance);
   }
 
   /** The CPU fallback forces a small grid: say so in the Grid folder. */

@@ -38,6 +38,16 @@ export interface ConfigAccepted {
     readonly costRatio: number;
     readonly text: string;
   };
+  /**
+   * The run's exchange rates against the exact ones (collision/gridAccuracy.ts: kernel truncation and
+   * box included), one line for the panel; absent when collisions are off or N_v > 32.
+   */
+  readonly gridAccuracy?: {
+    readonly energy: number;
+    readonly momentum: number;
+    readonly withinTolerance: boolean;
+    readonly text: string;
+  };
   /** loadCheckpoint only: where the loaded run stands; absent for a fresh run at t = 0. */
   readonly resumedAt?: { readonly step: number; readonly time: number };
 }

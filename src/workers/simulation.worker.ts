@@ -24,6 +24,7 @@ import { runSweep, type SweepRecovery, type SweepRunner, validityCsv } from '../
 import { timeStepCheck } from '../engine/timeStepCheck';
 import { acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
 import { describeQuadratureError, quadratureErrorForConfig } from '../physics/collision/accuracy';
+import { describeExchangeRateAccuracy, exchangeRateAccuracy } from '../physics/collision/gridAccuracy';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
 import { acceptConfig, configRefusal } from '../physics/configAcceptance';
 import { type ParsedConfig, parseConfig, resolveConfig } from '../physics/configSchema';
@@ -178,11 +179,26 @@ function sweepRefusal(refusal: ConfigRefusal, theorem: number): SweepResult {
   return { cancelled: false, points: [], slope: null, slopeError: null, theoremExponent: theorem, refusal };
 }
 
-/** The setting's measured quadrature error (float64, here in the worker: ≲ 0.5 s, memoised). */
-function quadratureErrorOf(config: ResolvedConfig): Pick<ConfigAccepted, 'quadratureError'> {
+/**
+ * The setting's measured quadrature error (float64, here in the worker: ≲ 0.5 s, memoised) and the
+ * exchange rates against the exact ones (≲ 2 s at N_v = 32, memoised).
+ */
+function quadratureErrorOf(config: ResolvedConfig): Pick<ConfigAccepted, 'quadratureError' | 'gridAccuracy'> {
   const error = quadratureErrorForConfig(config, config.grid.vmax);
+  const grid = exchangeRateAccuracy(config, config.grid.vmax);
+  const gridAccuracy = grid
+    ? {
+        gridAccuracy: {
+          energy: grid.energy,
+          momentum: grid.momentum,
+          withinTolerance: Math.max(grid.energy, grid.momentum) <= grid.tolerance,
+          text: describeExchangeRateAccuracy(grid),
+        },
+      }
+    : {};
   return error
     ? {
+        ...gridAccuracy,
         quadratureError: {
           relativeL2: error.relativeL2,
           costRatio: error.costRatio,

@@ -290,6 +290,10 @@ describe('the interactive app (issue 6)', () => {
     // the norms' trusted balls and the t = 0 round-off floor are shown beside them (PHYSICS.md §3)
     expect(await page.getByTestId('remainder-ball').textContent()).toMatch(/^r_A \d\.\d+, r_B \d\.\d+$/);
     expect(await page.getByTestId('remainder-floor').textContent()).toMatch(/^L² \S+, L∞ \S+$/);
+    // the grid's exchange rates against the exact ones, under N_v (gridAccuracy.ts)
+    expect(await page.getByTestId('grid-accuracy').textContent()).toMatch(
+      /^exchange-rate error \S+ % \(energy\), \S+ % \(momentum\) against the exact rates/,
+    );
 
     await page.getByRole('button', { name: 'Play' }).click();
     expect(await page.getByTestId('run-state').textContent()).toBe('playing');

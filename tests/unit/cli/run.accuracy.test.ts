@@ -49,6 +49,13 @@ describe('sim run --accuracy', () => {
     expect(step.lambda).toBeGreaterThan(0);
     expect(typeof step.navierStokesAccurate).toBe('boolean');
     expect(first.stderr).toContain(`collision step: ${step.note}`);
+    // the exchange rates against the exact ones (gridAccuracy.ts), with the box's tails
+    const grid = summaryOf(standardOut).gridAccuracy;
+    expect(grid.energyExchangeError).toBeGreaterThan(0);
+    expect(grid.energyExchangeError).toBeLessThan(grid.tolerance);
+    expect(grid.tolerance).toBe(0.01);
+    expect(grid.massOutsideBox).toHaveLength(2);
+    expect(first.stderr).toContain(`grid: ${grid.description}`);
 
     const fineOut = join(tmp, 'fine');
     const second = await sim(
@@ -63,7 +70,7 @@ describe('sim run --accuracy', () => {
     expect(summaryOf(fineOut).config.collisions.accuracy).toBe('fine');
     expect(fine.relativeL2Error).toBeLessThan(standard.relativeL2Error / 3);
     expect(fine.costRatioToStandard).toBeGreaterThan(2);
-  });
+  }, 60_000); // two float64 exchange-rate measurements at N_v = 32 (one with the fine quadrature)
 
   it('refuses a bad value with status 2, naming collisions.accuracy and the allowed values', async () => {
     const configs: ResolvedConfig[] = [];
