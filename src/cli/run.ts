@@ -50,7 +50,14 @@ import {
   quadratureErrorForConfig,
   referenceQuadrature,
 } from '../physics/collision/accuracy';
-import { describeExchangeRateAccuracy, exchangeRateAccuracy } from '../physics/collision/gridAccuracy';
+import {
+  cheapestAccurateGrid,
+  describeExchangeRateAccuracy,
+  describeGridSuggestion,
+  exchangeRateAccuracy,
+  exchangeRateError,
+  refuseInaccurateGrid,
+} from '../physics/collision/gridAccuracy';
 import { collisionStiffness } from '../physics/collision/stiffness';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../physics/config';
 import { parseConfig, resolveConfig, stepCount, timeStepLimits } from '../physics/configSchema';
@@ -253,10 +260,15 @@ async function execute(
       : { ...loaded.config, collisions: { ...loaded.config.collisions, accuracy: options.accuracy } };
   // the operator's exchange rates against the exact ones (truncation and box included; issue 16)
   const gridAccuracy = exchangeRateAccuracy(config, config.grid.vmax);
+  const gridAbove = gridAccuracy !== null && exchangeRateError(gridAccuracy) > gridAccuracy.tolerance;
+  const gridSuggestion = gridAbove ? cheapestAccurateGrid(config) : null;
   const warnings = [
     ...loaded.warnings,
-    ...(gridAccuracy && Math.max(gridAccuracy.energy, gridAccuracy.momentum) > gridAccuracy.tolerance
-      ? [`grid: ${describeExchangeRateAccuracy(gridAccuracy)}`]
+    ...(gridAbove
+      ? [
+          `grid: ${describeExchangeRateAccuracy(gridAccuracy)}; ` +
+            describeGridSuggestion(gridSuggestion, gridAccuracy.tolerance),
+        ]
       : []),
   ];
   const backend = options.backend ?? (resumed?.contents.backend === 'cpu' ? 'cpu' : 'gpu');
@@ -391,6 +403,8 @@ async function execute(
           probe: gridAccuracy.probe,
           probeSplit: gridAccuracy.split,
           description: describeExchangeRateAccuracy(gridAccuracy),
+          // above the target: the cheapest grid that meets it (null: none up to N_v = 32, or not above)
+          suggestion: gridSuggestion,
         }
       : null,
     // λ = Δt ν̄/ε and whether the O(ε) deviation (the remainder's main part) is the physical one
@@ -475,7 +489,9 @@ function loadConfig(path: string): ReturnType<typeof resolveConfig> & { automati
   try {
     const parsed = parseConfig(json);
     const automatic = { vmax: parsed.grid.vmax === null, dt: parsed.time.dt === null };
-    return { ...resolveConfig(parsed), automatic };
+    const resolved = resolveConfig(parsed);
+    refuseInaccurateGrid(resolved.config, resolved.config.grid.vmax);
+    return { ...resolved, automatic };
   } catch (e) {
     if (e instanceof InvalidParameterError)
       throw new InvalidInputError(`${path}: ${e.message}`, { cause: e });

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { runSweep, type SweepFit, type SweepRun, TRUST_RULE, validityCsv } from '../engine/sweep';
+import { refuseInaccurateGrid } from '../physics/collision/gridAccuracy';
 import type { ResolvedConfig } from '../physics/config';
 import { type ParsedConfig, parseConfig } from '../physics/configSchema';
 import {
@@ -115,6 +116,9 @@ async function execute(
     }),
   );
   const { configs, settings, column, theorem } = plan;
+  // the grid's exchange rates do not depend on ε: one check for the whole sweep (gridAccuracy.ts)
+  const first = configs[0];
+  if (first) wrapInput(options.config, () => refuseInaccurateGrid(first, first.grid.vmax));
   const gamma = parsed.collisions.gamma;
   for (const w of plan.warnings) stderr.write(`warning: ${w}\n`);
   try {

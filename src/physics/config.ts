@@ -46,6 +46,12 @@ export interface GridConfig {
   readonly nv: number;
   /** Box half-width L; null = chosen automatically. */
   readonly vmax: number | null;
+  /**
+   * Target of the collision operator's exchange-rate error against exact theory
+   * (collision/gridAccuracy.ts), in (0, 1); absent = 0.01. Above it the run is warned, with the
+   * cheapest grid that meets it.
+   */
+  readonly tolerance?: number;
 }
 
 export interface PerturbationConfig {

@@ -4,6 +4,7 @@
  * The worker answers configure() with it, so the page shows that same refusal next to the control.
  */
 
+import { refuseInaccurateGrid } from './collision/gridAccuracy';
 import type { ResolvedConfig } from './config';
 import { type ParsedConfig, parseConfig, resolveConfig } from './configSchema';
 import { InvalidParameterError } from './velocityGrid';
@@ -24,7 +25,8 @@ export interface RefusedConfig {
 }
 
 /**
- * parseConfig + resolveConfig of the CLI's contract, a refusal as a value instead of a throw: the
+ * parseConfig + resolveConfig + refuseInaccurateGrid of the CLI's contract (`sim run` checks the
+ * same), a refusal as a value instead of a throw: the
  * field as a dotted path ("species.1.mass", "grid.nv"), the message the CLI would print (field,
  * value received, allowed range). Errors other than InvalidParameterError are rethrown.
  */
@@ -32,6 +34,8 @@ export function acceptConfig(json: unknown): AcceptedConfig | RefusedConfig {
   try {
     const parsed = parseConfig(json);
     const { config, warnings } = resolveConfig(parsed);
+    // the grid's exchange rates against exact theory (seconds at N_v = 32, memoised)
+    refuseInaccurateGrid(config, config.grid.vmax);
     return { ok: true, parsed, config, warnings };
   } catch (e) {
     const refusal = configRefusal(e);

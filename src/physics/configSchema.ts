@@ -77,6 +77,8 @@ const SCHEME = `${COLLISION_SCHEMES.map((a) => `"${a}"`).join(', ')} (optional; 
 const ACCURACY = `${COLLISION_ACCURACIES.map((a) => `"${a}"`).join(', ')} (optional; default "standard": the collision operator's quadrature sizes)`;
 const GAMMA = 'a finite number in (−3, 1]';
 const VMAX = 'null (automatic) or a finite number > 0';
+const TOLERANCE =
+  'a finite number in (0, 1) (optional; default 0.01: the exchange-rate error target of the grid)';
 const DT = 'null (automatic, CFL) or a finite number > 0';
 const DT_RULE = `${DT_RULES.map((a) => `"${a}"`).join(', ')} (optional; default "accurate": the automatic dt also bounds the collision step's error)`;
 const AMPLITUDE = 'a finite number with |a| < 1, i.e. in (−1, 1)';
@@ -135,8 +137,16 @@ const configSchema = v.pipe(
           length: positive(),
           nv: v.picklist(SUPPORTED_NV, `one of ${SUPPORTED_NV.join(', ')}`),
           vmax: v.nullable(positive(VMAX)),
+          tolerance: v.optional(
+            v.pipe(
+              v.number(TOLERANCE),
+              v.finite(TOLERANCE),
+              v.gtValue(0, TOLERANCE),
+              v.ltValue(1, TOLERANCE),
+            ),
+          ),
         },
-        'an object {nx, length, nv, vmax}',
+        'an object {nx, length, nv, vmax[, tolerance]}',
       ),
       perturbation: v.object(
         {

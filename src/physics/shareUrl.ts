@@ -7,13 +7,14 @@
  * Decoding never throws: garbage, NaN, a missing key or a value out of range comes back as a
  * refusal naming the URL parameter and its allowed range, the range text being configSchema's own
  * (parseConfig does the checking, then resolveConfig, so a decoded set-up is one the engine runs).
- * Every key but `fluid`, `acc`, `scheme` and `dtRule` (optional in the config contract too) is required, so a link
+ * Every key but `fluid`, `acc`, `scheme`, `gtol` and `dtRule` (optional in the config contract too) is required, so a link
  * cannot silently change meaning when a default changes.
  *
  * Keys: species A/B: nameA, mA (mass, proton masses), eA (charge, units of e), dA (diameter),
  * nA (mean density), TA (temperature θ), uA (drift "u1,u2,u3"); collisions: coll (1/0), gamma,
  * eps (Knudsen number), acc (collisions.accuracy: fast, standard or fine), scheme
- * (collisions.scheme: exponential or trapezoidal); field (1/0); grid: nx, length (period ℓ), nv, vmax (L, or "auto");
+ * (collisions.scheme: exponential or trapezoidal); field (1/0); grid: nx, length (period ℓ), nv, vmax (L, or "auto"),
+ * gtol (grid.tolerance);
  * perturbation: kind, amp, mode; time: dt (or "auto"), tEnd, every (outputEvery), dtRule (accurate or stable); remainder: k,
  * kappa0, l, thr (threshold), norm, fluid; and optionally preset (an id of presets.ts).
  */
@@ -85,6 +86,7 @@ const CODECS: readonly Codec[] = [
     path: 'grid.vmax',
     encode: (c) => (c.grid.vmax === null ? AUTO : numberText(c.grid.vmax)),
   },
+  { key: 'gtol', path: 'grid.tolerance', encode: (c) => numberText(c.grid.tolerance ?? 0.01) },
   { key: 'kind', path: 'perturbation.kind', encode: (c) => c.perturbation.kind },
   { key: 'amp', path: 'perturbation.amplitude', encode: (c) => numberText(c.perturbation.amplitude) },
   { key: 'mode', path: 'perturbation.mode', encode: (c) => numberText(c.perturbation.mode) },
@@ -159,6 +161,8 @@ export function decodeShareParams(input: URLSearchParams | string): DecodedShare
         length: numberOf(raw('length')),
         nv: numberOf(raw('nv')),
         vmax: automaticOf(raw('vmax')),
+        // optional like acc: absent or the default 0.01 is kept absent
+        ...(raw('gtol') === undefined || raw('gtol') === '0.01' ? {} : { tolerance: numberOf(raw('gtol')) }),
       },
       perturbation: {
         kind: raw('kind'),

@@ -290,6 +290,11 @@ export const PARAMETERS: readonly ParameterSpec[] = [
 /** The CPU fallback's grid: the float64 reference is slow, so the grid is small. */
 export const CPU_MAX_NX = 16;
 export const CPU_NV = 8;
+/**
+ * The CPU fallback's exchange-rate target: its N_v = 8 grid is a demonstration, so its error is
+ * shown (under N_v) rather than refused, up to 5 × 0.5 (gridAccuracy.ts GRID_REFUSAL_FACTOR).
+ */
+export const CPU_GRID_TOLERANCE = 0.5;
 /** Box half-width in thermal speeds used at N_v = 8 when the config asks for an automatic box. */
 export const CPU_BOX_THERMAL_SPEEDS = 4.5;
 
@@ -318,6 +323,11 @@ export function smallGridForCpu(c: SimulationConfig): { config: SimulationConfig
     const vmax = Number(reach.toPrecision(3));
     changes.push(`L automatic → ${vmax}`);
     grid = { ...grid, vmax };
+  }
+  if (grid.tolerance === undefined || grid.tolerance < CPU_GRID_TOLERANCE) {
+    // N_v = 8 misses the exchange rates by 10–30 % (gridAccuracy.ts); shown under N_v, not refused
+    changes.push(`grid.tolerance ${grid.tolerance ?? 0.01} → ${CPU_GRID_TOLERANCE}`);
+    grid = { ...grid, tolerance: CPU_GRID_TOLERANCE };
   }
   let perturbation = c.perturbation;
   if (2 * perturbation.mode >= grid.nx) {

@@ -168,7 +168,8 @@ const SMALL: SimulationConfig = (() => {
   const preset = presetById('equal-masses')!.config;
   return {
     ...preset,
-    grid: { ...preset.grid, nx: 8, nv: 8, vmax: 4.5 },
+    // a deliberately small grid (fast on SwiftShader): its ~20 % exchange-rate error is accepted
+    grid: { ...preset.grid, nx: 8, nv: 8, vmax: 4.5, tolerance: 0.5 },
     time: { ...preset.time, outputEvery: 1 },
   };
 })();

@@ -14,9 +14,11 @@
  * species' mass and kinetic energy outside the box (Gaussian integrals, exact).
  */
 import type { SimulationConfig } from '../config';
+import { peakThermalStates } from '../configSchema';
 import { type MaxwellianState, maxwellianOnGrid } from '../maxwellian';
 import { velocityMoments } from '../moments';
-import { velocityGrid } from '../velocityGrid';
+import { checkResolvable, chooseVelocityBox } from '../velocityBox';
+import { InvalidParameterError, velocityGrid } from '../velocityGrid';
 import { accuracyQuadrature, DEFAULT_COLLISION_ACCURACY } from './accuracy';
 import { maxwellianExchangeRates } from './exchangeRates';
 import { collisionOperator, mixtureSpectralTables } from './spectral';
@@ -139,7 +141,7 @@ export function accuracyProbe(config: SimulationConfig): {
 export function exchangeRateAccuracy(
   config: SimulationConfig,
   vmax: number,
-  tolerance = GRID_TOLERANCE,
+  tolerance = config.grid.tolerance ?? GRID_TOLERANCE,
 ): ExchangeRateAccuracy | null {
   if (!config.collisions.enabled || config.grid.nv > GRID_ACCURACY_MAX_NV) return null;
   const { probe, split } = accuracyProbe(config);
@@ -196,6 +198,55 @@ export function exchangeRateAccuracy(
 
 const memo = new Map<string, ExchangeRateAccuracy>();
 
+/** Worst of the energy and momentum exchange errors. */
+export function exchangeRateError(e: ExchangeRateAccuracy): number {
+  return Math.max(e.energy, e.momentum);
+}
+
+export interface GridSuggestion {
+  readonly nv: number;
+  readonly vmax: number;
+  /** Its measured exchange-rate error (exchangeRateError). */
+  readonly error: number;
+}
+
+/**
+ * The cheapest grid (fewest points N_v³) up to N_v = GRID_ACCURACY_MAX_NV that meets the run's
+ * target: for each N_v, boxes around the automatic alias-free one (BOX_FACTORS: a wider box moves the
+ * kernel truncation R = 2S out, at the price of Δv; the automatic box's support rule is conservative,
+ * so a smaller one often resolves the exchange on fewer points), kept only where the grid resolves
+ * the species (velocityBox.ts, the support rule only warned as for an explicit grid.vmax). Null when
+ * none does. Each candidate costs one measurement (≲ 1.5 s at N_v = 32).
+ */
+/** The boxes tried, as multiples of the automatic one, in this order (the automatic box first). */
+export const BOX_FACTORS = [1, 0.75, 1.25, 0.6, 1.5] as const;
+
+export function cheapestAccurateGrid(config: SimulationConfig): GridSuggestion | null {
+  if (!config.collisions.enabled) return null;
+  const tolerance = config.grid.tolerance ?? GRID_TOLERANCE;
+  const species = peakThermalStates(config);
+  const automatic = chooseVelocityBox(species).vmax;
+  for (const nv of [8, 16, 32].filter((n) => n <= GRID_ACCURACY_MAX_NV)) {
+    for (const vmax of BOX_FACTORS.map((f) => f * automatic)) {
+      if (!checkResolvable(velocityGrid(nv, vmax), species, { supportCheck: 'warn' }).ok) continue;
+      const measured = exchangeRateAccuracy({ ...config, grid: { ...config.grid, nv } }, vmax, tolerance);
+      if (measured && exchangeRateError(measured) <= tolerance) {
+        return { nv, vmax, error: exchangeRateError(measured) };
+      }
+    }
+  }
+  return null;
+}
+
+/** The advice of a grid above its target: the cheapest grid that meets it, in words. */
+export function describeGridSuggestion(suggestion: GridSuggestion | null, tolerance: number): string {
+  const pct = (x: number) => `${Number((100 * x).toPrecision(2))} %`;
+  return suggestion
+    ? `the cheapest grid that meets ${pct(tolerance)}: grid.nv = ${suggestion.nv}, grid.vmax = ` +
+        `${Number(suggestion.vmax.toPrecision(3))} (measured ${pct(suggestion.error)})`
+    : `no grid up to N_v = ${GRID_ACCURACY_MAX_NV} meets ${pct(tolerance)} (raise grid.tolerance, or N_v = 64)`;
+}
+
 /** One line for the page and the CLI. */
 export function describeExchangeRateAccuracy(e: ExchangeRateAccuracy): string {
   const pct = (x: number) => `${Number((100 * x).toPrecision(2))} %`;
@@ -205,8 +256,31 @@ export function describeExchangeRateAccuracy(e: ExchangeRateAccuracy): string {
     `exchange-rate error ${pct(e.energy)} (energy), ${pct(e.momentum)} (momentum) against the exact rates ` +
     `(kernel truncation and box included${e.split ? '; probe split from the mean states' : ''}), ` +
     `mass outside the box ${outside.toExponential(1)}` +
-    (worst > e.tolerance
-      ? `: above the ${pct(e.tolerance)} target; a wider box (grid.vmax: the kernel reaches |q| ≤ 2S) with more points (grid.nv)`
-      : '')
+    (worst > e.tolerance ? `: above the ${pct(e.tolerance)} target (grid.tolerance)` : '')
+  );
+}
+
+/** A grid whose exchange-rate error is above this many times its target is refused (issue 16). */
+export const GRID_REFUSAL_FACTOR = 5;
+
+/**
+ * Refuses (InvalidParameterError naming grid.nv) a run whose operator misses the exchange rates by
+ * more than GRID_REFUSAL_FACTOR × grid.tolerance, with the measured figure and the cheapest grid
+ * that meets the target; between the target and that, the run is accepted and warned (the callers
+ * show describeExchangeRateAccuracy). Nothing to check without collisions or above N_v = 32.
+ */
+export function refuseInaccurateGrid(config: SimulationConfig, vmax: number): void {
+  const measured = exchangeRateAccuracy(config, vmax);
+  if (!measured) return;
+  const error = exchangeRateError(measured);
+  if (error <= GRID_REFUSAL_FACTOR * measured.tolerance) return;
+  const pct = (x: number) => `${Number((100 * x).toPrecision(2))} %`;
+  throw new InvalidParameterError(
+    'grid.nv',
+    `a grid whose collision operator exchanges momentum and energy within ${GRID_REFUSAL_FACTOR}× ` +
+      `grid.tolerance = ${pct(measured.tolerance)} of the exact rates (this one, with grid.vmax = ` +
+      `${Number(vmax.toPrecision(3))}, misses them by ${pct(error)}: kernel truncation and box included); ` +
+      `${describeGridSuggestion(cheapestAccurateGrid(config), measured.tolerance)}; or raise grid.tolerance`,
+    config.grid.nv,
   );
 }

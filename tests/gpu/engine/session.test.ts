@@ -288,6 +288,13 @@ describe('configure: acceptConfig', () => {
       fragment: 'nv ≥ 32',
     },
     {
+      // resolvable, but its kernel truncation misses the exchange rates by ~26 % (gridAccuracy.ts)
+      name: 'a box too small for the exchange rates',
+      json: { ...f1, grid: { ...f1.grid, nv: 16, vmax: 1.2 } },
+      field: 'grid.nv',
+      fragment: 'the cheapest grid that meets 1 %: grid.nv = 16',
+    },
+    {
       name: 'mode beyond the grid',
       json: { ...f1, perturbation: { ...f1.perturbation, mode: 9 } },
       field: 'perturbation.mode',

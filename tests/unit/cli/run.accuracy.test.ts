@@ -1,6 +1,6 @@
 // `sim run --accuracy` and summary.json's collisionAccuracy, in-process with a fake engine (the
 // error itself is a real float64 measurement of the quadrature, collision/accuracy.ts).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,4 +83,57 @@ describe('sim run --accuracy', () => {
     expect(stderr).toContain('fast, standard, fine');
     expect(configs).toHaveLength(0);
   });
+});
+
+describe('sim run: the grid against exact exchange rates (gridAccuracy.ts)', () => {
+  /** Two ions of masses 1 and 1.2 at θ 1.2 and 0.8 on N_v = 8, L = 4: fast, and ~10–30 % off. */
+  const coarse = (tolerance?: number) => {
+    const path = join(tmp, `coarse-${tolerance ?? 'default'}.json`);
+    const grid = { nx: 4, length: 6, nv: 8, vmax: 4, ...(tolerance === undefined ? {} : { tolerance }) };
+    writeFileSync(
+      path,
+      JSON.stringify({
+        species: [
+          { name: 'A', mass: 1, charge: 1, diameter: 1, density: 1, temperature: 1.2, drift: [0, 0, 0] },
+          { name: 'B', mass: 1.2, charge: 1, diameter: 1, density: 1, temperature: 0.8, drift: [0, 0, 0] },
+        ],
+        collisions: { enabled: true, gamma: 0, knudsen: 0.3 },
+        field: { enabled: true },
+        grid,
+        perturbation: { kind: 'density', amplitude: 0.01, mode: 1 },
+        time: { dt: null, tEnd: 0.2, outputEvery: 1 },
+      }),
+    );
+    return path;
+  };
+
+  it('beyond 5× the target: status 2 naming grid.nv, the measured error and the cheapest grid that meets it', async () => {
+    const configs: ResolvedConfig[] = [];
+    const { code, stderr } = await sim(
+      ['--config', coarse(), '--out', join(tmp, 'coarse')],
+      fakeRunner(configs),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/grid\.nv = 8 is not allowed: .*misses them by (\S+) %/);
+    const missed = Number(/misses them by (\S+) %/.exec(stderr)![1]);
+    expect(missed).toBeGreaterThan(5);
+    expect(stderr).toMatch(
+      /the cheapest grid that meets 1 %: grid\.nv = (16|32), grid\.vmax = \S+ \(measured \S+ %\)/,
+    );
+    expect(configs).toHaveLength(0);
+  }, 60_000);
+
+  it('within 5× a looser grid.tolerance: accepted, with a warning that carries the advice', async () => {
+    const configs: ResolvedConfig[] = [];
+    const out = join(tmp, 'coarse-warned');
+    const { code, stderr } = await sim(['--config', coarse(0.1), '--out', out], fakeRunner(configs));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(
+      /warning: grid: exchange-rate error .* above the 10 % target \(grid\.tolerance\); the cheapest grid/,
+    );
+    const summary = summaryOf(out).gridAccuracy;
+    expect(summary.tolerance).toBe(0.1);
+    expect(summary.suggestion.nv).toBeGreaterThan(8);
+    expect(summaryOf(out).warnings.join(' ')).toContain('the cheapest grid that meets 10 %');
+  }, 60_000);
 });

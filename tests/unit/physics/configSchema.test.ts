@@ -129,6 +129,8 @@ const invalid: [string, (c: Json) => void, string][] = [
   ['time.outputEvery', (c) => (c.time.outputEvery = 2.5), 'an integer ≥ 1'],
   ['time', (c) => (c.time = 5), 'an object {dt, tEnd, outputEvery[, dtRule]}'],
   ['time.dtRule', (c) => (c.time.dtRule = 'fast'), '"accurate", "stable"'],
+  ['grid.tolerance', (c) => (c.grid.tolerance = 1), 'a finite number in (0, 1)'],
+  ['grid.tolerance', (c) => (c.grid.tolerance = Number.NaN), 'a finite number in (0, 1)'],
   ['remainder', (c) => (c.remainder = 5), 'an object {order, k, kappa0, l, threshold, norm[, fluid]}'],
   ['remainder', (c) => (c.remainder = null), 'an object {order, k, kappa0, l, threshold, norm[, fluid]}'],
   ['remainder.order', remainder((r) => (r.order = 1)), 'only 0'],

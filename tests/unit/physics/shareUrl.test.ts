@@ -44,7 +44,7 @@ describe('share URL round trip', () => {
       ],
       collisions: { enabled: true, gamma: -2.999, knudsen: 0.1 / 7, scheme: 'trapezoidal' },
       field: { enabled: false },
-      grid: { ...base.grid, vmax: 4.1 },
+      grid: { ...base.grid, vmax: 4.1, tolerance: 0.05 },
       perturbation: { kind: 'isentropic', amplitude: -0.3, mode: 2 },
       time: { dt: 0.0125, tEnd: 3, outputEvery: 7, dtRule: 'stable' },
       remainder: { order: 0, k: 9, kappa0: 0.02, l: 8.5, threshold: 0.25, norm: 'Linf', fluid: 'spectral' },
@@ -76,6 +76,7 @@ describe('share URL round trip', () => {
         p.delete('fluid');
         p.delete('scheme');
         p.delete('dtRule');
+        p.delete('gtol');
         p.set('preset', 'no-such-preset');
       }),
     );
@@ -119,6 +120,7 @@ const refused: [string, (p: URLSearchParams) => void, string, string][] = [
   ['fluid unknown', (p) => p.set('fluid', 'lattice'), 'fluid', '"finiteVolume" or "spectral"'],
   ['scheme unknown', (p) => p.set('scheme', 'implicit'), 'scheme', '"exponential", "trapezoidal"'],
   ['dtRule unknown', (p) => p.set('dtRule', 'fast'), 'dtRule', '"accurate", "stable"'],
+  ['gtol zero', (p) => p.set('gtol', '0'), 'gtol', 'a finite number in (0, 1)'],
 ];
 
 describe('share URL refusals name the parameter and its allowed range', () => {

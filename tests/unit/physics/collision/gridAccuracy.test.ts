@@ -9,10 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { quadratureErrorForConfig } from '../../../../src/physics/collision/accuracy';
 import {
   accuracyProbe,
+  cheapestAccurateGrid,
   describeExchangeRateAccuracy,
+  describeGridSuggestion,
   erf,
   erfc,
   exchangeRateAccuracy,
+  exchangeRateError,
   outsideBox,
 } from '../../../../src/physics/collision/gridAccuracy';
 import type { SimulationConfig } from '../../../../src/physics/config';
@@ -107,4 +110,25 @@ describe("exchangeRateAccuracy: the operator on the run's grid against the exact
       expect(describeExchangeRateAccuracy(accuracy)).not.toContain('above');
     }
   }, 600_000);
+
+  it('above the target: the cheapest grid that meets it, checked by measuring it again; grid.tolerance moves the target', () => {
+    const small = config(0, 16, 6);
+    const suggestion = cheapestAccurateGrid(small)!;
+    expect(suggestion.error).toBeLessThanOrEqual(0.01);
+    // not cheaper than the grid that failed, unless a smaller grid really meets it
+    const again = exchangeRateAccuracy(
+      { ...small, grid: { ...small.grid, nv: suggestion.nv } },
+      suggestion.vmax,
+    )!;
+    expect(exchangeRateError(again)).toBe(suggestion.error);
+    expect(describeGridSuggestion(suggestion, 0.01)).toMatch(
+      /^the cheapest grid that meets 1 %: grid\.nv = (8|16|32), grid\.vmax = \S+ \(measured \S+ %\)$/,
+    );
+    // a 10 % target accepts the small box as it is
+    const loose = { ...small, grid: { ...small.grid, tolerance: 0.1 } };
+    const accepted = exchangeRateAccuracy(loose, 6)!;
+    expect(accepted.tolerance).toBe(0.1);
+    expect(describeExchangeRateAccuracy(accepted)).not.toContain('above');
+    expect(describeGridSuggestion(null, 0.001)).toContain('no grid up to N_v = 32 meets 0.1 %');
+  }, 300_000);
 });
