@@ -66,6 +66,12 @@ export interface BenchRecord {
   collision_dispatches: number | null;
   /** The GPU collision operator's largest error against its float64 twin (src/bench/verify.ts); null on the CPU. */
   collision_error_vs_twin: number | null;
+  /**
+   * The case's operator against the exact exchange rates (collision/gridAccuracy.ts: the worst
+   * relative error of the momentum and energy exchange, kernel truncation and box included), so that
+   * a time comes with what it buys; null above N_v = 32 (not measured).
+   */
+  exchange_rate_error: number | null;
   /** ISO 8601 time of the run. */
   date: string;
   /** `git rev-parse --short HEAD`, or "unknown". */
@@ -149,6 +155,13 @@ export function recordProblems(value: unknown): string[] {
           r.collision_error_vs_twin >= 0
       : r.collision_error_vs_twin === null,
     `collision_error_vs_twin: ${gpu ? 'a finite number ≥ 0 on webgpu' : 'null on the cpu backend'}, got ${r.collision_error_vs_twin}`,
+  );
+  need(
+    r.exchange_rate_error === null ||
+      (typeof r.exchange_rate_error === 'number' &&
+        Number.isFinite(r.exchange_rate_error) &&
+        r.exchange_rate_error >= 0),
+    `exchange_rate_error: a finite number ≥ 0, or null above N_v = 32, got ${r.exchange_rate_error}`,
   );
   need(TIMINGS.includes(r.timing as TimingMethod), `timing: one of ${TIMINGS.join(', ')}`);
   need(
@@ -246,7 +259,7 @@ export function buildRecord(
   c: BenchCase,
   m: Measurement,
   context: RunContext,
-  physics: { readonly massRatio: number; readonly gamma: number },
+  physics: { readonly massRatio: number; readonly gamma: number; readonly exchangeRateError: number | null },
 ): BenchRecord {
   const work = collisionStepWork({
     nv: c.nv,
@@ -293,6 +306,7 @@ export function buildRecord(
     kernel_batch: m.kernelBatch,
     collision_dispatches: m.dispatchesPerOperator,
     collision_error_vs_twin: m.collisionErrorVsTwin,
+    exchange_rate_error: physics.exchangeRateError,
     date: context.date,
     commit: context.commit,
     worktree_dirty: context.worktreeDirty,

@@ -40,6 +40,7 @@ import { formatDuration, formatMs } from '../bench/stats';
 import { AGREEMENT_BOUND, agrees, type CollisionAgreement, verifyCollisionOperator } from '../bench/verify';
 import { describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import { acquireNodeGpu } from '../gpu/node';
+import { exchangeRateAccuracy, exchangeRateError } from '../physics/collision/gridAccuracy';
 
 interface Options {
   quick?: boolean;
@@ -157,7 +158,11 @@ async function bench(options: Options): Promise<void> {
           }
         : await measureCpuCase(c, measureOptions);
     const record = assertValidRecord(
-      buildRecord(name, c, m, contexts[c.backend], { massRatio: BENCH_MASS_RATIO, gamma: BENCH_GAMMA }),
+      buildRecord(name, c, m, contexts[c.backend], {
+        massRatio: BENCH_MASS_RATIO,
+        gamma: BENCH_GAMMA,
+        exchangeRateError: benchExchangeRateError(c.nv, c.nx),
+      }),
     );
     records.push(record);
     model.observe(c.backend, record.gflops);
@@ -218,3 +223,10 @@ program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(e instanceof WebGpuUnavailableError ? 3 : 1);
 });
+
+/** The bench case's operator against the exact exchange rates (null above N_v = 32). */
+function benchExchangeRateError(nv: number, nx: number): number | null {
+  const config = benchConfig(nv, nx);
+  const measured = exchangeRateAccuracy(config, config.grid.vmax);
+  return measured ? exchangeRateError(measured) : null;
+}

@@ -38,7 +38,7 @@ const gpuContext: RunContext = {
   worktreeDirty: false,
 };
 
-const physics = { massRatio: 2, gamma: 0 };
+const physics = { massRatio: 2, gamma: 0, exchangeRateError: 0.003 };
 
 function gpuRecord(): BenchRecord {
   return buildRecord(
@@ -97,6 +97,8 @@ describe('bench records', () => {
     expect(damaged({ repeats: 2.5 })).toMatch(/repeats: an integer/);
     expect(damaged({ collision_dispatches: null })).toMatch(/collision_dispatches: a positive integer/);
     expect(damaged({ collision_error_vs_twin: Number.NaN })).toMatch(/collision_error_vs_twin: a finite/);
+    expect(damaged({ exchange_rate_error: -1 })).toMatch(/exchange_rate_error: a finite number ≥ 0/);
+    expect(recordProblems({ ...gpuRecord(), exchange_rate_error: null })).toEqual([]);
     const { commit: _, ...withoutCommit } = gpuRecord();
     expect(recordProblems(withoutCommit).join('; ')).toMatch(/commit/);
     expect(recordProblems(null)).toEqual(['not an object']);
