@@ -51,11 +51,8 @@ import {
   referenceQuadrature,
 } from '../physics/collision/accuracy';
 import {
-  cheapestAccurateGrid,
   describeExchangeRateAccuracy,
-  describeGridSuggestion,
-  exchangeRateAccuracy,
-  exchangeRateError,
+  gridAccuracyReport,
   refuseInaccurateGrid,
 } from '../physics/collision/gridAccuracy';
 import { collisionStiffness } from '../physics/collision/stiffness';
@@ -259,18 +256,8 @@ async function execute(
       ? loaded.config
       : { ...loaded.config, collisions: { ...loaded.config.collisions, accuracy: options.accuracy } };
   // the operator's exchange rates against the exact ones (truncation and box included; issue 16)
-  const gridAccuracy = exchangeRateAccuracy(config, config.grid.vmax);
-  const gridAbove = gridAccuracy !== null && exchangeRateError(gridAccuracy) > gridAccuracy.tolerance;
-  const gridSuggestion = gridAbove ? cheapestAccurateGrid(config) : null;
-  const warnings = [
-    ...loaded.warnings,
-    ...(gridAbove
-      ? [
-          `grid: ${describeExchangeRateAccuracy(gridAccuracy)}; ` +
-            describeGridSuggestion(gridSuggestion, gridAccuracy.tolerance),
-        ]
-      : []),
-  ];
+  const grid = gridAccuracyReport(config, config.grid.vmax);
+  const warnings = [...loaded.warnings, ...(grid && !grid.withinTolerance ? [`grid: ${grid.text}`] : [])];
   const backend = options.backend ?? (resumed?.contents.backend === 'cpu' ? 'cpu' : 'gpu');
   for (const w of warnings) stderr.write(`warning: ${w}\n`);
   try {
@@ -393,18 +380,18 @@ async function execute(
     collisionAccuracy: collisionAccuracySummary(config),
     // the exchange rates of the run's operator against the exact ones (null: collisions off or
     // N_v > 32, not measured): gridAccuracy.ts
-    gridAccuracy: gridAccuracy
+    gridAccuracy: grid
       ? {
-          energyExchangeError: gridAccuracy.energy,
-          momentumExchangeError: gridAccuracy.momentum,
-          massOutsideBox: gridAccuracy.massOutside,
-          energyOutsideBox: gridAccuracy.energyOutside,
-          tolerance: gridAccuracy.tolerance,
-          probe: gridAccuracy.probe,
-          probeSplit: gridAccuracy.split,
-          description: describeExchangeRateAccuracy(gridAccuracy),
+          energyExchangeError: grid.accuracy.energy,
+          momentumExchangeError: grid.accuracy.momentum,
+          massOutsideBox: grid.accuracy.massOutside,
+          energyOutsideBox: grid.accuracy.energyOutside,
+          tolerance: grid.accuracy.tolerance,
+          probe: grid.accuracy.probe,
+          probeSplit: grid.accuracy.split,
+          description: describeExchangeRateAccuracy(grid.accuracy),
           // above the target: the cheapest grid that meets it (null: none up to N_v = 32, or not above)
-          suggestion: gridSuggestion,
+          suggestion: grid.suggestion,
         }
       : null,
     // λ = Δt ν̄/ε and whether the O(ε) deviation (the remainder's main part) is the physical one

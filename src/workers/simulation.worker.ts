@@ -24,13 +24,7 @@ import { runSweep, type SweepRecovery, type SweepRunner, validityCsv } from '../
 import { timeStepCheck } from '../engine/timeStepCheck';
 import { acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
 import { describeQuadratureError, quadratureErrorForConfig } from '../physics/collision/accuracy';
-import {
-  cheapestAccurateGrid,
-  describeExchangeRateAccuracy,
-  describeGridSuggestion,
-  exchangeRateAccuracy,
-  exchangeRateError,
-} from '../physics/collision/gridAccuracy';
+import { gridAccuracyReport } from '../physics/collision/gridAccuracy';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
 import { acceptConfig, configRefusal } from '../physics/configAcceptance';
 import { type ParsedConfig, parseConfig, resolveConfig } from '../physics/configSchema';
@@ -191,18 +185,14 @@ function sweepRefusal(refusal: ConfigRefusal, theorem: number): SweepResult {
  */
 function quadratureErrorOf(config: ResolvedConfig): Pick<ConfigAccepted, 'quadratureError' | 'gridAccuracy'> {
   const error = quadratureErrorForConfig(config, config.grid.vmax);
-  const grid = exchangeRateAccuracy(config, config.grid.vmax);
-  const within = grid === null || exchangeRateError(grid) <= grid.tolerance;
-  // above the target, the cheapest grid that meets it (a few more measurements, memoised)
-  const advice =
-    grid && !within ? `; ${describeGridSuggestion(cheapestAccurateGrid(config), grid.tolerance)}` : '';
-  const gridAccuracy = grid
+  const report = gridAccuracyReport(config, config.grid.vmax);
+  const gridAccuracy = report
     ? {
         gridAccuracy: {
-          energy: grid.energy,
-          momentum: grid.momentum,
-          withinTolerance: within,
-          text: describeExchangeRateAccuracy(grid) + advice,
+          energy: report.accuracy.energy,
+          momentum: report.accuracy.momentum,
+          withinTolerance: report.withinTolerance,
+          text: report.text,
         },
       }
     : {};

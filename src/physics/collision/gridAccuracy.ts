@@ -284,3 +284,27 @@ export function refuseInaccurateGrid(config: SimulationConfig, vmax: number): vo
     config.grid.nv,
   );
 }
+
+export interface GridAccuracyReport {
+  readonly accuracy: ExchangeRateAccuracy;
+  readonly withinTolerance: boolean;
+  /** Above the target: the cheapest grid that meets it (null: none up to N_v = 32, or within). */
+  readonly suggestion: GridSuggestion | null;
+  /** One line for the page, the CLI's stderr and summary.json; above the target, with the advice. */
+  readonly text: string;
+}
+
+/**
+ * The run's exchange-rate figure as the CLI and the page show it (null: not measured), the
+ * cheapest accurate grid searched only when the run is above its target.
+ */
+export function gridAccuracyReport(config: SimulationConfig, vmax: number): GridAccuracyReport | null {
+  const accuracy = exchangeRateAccuracy(config, vmax);
+  if (!accuracy) return null;
+  const withinTolerance = exchangeRateError(accuracy) <= accuracy.tolerance;
+  const suggestion = withinTolerance ? null : cheapestAccurateGrid(config);
+  const text =
+    describeExchangeRateAccuracy(accuracy) +
+    (withinTolerance ? '' : `; ${describeGridSuggestion(suggestion, accuracy.tolerance)}`);
+  return { accuracy, withinTolerance, suggestion, text };
+}
