@@ -108,10 +108,11 @@ export class RecoveringSession {
     return this.device.lost;
   }
 
-  async advance(steps: number): Promise<RecoveringAdvance> {
+  /** Session.advance; `abandoned` stops it between two steps (the page replaces the run). */
+  async advance(steps: number, abandoned?: () => boolean): Promise<RecoveringAdvance> {
     const { value: rows, recovered } = await this.guarded(async (s) => {
       this.events = []; // a repeated call reports its own events only
-      const rows = await s.advance(steps);
+      const rows = await s.advance(steps, undefined, abandoned);
       this.saved = await s.checkpoint();
       return rows;
     });

@@ -240,10 +240,13 @@ export class SimulationSession {
    * produced on the way, each also passed to `onRow` as soon as it is made (a throw there stops the
    * run, as `sim run`'s column check does). `steps` counts steps of the Δt at the call: when the
    * guard halves Δt on the way, the call still ends at the same time (twice the steps).
+   * `abandoned` is asked before every step: when it says true the call returns at once with the
+   * rows so far (the page abandons a run it is replacing instead of waiting for its steps).
    */
   async advance(
     steps: number,
     onRow?: (row: TimeseriesRow, step: number, totalSteps: number) => void,
+    abandoned?: () => boolean,
   ): Promise<TimeseriesRow[]> {
     this.assertAlive();
     if (!(Number.isInteger(steps) && steps >= 0))
@@ -251,6 +254,7 @@ export class SimulationSession {
     const produced: TimeseriesRow[] = [];
     let last = Math.min(this.totalSteps, this.current + steps);
     while (this.current < last) {
+      if (abandoned?.()) break;
       await strangStep(this.setupNow, this.backend);
       this.monitor.advance(this.configNow.time.dt);
       this.current++;

@@ -16,12 +16,13 @@ import { describeTimeStepCheck } from '../physics/timeStepCheck';
 import type { ConfigAccepted, ConfigRefusal, SessionSnapshot } from '../workers/sessionApi';
 import { type ConfigOrigin, ControlPanel, type RunState } from './controls';
 import { download, snapshotJson, timeseriesCsv } from './export';
-import { smallGridForCpu } from './parameters';
+import { type AdapterKind, GPU_PRESET_NX, presetForAdapter, SOFTWARE_MAX_NX } from './parameters';
 import { type LinePlot, ProfilePlots, TimeSeriesPlots } from './plots';
 import { RunFiles, transferBytes } from './runFiles';
 import { RunLog } from './runLog';
 import { runSelfCheck } from './selfCheck';
 import { PRESETS, setupFromUrl, shareUrlOf } from './setups';
+import { StepClock } from './stepTime';
 import { ValidityPanel } from './validityPanel';
 import { ViewClient } from './viewClient';
 import { type RemoteWorker, startWorker, type WorkerApi, WorkerQueue } from './workerClient';
@@ -98,10 +99,12 @@ class App {
   private shownEpoch = 0;
   /** Main-thread time of the drawing frames (the aim: < 50 ms each), for the automation hook. */
   private frameMs = { last: 0, max: 0, frames: 0 };
+  /** Wall time of the advance calls, for the "step time" readout. */
+  private readonly stepClock = new StepClock();
 
   constructor(
     private readonly queue: WorkerQueue,
-    private readonly gpu: boolean,
+    private readonly adapter: AdapterKind,
     private readonly views: ViewClient,
   ) {
     this.profiles = new ProfilePlots(byTestId('plot-densities'), byTestId('plot-field'));
@@ -149,9 +152,13 @@ class App {
       setPhaseSpaceMode: (mode) => views.setPhaseSpaceMode(mode),
       setLevel: (level) => views.setLevel(level),
     });
-    if (!gpu) {
+    if (adapter === 'cpu') {
       this.panel.showCpuNote(
         'CPU fallback (no WebGPU): every set-up runs with n_x ≤ 16 and N_v = 8, and an explicit box L where it asks for an automatic one.',
+      );
+    } else if (adapter === 'software') {
+      this.panel.showCpuNote(
+        `Software adapter (a CPU rasteriser, not a GPU): presets open with n_x ≤ ${SOFTWARE_MAX_NX} and N_v = 8 (an explicit box L where they ask for an automatic one) so that they step live; a grid you set, share or load runs as given (N_v = 32 takes about a minute per step here).`,
       );
     }
     this.wireExports();
@@ -180,7 +187,12 @@ class App {
     if (this.validity.isRunning) return 'a validity sweep is running: cancel it or wait for it first';
     let config = candidate;
     let changes: string[] = [];
-    if (!this.gpu) ({ config, changes } = smallGridForCpu(candidate));
+    // the CPU fallback shrinks every set-up, an adapter only the presets (parameters.ts)
+    if (this.adapter === 'cpu' || typeof origin === 'object') {
+      ({ config, changes } = presetForAdapter(candidate, this.adapter));
+    }
+    // the step running now is abandoned, not waited for: the new set-up takes effect at once
+    if (this.looping) void this.queue.remote.abandonAdvance();
     let result: { readonly refusal: ConfigRefusal } | Accepted;
     try {
       ({ value: result } = await this.queue.run(async (remote) => {
@@ -205,7 +217,13 @@ class App {
     );
     this.panel.showCollisionStep(collisionStepNote(accepted.config));
     const warnings = [...accepted.warnings];
-    if (changes.length > 0) warnings.unshift(`CPU fallback grid: ${changes.join(', ')}`);
+    if (changes.length > 0 && this.adapter !== 'gpu') {
+      const what = this.adapter === 'cpu' ? 'CPU fallback grid' : 'software-adapter grid';
+      warnings.unshift(`${what}: ${changes.join(', ')}`);
+    }
+    if (changes.length > 0 && this.adapter === 'gpu') {
+      this.log.add(`preset opened at n_x = ${GPU_PRESET_NX} on this GPU (${changes.join(', ')})`, 'info');
+    }
     this.showWarnings(warnings);
     setText('backend', accepted.backend === 'webgpu' ? 'WebGPU (WGSL kernels)' : 'CPU (float64 reference)');
     this.startRun(snapshot);
@@ -281,6 +299,8 @@ class App {
   private startRun(snapshot: SessionSnapshot, rows: readonly TimeseriesRow[] = []): void {
     this.shownEpoch = this.queue.epoch;
     this.showTimeStepCheck(null);
+    this.stepClock.reset();
+    setText('step-time', '—');
     const config = this.resolved!;
     const { nx, nv, length, vmax } = config.grid;
     void this.views.setGrid({
@@ -316,9 +336,7 @@ class App {
     this.looping = true;
     try {
       while (this.runState === 'playing') {
-        const { epoch, value } = await this.queue.run((remote) =>
-          remote.advance(this.speed, this.velocityCell),
-        );
+        const { epoch, value } = await this.queue.run((remote) => this.timedAdvance(remote, this.speed));
         if (epoch !== this.queue.epoch) continue; // answered for a run that has been replaced
         this.report(value);
         this.series.append(value.rows);
@@ -335,7 +353,7 @@ class App {
   async step(): Promise<void> {
     if (this.runState !== 'paused') return; // queued behind a last advance of the loop, if any
     try {
-      const { epoch, value } = await this.queue.run((remote) => remote.advance(1, this.velocityCell));
+      const { epoch, value } = await this.queue.run((remote) => this.timedAdvance(remote, 1));
       if (epoch !== this.queue.epoch) return;
       this.report(value);
       this.series.append(value.rows);
@@ -343,6 +361,26 @@ class App {
       if (value.done) this.setRunState('done');
     } catch (e) {
       this.stop(e);
+    }
+  }
+
+  /** advance(steps) measured by the step clock (stepTime.ts), its readout ticking while in flight. */
+  private async timedAdvance(remote: RemoteWorker, steps: number) {
+    const before = this.latest?.step ?? 0;
+    const epoch = this.queue.epoch;
+    this.stepClock.start(steps, performance.now());
+    const ticker = setInterval(() => setText('step-time', this.stepClock.describe(performance.now())), 250);
+    try {
+      const value = await remote.advance(steps, this.velocityCell);
+      const made = epoch === this.queue.epoch ? value.snapshot.step - before : 0;
+      this.stepClock.finish(made, performance.now());
+      return value;
+    } catch (e) {
+      this.stepClock.cancel();
+      throw e;
+    } finally {
+      clearInterval(ticker);
+      setText('step-time', this.stepClock.describe(performance.now()));
     }
   }
 
@@ -407,6 +445,7 @@ class App {
 
   async reset(): Promise<void> {
     if (this.runState === 'sweeping' || !this.committed) return;
+    if (this.looping) void this.queue.remote.abandonAdvance();
     try {
       const { value } = await this.queue.run(async (remote) => {
         const snapshot = await remote.reset(this.velocityCell);
@@ -705,6 +744,7 @@ export async function startApp(): Promise<void> {
   const hook = installHook(queue);
   const init = await remote.init();
   const gpu = init.ok;
+  const adapter: AdapterKind = !init.ok ? 'cpu' : init.report.isSoftware ? 'software' : 'gpu';
   if (init.ok) {
     const adapter = describeAdapter(init.report);
     setText('adapter-worker', adapter);
@@ -717,13 +757,12 @@ export async function startApp(): Promise<void> {
     setText('backend', 'CPU (float64 reference)');
     showUnavailable(init.reason, init.advice);
   }
-  await runSelfCheck(queue, gpu);
 
   const views = await ViewClient.start(
     byTestId<HTMLCanvasElement>('view-phase-space'),
     byTestId<HTMLCanvasElement>('view-velocity'),
   );
-  const app = new App(queue, gpu, views);
+  const app = new App(queue, adapter, views);
   hook.state = () => app.state();
   hook.plotData = (name) => app.plot(name)?.data ?? null;
   hook.drawn = () => app.drawn();
@@ -755,6 +794,9 @@ export async function startApp(): Promise<void> {
     else refusals.push(`${preset.title}: ${refusal}`);
   }
   if (!started) throw new Error(`no preset could be started:\n${refusals.join('\n')}`);
+  // after the set-up, so that the run's data comes first (issue 16: data within 10 s of load on a
+  // software adapter, where compiling the run's kernels alone takes ~7 s)
+  await runSelfCheck(queue, gpu);
   // an ε-sweep that a closed tab or a reload interrupted: shown, and offered for resuming
   await app.restoreSweep();
   document.body.dataset.state = 'ready';

@@ -304,11 +304,50 @@ export const CPU_BOX_THERMAL_SPEEDS = 4.5;
  * needs N_v ≥ 32 for any mass ratio. Returns what it changed, for the page to say.
  */
 export function smallGridForCpu(c: SimulationConfig): { config: SimulationConfig; changes: string[] } {
+  return smallGrid(c, CPU_MAX_NX);
+}
+
+/** The adapter the page runs on: none (CPU float64), a CPU rasteriser (SwiftShader …), a GPU. */
+export type AdapterKind = 'cpu' | 'software' | 'gpu';
+
+/**
+ * n_x of the presets on a software adapter. Measured (Dawn's SwiftShader on the 2-core CI machine,
+ * N_v = 8, outputs every step): 0.58 s per step at n_x = 16, 0.30 s at n_x = 8; N_v = 16 takes
+ * ~5 s and N_v = 32 ~80 s per step, so a preset as written would show no step for minutes.
+ */
+export const SOFTWARE_MAX_NX = 8;
+/** n_x of the presets on a GPU (issue 16: the default demo at n_x = 64) … */
+export const GPU_PRESET_NX = 64;
+/** … while n_x·N_v³ stays within the largest preset's 64·32³ points (the O⁺/He⁺ one is 8·64³). */
+export const GPU_PRESET_POINTS = 64 * 32 ** 3;
+
+/**
+ * A preset as the page opens it on this adapter (issue 16: the first set-up shown fits the
+ * adapter): on the CPU the fallback grid (as every set-up), on a software adapter the same small
+ * grid with n_x ≤ 8, on a GPU n_x = 64 where the point count allows. Set-ups given by URL, file or
+ * edit run as given on an adapter (the CPU fallback still shrinks them). Returns what it changed.
+ */
+export function presetForAdapter(
+  c: SimulationConfig,
+  adapter: AdapterKind,
+): { config: SimulationConfig; changes: string[] } {
+  if (adapter === 'cpu') return smallGridForCpu(c);
+  if (adapter === 'software') return smallGrid(c, SOFTWARE_MAX_NX);
+  const { nx, nv } = c.grid;
+  if (nx >= GPU_PRESET_NX || GPU_PRESET_NX * nv ** 3 > GPU_PRESET_POINTS) return { config: c, changes: [] };
+  return {
+    config: { ...c, grid: { ...c.grid, nx: GPU_PRESET_NX } },
+    changes: [`n_x ${nx} → ${GPU_PRESET_NX}`],
+  };
+}
+
+/** n_x ≤ maxNx, N_v = 8 with an explicit box and a demonstration tolerance (smallGridForCpu). */
+function smallGrid(c: SimulationConfig, maxNx: number): { config: SimulationConfig; changes: string[] } {
   const changes: string[] = [];
   let grid = c.grid;
-  if (grid.nx > CPU_MAX_NX) {
-    changes.push(`n_x ${grid.nx} → ${CPU_MAX_NX}`);
-    grid = { ...grid, nx: CPU_MAX_NX };
+  if (grid.nx > maxNx) {
+    changes.push(`n_x ${grid.nx} → ${maxNx}`);
+    grid = { ...grid, nx: maxNx };
   }
   if (grid.nv !== CPU_NV) {
     changes.push(`N_v ${grid.nv} → ${CPU_NV}`);

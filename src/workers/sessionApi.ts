@@ -185,6 +185,12 @@ export interface SimulationWorkerApi {
      */
     readonly rollbacks?: readonly string[];
   }>;
+  /**
+   * Not queued behind the session calls: the advance running now returns before its next step
+   * (with the rows so far), so that a configure or reset sent right after takes effect without
+   * waiting for the rest of that advance. A step already on the device is finished, not cut.
+   */
+  abandonAdvance(): void;
   /** The snapshot now, without stepping (e.g. another velocityCell was chosen). */
   snapshot(velocityCell?: number): Promise<SessionSnapshot>;
   /** Back to t = 0 with the current config; the snapshot after (velocityCell as in snapshot()). */

@@ -64,6 +64,8 @@ let session: RecoveringSession | null = null;
 let sessionConfig: ParsedConfig | null = null;
 let queue: Promise<unknown> = Promise.resolve();
 let sweepAbort: AbortController | null = null;
+/** Bumped by abandonAdvance(): an advance that started under an older value stops between steps. */
+let advanceGeneration = 0;
 
 /** Most progress messages per second sent to the page during a sweep. */
 const PROGRESS_PER_SECOND = 10;
@@ -251,7 +253,11 @@ const sessionApi: SessionApi = {
   advance(steps: number, velocityCell = 0) {
     return serial(async () => {
       const s = running();
-      const advanced = await s.advance(Math.max(0, Math.floor(Number.isFinite(steps) ? steps : 0)));
+      const generation = advanceGeneration;
+      const advanced = await s.advance(
+        Math.max(0, Math.floor(Number.isFinite(steps) ? steps : 0)),
+        () => advanceGeneration !== generation,
+      );
       const shown = await s.snapshot(velocityCell);
       const recovered = [advanced.recovered, shown.recovered].filter(Boolean).join('; ');
       return {
@@ -262,6 +268,11 @@ const sessionApi: SessionApi = {
         ...(advanced.guardEvents.length > 0 ? { rollbacks: advanced.guardEvents.map((e) => e.message) } : {}),
       };
     });
+  },
+
+  /** Not queued: the running advance stops before its next step (see sessionApi.ts). */
+  abandonAdvance(): void {
+    advanceGeneration += 1;
   },
 
   snapshot(velocityCell = 0): Promise<SessionSnapshot> {
