@@ -49,8 +49,9 @@ export default defineConfig({
         extends: true,
         test: {
           // The page's wall-clock promises (issue 16: data within 10 s of load on SwiftShader, a
-          // preset switch within 2 s): run after every other project, alone on the machine's cores,
-          // so that they measure the page and not the unit and GPU tests beside it.
+          // preset switch within 2 s): a group of its own (groupOrder 1; Vitest runs groups one
+          // after another: the parallel unit tests before it, the sequential gpu and e2e files
+          // after it), so they measure the page alone on the machine's cores.
           name: 'e2e-timed',
           include: ['tests/e2e/liveness.test.ts'],
           environment: 'node',

@@ -477,8 +477,8 @@ function loadConfig(path: string): ReturnType<typeof resolveConfig> & { automati
     const parsed = parseConfig(json);
     const automatic = { vmax: parsed.grid.vmax === null, dt: parsed.time.dt === null };
     const resolved = resolveConfig(parsed);
-    refuseInaccurateGrid(resolved.config, resolved.config.grid.vmax);
-    return { ...resolved, automatic };
+    const warnings = refuseInaccurateGrid(resolved.config, resolved.config.grid.vmax, resolved.warnings);
+    return { ...resolved, warnings, automatic };
   } catch (e) {
     if (e instanceof InvalidParameterError)
       throw new InvalidInputError(`${path}: ${e.message}`, { cause: e });

@@ -118,9 +118,11 @@ async function execute(
   const { configs, settings, column, theorem } = plan;
   // the grid's exchange rates do not depend on ε: one check for the whole sweep (gridAccuracy.ts)
   const first = configs[0];
-  if (first) wrapInput(options.config, () => refuseInaccurateGrid(first, first.grid.vmax));
+  const warnings = first
+    ? wrapInput(options.config, () => refuseInaccurateGrid(first, first.grid.vmax, plan.warnings))
+    : plan.warnings;
   const gamma = parsed.collisions.gamma;
-  for (const w of plan.warnings) stderr.write(`warning: ${w}\n`);
+  for (const w of warnings) stderr.write(`warning: ${w}\n`);
   try {
     mkdirSync(options.out, { recursive: true });
   } catch (e) {

@@ -33,9 +33,10 @@ export interface RefusedConfig {
 export function acceptConfig(json: unknown): AcceptedConfig | RefusedConfig {
   try {
     const parsed = parseConfig(json);
-    const { config, warnings } = resolveConfig(parsed);
+    const resolved = resolveConfig(parsed);
+    const { config } = resolved;
     // the grid's exchange rates against exact theory (seconds at N_v = 32, memoised)
-    refuseInaccurateGrid(config, config.grid.vmax);
+    const warnings = refuseInaccurateGrid(config, config.grid.vmax, resolved.warnings);
     return { ok: true, parsed, config, warnings };
   } catch (e) {
     const refusal = configRefusal(e);

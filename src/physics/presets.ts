@@ -6,14 +6,18 @@
  * (tests/unit/physics/presets.test.ts). Masses in proton masses, charges in units of e, everything else
  * dimensionless (PHYSICS.md §1).
  *
- * Grid sizes, and why they are not all N_v = 16: with collisions the velocity box must hold the
- * lighter species inside the alias-free support ball (velocityBox.ts) and the narrowest species
- * must span ≥ 1 velocity cell per thermal speed to resolve without a warning. At equal thermal
- * speeds that needs N_v ≥ 5.5·D(m_A/m_B) with D ≥ 2 + √2 + 1 (D = 4.41 at equal masses, 5.31 for
- * 16 : 30, 6.44 for 16 : 4), i.e. N_v = 32 for every collisional pair here and N_v = 64 for O⁺/He⁺
- * (so n_x = 8 there, keeping n_x·N_v³ at 64·32³). Where the masses differ a lot the heavier
- * species is given the same thermal speed √(θ/m) as the lighter one (θ ∝ m); the explanation says
- * so. Only the collisionless Landau demo runs at N_v = 16.
+ * Grids (issue 16): each collisional preset runs on the cheapest grid whose collision operator
+ * meets the default 1 % target in the exchange of momentum and energy against the exact rates
+ * (gridAccuracy.ts), found by cheapestAccurateGrid and written down here as an explicit box L: the
+ * automatic alias-free box is conservative (for NO⁺/O₂⁺ it is 2.26 where L = 1.36 at N_v = 16 meets
+ * the target at 0.16 %). Fewer velocity points cannot resolve the narrower species (< 0.75 cells per
+ * thermal speed, refused). tests/unit/physics/presets.test.ts measures every one of them, and that
+ * the next coarser N_v is refused or misses the target.
+ *
+ * Every ionosphere pair shares one ion temperature, as ionospheric ions do (before issue 16 the
+ * heavier ion was made hotter, to the lighter one's thermal speed, so that the conservative box
+ * rule fitted N_v = 32; O⁺/He⁺ needed N_v = 64). H⁺ pairs are not here: mass ratios 16 and 30 need
+ * per-species velocity grids (issue 16, not built yet).
  */
 import { DEFAULT_REMAINDER, type RemainderConfig, type SimulationConfig, type SpeciesConfig } from './config';
 
@@ -47,6 +51,8 @@ interface Setup {
   readonly collisions?: boolean;
   readonly nx?: number;
   readonly nv?: number;
+  /** Explicit velocity box L (the cheapest accurate one, see the file comment); null = automatic. */
+  readonly vmax?: number | null;
   readonly length?: number;
   readonly kind?: 'density' | 'isentropic';
   readonly amplitude?: number;
@@ -59,7 +65,7 @@ function config(s: Setup): SimulationConfig {
     species: s.species,
     collisions: { enabled: s.collisions ?? true, gamma: s.gamma, knudsen: s.knudsen },
     field: { enabled: true },
-    grid: { nx: s.nx ?? 16, length: s.length ?? 4 * Math.PI, nv: s.nv ?? 32, vmax: null },
+    grid: { nx: s.nx ?? 16, length: s.length ?? 4 * Math.PI, nv: s.nv ?? 32, vmax: s.vmax ?? null },
     perturbation: { kind: s.kind ?? 'density', amplitude: s.amplitude ?? 0.05, mode: 1 },
     time: { dt: null, tEnd: s.tEnd, outputEvery: s.outputEvery ?? 5 },
     remainder: REMAINDER,
@@ -71,11 +77,13 @@ export const PRESETS: readonly Preset[] = [
     id: 'e-layer',
     title: 'E layer: NO⁺ / O₂⁺',
     explanation:
-      'E layer (90–140 km): NO⁺ (30 m_p) dominant over O₂⁺ (32 m_p), nearly equal masses, Maxwell molecules (γ = 0), ε = 0.1; an ion plasma wave relaxes toward the two-fluid Euler–Poisson solution.',
+      'E layer (90–140 km): NO⁺ (30 m_p) dominant over O₂⁺ (32 m_p) at one ion temperature, nearly equal masses, Maxwell molecules (γ = 0), ε = 0.1; an ion plasma wave relaxes toward the two-fluid Euler–Poisson solution (N_v = 16, L = 1.36: exchange rates within 0.2 % of exact).',
     config: config({
       species: [ion('NO+', 30, 1, 1, 1), ion('O2+', 32, 1, 0.5, 1)],
       gamma: 0,
       knudsen: 0.1,
+      nv: 16,
+      vmax: 1.36,
       tEnd: 60,
     }),
   },
@@ -83,11 +91,12 @@ export const PRESETS: readonly Preset[] = [
     id: 'f1-layer',
     title: 'F1 layer: O⁺ / NO⁺',
     explanation:
-      "F1 layer (140–210 km): O⁺ (16 m_p) dominant over NO⁺ (30 m_p), the paper's Figure 1 pair, γ = 0, ε = 0.1; NO⁺ starts hotter (θ = 30/16, the same thermal speed) so N_v = 32 resolves both, and collisions equalise the temperatures.",
+      "F1 layer (140–210 km): O⁺ (16 m_p) dominant over NO⁺ (30 m_p) at one ion temperature, the paper's Figure 1 pair, γ = 0, ε = 0.1; an ion plasma wave in which the lighter O⁺ and the heavier NO⁺ part and are pulled back together by collisions (N_v = 32, L = 2.19: exchange rates within 0.1 % of exact).",
     config: config({
-      species: [ion('O+', 16, 1, 1, 1), ion('NO+', 30, 1, 0.5, 30 / 16)],
+      species: [ion('O+', 16, 1, 1, 1), ion('NO+', 30, 1, 0.5, 1)],
       gamma: 0,
       knudsen: 0.1,
+      vmax: 2.19,
       tEnd: 50,
     }),
   },
@@ -95,11 +104,12 @@ export const PRESETS: readonly Preset[] = [
     id: 'f2-layer-no',
     title: 'F2 layer: O⁺ / NO⁺',
     explanation:
-      'F2 layer (210–1000 km): O⁺ with a trace of NO⁺ (10 %), rarer collisions (ε = 1, hard potential γ = 0.5); NO⁺ at θ = 30/16 (same thermal speed as O⁺) so N_v = 32 resolves both.',
+      'F2 layer (210–1000 km): O⁺ with a trace of NO⁺ (10 %) at one ion temperature, rarer collisions (ε = 1, hard potential γ = 0.5) (N_v = 32, L = 2.19: exchange rates within 0.1 % of exact).',
     config: config({
-      species: [ion('O+', 16, 1, 1, 1), ion('NO+', 30, 1, 0.1, 30 / 16)],
+      species: [ion('O+', 16, 1, 1, 1), ion('NO+', 30, 1, 0.1, 1)],
       gamma: 0.5,
       knudsen: 1,
+      vmax: 2.19,
       tEnd: 50,
     }),
   },
@@ -107,13 +117,12 @@ export const PRESETS: readonly Preset[] = [
     id: 'f2-layer-he',
     title: 'F2 layer: O⁺ / He⁺',
     explanation:
-      'F2 layer: O⁺ (16 m_p) against light He⁺ (4 m_p, 10 %), the largest mass ratio (4) the spectral method is published at; He⁺ at θ = 1/4 (same thermal speed) and N_v = 64, n_x = 8 to resolve it, ε = 1, γ = 0.',
+      'F2 layer: O⁺ (16 m_p) against light He⁺ (4 m_p, 10 %) at one ion temperature, the largest mass ratio (4) the spectral method is published at, ε = 1, γ = 0 (N_v = 32, L = 4: exchange rates within 0.2 % of exact).',
     config: config({
-      species: [ion('O+', 16, 1, 1, 1), ion('He+', 4, 1, 0.1, 0.25)],
+      species: [ion('O+', 16, 1, 1, 1), ion('He+', 4, 1, 0.1, 1)],
       gamma: 0,
       knudsen: 1,
-      nx: 8,
-      nv: 64,
+      vmax: 4,
       tEnd: 40,
     }),
   },
@@ -121,11 +130,13 @@ export const PRESETS: readonly Preset[] = [
     id: 'd-layer',
     title: 'D layer: NO⁺ / O₂⁻',
     explanation:
-      'D layer (60–90 km): positive NO⁺ (30 m_p) and negative O₂⁻ (32 m_p, e_B = −1) pushed apart by the field, denser so more collisional (ε = 0.05), moderately soft potential γ = −1.',
+      'D layer (60–90 km): positive NO⁺ (30 m_p) and negative O₂⁻ (32 m_p, e_B = −1) at one ion temperature, pushed apart by the field, denser so more collisional (ε = 0.05), moderately soft potential γ = −1 (N_v = 16, L = 1.36: exchange rates within 0.2 % of exact).',
     config: config({
       species: [ion('NO+', 30, 1, 1, 1), ion('O2-', 32, -1, 0.5, 1)],
       gamma: -1,
       knudsen: 0.05,
+      nv: 16,
+      vmax: 1.36,
       tEnd: 60,
     }),
   },
@@ -133,11 +144,13 @@ export const PRESETS: readonly Preset[] = [
     id: 'equal-masses',
     title: 'Equal masses',
     explanation:
-      'm_A = m_B = 1, both charge +1, B colder (θ = 0.8) and twice as large (d_B = 2): the classical one-mass case; hard spheres (γ = 1), ε = 0.1, the temperatures relax to one θ.',
+      'm_A = m_B = 1, both charge +1, B colder (θ = 0.8) and twice as large (d_B = 2): the classical one-mass case; hard spheres (γ = 1), ε = 0.1, the temperatures relax to one θ (N_v = 16, L = 7: exchange rates within 0.3 % of exact).',
     config: config({
       species: [ion('A', 1, 1, 1, 1), ion('B', 1, 1, 1, 0.8, 2)],
       gamma: 1,
       knudsen: 0.1,
+      nv: 16,
+      vmax: 7,
       tEnd: 10,
     }),
   },
@@ -164,11 +177,13 @@ export const PRESETS: readonly Preset[] = [
     id: 'hydrodynamic-limit',
     title: 'Hydrodynamic limit (small ε)',
     explanation:
-      'ε = 10⁻³ with well-prepared isentropic data (one θ, one u: F(0) is the fluid’s own bi-Maxwellian); A (m = 1, e = 1) and B (m = 1.1, e = 2) differ in e/m but collisions lock them to one velocity, and the kinetic densities follow the two-fluid Euler–Poisson ghost (at N_v = 32 a single θ resolves masses up to ≈ 1.16 : 1).',
+      'ε = 10⁻³ with well-prepared isentropic data (one θ, one u: F(0) is the fluid’s own bi-Maxwellian); A (m = 1, e = 1) and B (m = 1.1, e = 2) differ in e/m but collisions lock them to one velocity, and the kinetic densities follow the two-fluid Euler–Poisson ghost (N_v = 16, L = 7.62: exchange rates within 0.3 % of exact).',
     config: config({
       species: [ion('A', 1, 1, 1, 1), ion('B', 1.1, 2, 1, 1)],
       gamma: 0,
       knudsen: 1e-3,
+      nv: 16,
+      vmax: 7.62,
       length: 8 * Math.PI,
       kind: 'isentropic',
       amplitude: 0.05,

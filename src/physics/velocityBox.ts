@@ -141,6 +141,18 @@ export interface ResolvabilityOptions {
   readonly warnCellsPerThermalSpeed?: number;
 }
 
+/** The words that mark the support rule's message (isSupportRuleWarning). */
+const SUPPORT_RULE_MARK = 'is too small: species';
+
+/**
+ * Whether a warning of checkResolvable is the support rule's (a species outside the alias-free
+ * ball S(L) of a box the user chose): a conservative proxy for the operator's accuracy, which
+ * gridAccuracy.ts measures where it can and which the measurement then supersedes.
+ */
+export function isSupportRuleWarning(warning: string): boolean {
+  return warning.startsWith('grid.vmax = ') && warning.includes(SUPPORT_RULE_MARK);
+}
+
 /**
  * Is this grid good enough for these two species? Refuses when a species does not fit in the
  * support ball S(L), or when the narrowest species' thermal speed √(θ/m) spans fewer than
@@ -164,7 +176,7 @@ export function checkResolvable(
     if (need > S) {
       const name = i === 0 ? 'A' : 'B';
       (options.supportCheck === 'warn' ? warnings : errors).push(
-        `grid.vmax = ${fmt(grid.vmax)} is too small: species ${name} needs a support ball of radius ` +
+        `grid.vmax = ${fmt(grid.vmax)} ${SUPPORT_RULE_MARK} ${name} needs a support ball of radius ` +
           `${fmt(need)} (${thermalSpeeds} thermal speeds + drift) but the box gives S = ${fmt(S)}; ` +
           `allowed: vmax ≥ ${fmt(boxHalfWidth(need, massRatio))}`,
       );

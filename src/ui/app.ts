@@ -154,11 +154,11 @@ class App {
     });
     if (adapter === 'cpu') {
       this.panel.showCpuNote(
-        'CPU fallback (no WebGPU): every set-up runs with n_x ≤ 16 and N_v = 8, and an explicit box L where it asks for an automatic one.',
+        'CPU fallback (no WebGPU): every set-up runs with n_x ≤ 16 and N_v = 8 (16 where a mass ratio at one temperature needs it), and an explicit box L of 4.5 thermal speeds.',
       );
     } else if (adapter === 'software') {
       this.panel.showCpuNote(
-        `Software adapter (a CPU rasteriser, not a GPU): presets open with n_x ≤ ${SOFTWARE_MAX_NX} and N_v = 8 (an explicit box L where they ask for an automatic one) so that they step live; a grid you set, share or load runs as given (N_v = 32 takes about a minute per step here).`,
+        `Software adapter (a CPU rasteriser, not a GPU): presets open with n_x ≤ ${SOFTWARE_MAX_NX} and N_v = 8 (16 where a mass ratio at one temperature needs it: seconds per step) and a box L of 4.5 thermal speeds, so that they step live; a grid you set, share or load runs as given (N_v = 32 takes about a minute per step here).`,
       );
     }
     this.wireExports();
@@ -738,10 +738,16 @@ function installHook(queue: WorkerQueue): VpbHook {
 }
 
 export async function startApp(): Promise<void> {
-  await probeMainThread();
-  const remote = Comlink.wrap<WorkerApi>(await startWorker());
+  // side by side where they do not depend on each other: the first data is what a user waits for
+  const [, worker] = await Promise.all([probeMainThread(), startWorker()]);
+  const remote = Comlink.wrap<WorkerApi>(worker);
   const queue = new WorkerQueue(remote);
   const hook = installHook(queue);
+  const viewsStarting = ViewClient.start(
+    byTestId<HTMLCanvasElement>('view-phase-space'),
+    byTestId<HTMLCanvasElement>('view-velocity'),
+  );
+  viewsStarting.catch(() => undefined); // awaited below; a failure is reported there, not twice
   const init = await remote.init();
   const gpu = init.ok;
   const adapter: AdapterKind = !init.ok ? 'cpu' : init.report.isSoftware ? 'software' : 'gpu';
@@ -758,10 +764,7 @@ export async function startApp(): Promise<void> {
     showUnavailable(init.reason, init.advice);
   }
 
-  const views = await ViewClient.start(
-    byTestId<HTMLCanvasElement>('view-phase-space'),
-    byTestId<HTMLCanvasElement>('view-velocity'),
-  );
+  const views = await viewsStarting;
   const app = new App(queue, adapter, views);
   hook.state = () => app.state();
   hook.plotData = (name) => app.plot(name)?.data ?? null;

@@ -10,6 +10,8 @@ import {
   type SimulationConfig,
   type SpeciesConfig,
 } from '../physics/config';
+import { checkResolvable } from '../physics/velocityBox';
+import { velocityGrid } from '../physics/velocityGrid';
 
 export type ParameterValue = number | boolean | string;
 
@@ -290,6 +292,8 @@ export const PARAMETERS: readonly ParameterSpec[] = [
 /** The CPU fallback's grid: the float64 reference is slow, so the grid is small. */
 export const CPU_MAX_NX = 16;
 export const CPU_NV = 8;
+/** The small grids' N_v, the first that resolves the species being used (smallGrid). */
+const SMALL_NVS = [CPU_NV, 16] as const;
 /**
  * The CPU fallback's exchange-rate target: its N_v = 8 grid is a demonstration, so its error is
  * shown (under N_v) rather than refused, up to 5 × 0.5 (gridAccuracy.ts GRID_REFUSAL_FACTOR).
@@ -299,9 +303,10 @@ export const CPU_GRID_TOLERANCE = 0.5;
 export const CPU_BOX_THERMAL_SPEEDS = 4.5;
 
 /**
- * The config the CPU fallback runs: n_x ≤ 16, N_v = 8, and (when the box is automatic) an explicit
- * box of 4.5 thermal speeds of the lighter species plus the drift — the automatic alias-free box
- * needs N_v ≥ 32 for any mass ratio. Returns what it changed, for the page to say.
+ * The config the CPU fallback runs: n_x ≤ 16, N_v = 8, and (when the box is automatic, or was
+ * chosen for another N_v) an explicit box of 4.5 thermal speeds of the lighter species plus the
+ * drift — the automatic alias-free box needs N_v ≥ 32 for any mass ratio. Returns what it changed,
+ * for the page to say.
  */
 export function smallGridForCpu(c: SimulationConfig): { config: SimulationConfig; changes: string[] } {
   return smallGrid(c, CPU_MAX_NX);
@@ -341,7 +346,11 @@ export function presetForAdapter(
   };
 }
 
-/** n_x ≤ maxNx, N_v = 8 with an explicit box and a demonstration tolerance (smallGridForCpu). */
+/**
+ * n_x ≤ maxNx, N_v = 8 (16 where the narrower species would span fewer than the resolver's 0.75
+ * cells per thermal speed at 8: a mass ratio at one temperature, e.g. O⁺/NO⁺) with an explicit box
+ * and a demonstration tolerance (smallGridForCpu).
+ */
 function smallGrid(c: SimulationConfig, maxNx: number): { config: SimulationConfig; changes: string[] } {
   const changes: string[] = [];
   let grid = c.grid;
@@ -349,18 +358,27 @@ function smallGrid(c: SimulationConfig, maxNx: number): { config: SimulationConf
     changes.push(`n_x ${grid.nx} → ${maxNx}`);
     grid = { ...grid, nx: maxNx };
   }
-  if (grid.nv !== CPU_NV) {
-    changes.push(`N_v ${grid.nv} → ${CPU_NV}`);
-    grid = { ...grid, nv: CPU_NV };
+  // an explicit box goes with its N_v (the presets' are the cheapest accurate box at theirs)
+  const keepBox = grid.vmax !== null && grid.nv === CPU_NV;
+  const vmax = keepBox
+    ? grid.vmax!
+    : Number(
+        Math.max(
+          ...c.species.map(
+            (s) => CPU_BOX_THERMAL_SPEEDS * Math.sqrt(s.temperature / s.mass) + Math.hypot(...s.drift),
+          ),
+        ).toPrecision(3),
+      );
+  const resolves = (nv: number) =>
+    !c.collisions.enabled ||
+    checkResolvable(velocityGrid(nv, vmax), [c.species[0], c.species[1]], { supportCheck: 'warn' }).ok;
+  const nv = keepBox ? CPU_NV : (SMALL_NVS.find(resolves) ?? SMALL_NVS.at(-1)!);
+  if (grid.nv !== nv) {
+    changes.push(`N_v ${grid.nv} → ${nv}`);
+    grid = { ...grid, nv };
   }
-  if (grid.vmax === null) {
-    const reach = Math.max(
-      ...c.species.map(
-        (s) => CPU_BOX_THERMAL_SPEEDS * Math.sqrt(s.temperature / s.mass) + Math.hypot(...s.drift),
-      ),
-    );
-    const vmax = Number(reach.toPrecision(3));
-    changes.push(`L automatic → ${vmax}`);
+  if (grid.vmax !== vmax) {
+    changes.push(`L ${c.grid.vmax === null ? 'automatic' : c.grid.vmax} → ${vmax}`);
     grid = { ...grid, vmax };
   }
   if (grid.tolerance === undefined || grid.tolerance < CPU_GRID_TOLERANCE) {

@@ -17,7 +17,7 @@ import type { SimulationConfig } from '../config';
 import { peakThermalStates } from '../configSchema';
 import { type MaxwellianState, maxwellianOnGrid } from '../maxwellian';
 import { velocityMoments } from '../moments';
-import { checkResolvable, chooseVelocityBox } from '../velocityBox';
+import { checkResolvable, chooseVelocityBox, isSupportRuleWarning } from '../velocityBox';
 import { InvalidParameterError, velocityGrid } from '../velocityGrid';
 import { accuracyQuadrature, DEFAULT_COLLISION_ACCURACY } from './accuracy';
 import { maxwellianExchangeRates } from './exchangeRates';
@@ -268,12 +268,21 @@ export const GRID_REFUSAL_FACTOR = 5;
  * more than GRID_REFUSAL_FACTOR × grid.tolerance, with the measured figure and the cheapest grid
  * that meets the target; between the target and that, the run is accepted and warned (the callers
  * show describeExchangeRateAccuracy). Nothing to check without collisions or above N_v = 32.
+ * Returns the resolver's `warnings` to show: the support rule's (a box smaller than the alias-free
+ * one) dropped where the measured error meets the target, as the measurement is what the rule
+ * only estimates (issue 16: the automatic box's rule is conservative, a smaller box is often the
+ * cheapest accurate grid).
  */
-export function refuseInaccurateGrid(config: SimulationConfig, vmax: number): void {
+export function refuseInaccurateGrid(
+  config: SimulationConfig,
+  vmax: number,
+  warnings: readonly string[] = [],
+): string[] {
   const measured = exchangeRateAccuracy(config, vmax);
-  if (!measured) return;
+  if (!measured) return [...warnings];
   const error = exchangeRateError(measured);
-  if (error <= GRID_REFUSAL_FACTOR * measured.tolerance) return;
+  if (error <= measured.tolerance) return warnings.filter((w) => !isSupportRuleWarning(w));
+  if (error <= GRID_REFUSAL_FACTOR * measured.tolerance) return [...warnings];
   const pct = (x: number) => `${Number((100 * x).toPrecision(2))} %`;
   throw new InvalidParameterError(
     'grid.nv',

@@ -60,7 +60,10 @@ describe('share URL round trip', () => {
     expect(params.get('mA')).toBe('16');
     expect(params.get('mB')).toBe('30');
     expect(params.get('eps')).toBe('0.1');
-    expect(params.get('vmax')).toBe('auto');
+    expect(params.get('vmax')).toBe('2.19'); // the preset's explicit box (presets.ts)
+    expect(encodeShareParams({ ...f1.config, grid: { ...f1.config.grid, vmax: null } }).get('vmax')).toBe(
+      'auto',
+    );
     const url = shareUrl('http://127.0.0.1:5173/index.html?old=1#x', f1.config, f1.id);
     expect(url.startsWith('http://127.0.0.1:5173/index.html?preset=f1-layer&nameA=O%2B&mA=16&')).toBe(true);
     expect(decodeShareParams(new URL(url).searchParams)).toEqual({

@@ -17,8 +17,11 @@ import {
   exchangeRateAccuracy,
   exchangeRateError,
   outsideBox,
+  refuseInaccurateGrid,
 } from '../../../../src/physics/collision/gridAccuracy';
 import type { SimulationConfig } from '../../../../src/physics/config';
+import { parseConfig, resolveConfig } from '../../../../src/physics/configSchema';
+import { isSupportRuleWarning } from '../../../../src/physics/velocityBox';
 
 const config = (gamma: number, nv: number, vmax: number): SimulationConfig => ({
   species: [
@@ -131,4 +134,35 @@ describe("exchangeRateAccuracy: the operator on the run's grid against the exact
     expect(describeExchangeRateAccuracy(accepted)).not.toContain('above');
     expect(describeGridSuggestion(null, 0.001)).toContain('no grid up to N_v = 32 meets 0.1 %');
   }, 300_000);
+});
+
+describe('refuseInaccurateGrid: the measurement supersedes the support rule', () => {
+  // NO⁺/O₂⁺ at one θ in a box smaller than the conservative alias-free one (2.26)
+  const elayer = (tolerance?: number): SimulationConfig => ({
+    ...config(0, 16, 1.36),
+    species: [
+      { name: 'NO+', mass: 30, charge: 1, diameter: 1, density: 1, temperature: 1, drift: [0, 0, 0] },
+      { name: 'O2+', mass: 32, charge: 1, diameter: 1, density: 0.5, temperature: 1, drift: [0, 0, 0] },
+    ],
+    grid: { nx: 1, length: 1, nv: 16, vmax: 1.36, ...(tolerance ? { tolerance } : {}) },
+  });
+
+  it('drops the support-rule warnings of a box whose measured error meets the target, keeps the others', () => {
+    const { config: resolved, warnings } = resolveConfig(parseConfig(elayer()));
+    const support = warnings.filter(isSupportRuleWarning);
+    expect(support.length).toBe(2); // both species outside the alias-free ball S(L)
+    const error = exchangeRateError(exchangeRateAccuracy(resolved, 1.36)!);
+    expect(error).toBeLessThan(0.01);
+    const other = 'some other warning';
+    expect(refuseInaccurateGrid(resolved, 1.36, [...warnings, other])).toEqual([other]);
+  });
+
+  it('keeps them where the same grid misses a tighter target (between 1× and 5× of it)', () => {
+    const tight = resolveConfig(parseConfig(elayer(0.001))).config;
+    const error = exchangeRateError(exchangeRateAccuracy(tight, 1.36)!);
+    expect(error).toBeGreaterThan(0.001);
+    expect(error).toBeLessThan(0.005);
+    const { warnings } = resolveConfig(parseConfig(elayer(0.001)));
+    expect(refuseInaccurateGrid(tight, 1.36, warnings)).toEqual(warnings);
+  });
 });
