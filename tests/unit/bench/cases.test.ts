@@ -9,6 +9,7 @@ import {
   fitCase,
   planCase,
 } from '../../../src/bench/cases';
+import { exchangeRateAccuracy, exchangeRateError } from '../../../src/physics/collision/gridAccuracy';
 
 describe('cases', () => {
   it('--quick: the step at N_v = 8 (n_x 1, 16), the collision step at N_v = 16, the CPU at N_v = 8', () => {
@@ -68,4 +69,15 @@ describe('cost model', () => {
     expect(model.rate('webgpu')).toBe(2);
     expect(model.rate('cpu')).toBeGreaterThan(0);
   });
+});
+
+describe('the cases time grids whose accuracy they state', () => {
+  it('N_v = 16 and 32 meet the 1 % exchange-rate target against exact theory; N_v = 8 cannot', () => {
+    for (const nv of [16, 32]) {
+      const c = benchConfig(nv, 1);
+      expect(exchangeRateError(exchangeRateAccuracy(c, c.grid.vmax)!)).toBeLessThan(0.01);
+    }
+    const coarse = benchConfig(8, 1);
+    expect(exchangeRateError(exchangeRateAccuracy(coarse, coarse.grid.vmax)!)).toBeGreaterThan(0.1);
+  }, 120_000);
 });
