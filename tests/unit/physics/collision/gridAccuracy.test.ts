@@ -136,6 +136,36 @@ describe("exchangeRateAccuracy: the operator on the run's grid against the exact
   }, 300_000);
 });
 
+describe("cheapestAccurateGrid: the rule's grid for m_B = 2 m_A (issue 16)", () => {
+  // one temperature, and T_A ≠ T_B; Maxwell molecules and hard spheres
+  it.each([
+    [0, 1, 1],
+    [1, 1, 1],
+    [1, 1.2, 0.8],
+  ] as const)(
+    'γ = %s, θ_A = %s, θ_B = %s: within 1 per cent of exact there; N_v / 2 at that box is not',
+    (gamma, ta, tb) => {
+      const c = config(gamma, 32, 8);
+      const mixture: SimulationConfig = {
+        ...c,
+        species: [
+          { ...c.species[0], temperature: ta },
+          { ...c.species[1], temperature: tb },
+        ],
+        grid: { ...c.grid, vmax: null },
+      };
+      const pick = cheapestAccurateGrid(mixture)!;
+      expect(pick).not.toBeNull();
+      const at = (nv: number) =>
+        exchangeRateAccuracy({ ...mixture, grid: { ...mixture.grid, nv } }, pick.vmax)!;
+      expect(exchangeRateError(at(pick.nv))).toBeLessThanOrEqual(0.01);
+      // one grid step coarser: above the target (N_v = 8 is the coarsest the rule tries)
+      if (pick.nv > 8) expect(exchangeRateError(at(pick.nv / 2))).toBeGreaterThan(0.01);
+    },
+    300_000,
+  );
+});
+
 describe('refuseInaccurateGrid: the measurement supersedes the support rule', () => {
   // NO⁺/O₂⁺ at one θ in a box smaller than the conservative alias-free one (2.26)
   const elayer = (tolerance?: number): SimulationConfig => ({
