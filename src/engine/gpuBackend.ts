@@ -4,6 +4,11 @@
  * VelocityMoments, RemainderNorms). Passes are recorded into one command encoder, submitted when a
  * result is read back or the state or Δt is replaced; the Poisson solve is recorded like any other
  * pass (moments kernel → fieldSolve.wgsl → the v-shift weights), so a step needs no read-back.
+ *
+ * The collision kernels are built after the others and not awaited by create(): the t = 0 state,
+ * its moments, remainder norms and field need none of them, and they are most of the compile time
+ * (on SwiftShader ~7 s of a run's start-up: issue 16, data within 10 s of load). collide() waits for
+ * them; a failure to build them (compile error, out of memory) is thrown there.
  */
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import { CollisionStep } from '../gpu/CollisionStep';
@@ -27,13 +32,17 @@ export class GpuBackend implements StepBackend {
   private readonly buffers: [GPUBuffer, GPUBuffer];
   private current = 0;
   private encoder: GPUCommandEncoder | null = null;
+  /** The collision step once built (module comment); null without collisions or before. */
+  private collisions: CollisionStep | TrapezoidalCollisionStep | null = null;
+  /** Resolves when `collisions` is set; rejects with the build's failure. */
+  private collisionsBuilding: Promise<void> | null = null;
+  private destroyed = false;
 
   private constructor(
     private readonly device: GPUDevice,
     private setup: SimulationSetup,
     private readonly transport: Transport,
     private readonly momentsKernel: VelocityMoments,
-    private readonly collisions: CollisionStep | TrapezoidalCollisionStep | null,
     private readonly remainder: RemainderNorms,
     private readonly fieldSolver: FieldSolve | null,
     state: Float32Array,
@@ -59,16 +68,15 @@ export class GpuBackend implements StepBackend {
     let failure: unknown = null;
     try {
       const building = Transport.create(device, grid, nx, length);
-      const [transport, moments, remainder, collisions, fieldSolver] = await Promise.all([
+      const [transport, moments, remainder, fieldSolver] = await Promise.all([
         building,
         VelocityMoments.create(device, grid, 2 * nx),
         RemainderNorms.create(device, grid, nx),
-        setup.collisionsOn ? GpuBackend.createCollisions(device, setup) : null,
         setup.fieldOn
           ? building.then((t) => FieldSolve.create(device, grid, nx, length, t.vWeights)) // writes V's weights
           : null,
       ]);
-      backend = new GpuBackend(device, setup, transport, moments, collisions, remainder, fieldSolver, state);
+      backend = new GpuBackend(device, setup, transport, moments, remainder, fieldSolver, state);
       backend.writeTimeStep();
     } catch (e) {
       failure = e;
@@ -82,7 +90,44 @@ export class GpuBackend implements StepBackend {
       );
     }
     if (failure) throw failure;
-    return backend!;
+    const built = backend!;
+    if (setup.collisionsOn) {
+      built.collisionsBuilding = GpuBackend.buildCollisions(device, setup).then((collisions) => {
+        if (built.destroyed) {
+          collisions.destroy();
+          return;
+        }
+        built.collisions = collisions;
+        built.writeTimeStep();
+      });
+      built.collisionsBuilding.catch(() => undefined); // reported by collide(), not as unhandled
+    }
+    return built;
+  }
+
+  /** createCollisions inside its own 'out-of-memory' error scope (create()'s comment). */
+  private static async buildCollisions(
+    device: GPUDevice,
+    setup: SimulationSetup,
+  ): Promise<CollisionStep | TrapezoidalCollisionStep> {
+    device.pushErrorScope('out-of-memory');
+    let collisions: CollisionStep | TrapezoidalCollisionStep | null = null;
+    let failure: unknown = null;
+    try {
+      collisions = await GpuBackend.createCollisions(device, setup);
+    } catch (e) {
+      failure = e;
+    }
+    const outOfMemory = await device.popErrorScope().catch(() => null);
+    if (outOfMemory) {
+      collisions?.destroy();
+      throw new GpuOutOfMemoryError(
+        `the GPU ran out of memory building the collision step (grid.nx = ${setup.config.grid.nx}, ` +
+          `grid.nv = ${setup.grid.nv}): ${outOfMemory.message || 'out of memory'}; lower grid.nx or grid.nv`,
+      );
+    }
+    if (failure) throw failure;
+    return collisions!;
   }
 
   /** The collision step of config.collisions.scheme (exponential: CollisionStep; trapezoidal: its GMRES step). */
@@ -152,6 +197,7 @@ export class GpuBackend implements StepBackend {
   }
 
   async collide(): Promise<void> {
+    if (this.collisionsBuilding && !this.collisions) await this.collisionsBuilding;
     if (this.collisions instanceof TrapezoidalCollisionStep) {
       // its GMRES reads back per iteration: what is recorded so far runs first
       this.flush();
@@ -198,6 +244,7 @@ export class GpuBackend implements StepBackend {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.flush();
     this.transport.destroy();
     this.momentsKernel.destroy();

@@ -292,7 +292,7 @@ describe('configure: acceptConfig', () => {
       name: 'a box too small for the exchange rates',
       json: { ...f1, grid: { ...f1.grid, nv: 16, vmax: 1.2 } },
       field: 'grid.nv',
-      fragment: 'the cheapest grid that meets 1 %: grid.nv = 16',
+      fragment: 'the cheapest grid that meets 1 %: grid.nv = 32', // O⁺/NO⁺ at one θ (presets.ts)
     },
     {
       name: 'mode beyond the grid',
