@@ -6,19 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { SimulationSession } from '../../../src/engine/session';
 import { DEFAULT_REMAINDER, type ResolvedConfig } from '../../../src/physics/config';
-
-const species = (name: string, charge: number) => ({
-  name,
-  mass: 1,
-  charge,
-  diameter: 1,
-  density: 1,
-  temperature: 1,
-  drift: [0, 0, 0] as const,
-});
+import { speciesConfig } from '../../support/species';
 
 const CONFIG: ResolvedConfig = {
-  species: [species('A', 1), species('B', -1)],
+  species: [speciesConfig('A', 1, 1, 1), speciesConfig('B', 1, -1, 1)],
   collisions: { enabled: false, gamma: 0, knudsen: 1 },
   field: { enabled: true },
   grid: { nx: 2, length: 6, nv: 8, vmax: 4.5 },
