@@ -1,7 +1,7 @@
 /**
  * The headless entry point: `npm run sim -- <command>`. The same WGSL and engine code as the
  * browser, on Dawn (Node). Commands: `adapter`, `probe`, `relax`, `run` (src/cli/run.ts),
- * `sweep` (src/cli/sweep.ts).
+ * `sweep` (src/cli/sweep.ts), `transport` (src/cli/transport.ts).
  * Exit status: 0 done, 1 failure, 2 input refused (the message names the field and the allowed
  * range), 3 no WebGPU adapter, 4 (run) the step guard gave up on an unstable run.
  */
@@ -17,6 +17,7 @@ import { DEFAULT_PROBE } from '../physics/probe';
 import { InvalidParameterError, velocityGrid } from '../physics/velocityGrid';
 import { type RunSimulation, registerRunCommand } from './run';
 import { registerSweepCommand } from './sweep';
+import { registerTransportCommand } from './transport';
 
 function positiveInteger(field: string) {
   return (value: string): number => {
@@ -225,6 +226,7 @@ const engine: RunSimulation = async (config, backend, onRow, options = {}) => {
 };
 registerRunCommand(program, engine);
 registerSweepCommand(program, engine);
+registerTransportCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

@@ -50,6 +50,8 @@
  * exponential step damps such modes (its amplification e^{−λ}(1 + w) stays below 1); this one does
  * not, so use it on resolved grids only; a blow-up ends in KrylovNotConvergedError.
  */
+
+import { gmres } from '../krylov';
 import {
   collisionStep,
   discreteMixtureMaxwellian,
@@ -125,82 +127,6 @@ function projectedCollisionVector(f: Float64Array, n: number, tables: MixtureTab
   out.set(p.qA, 0);
   out.set(p.qB, n);
   return out;
-}
-
-/**
- * Solve A x = b by GMRES with right preconditioner diag(precondition)⁻¹, from x = 0 (or `guess`),
- * to ‖b − Ax‖ ≤ tolerance · max(‖b‖, floor/tolerance).
- * Modified Gram–Schmidt, Givens rotations; no restart (the cap is small).
- */
-export function gmres(
-  apply: (x: Float64Array) => Float64Array,
-  b: Float64Array,
-  precondition: Float64Array,
-  guess: Float64Array | null,
-  tolerance = KRYLOV_TOLERANCE,
-  maxIterations = KRYLOV_MAX_ITERATIONS,
-  floor = 0,
-): { x: Float64Array; iterations: number; residual: number } {
-  const size = b.length;
-  const norm = (u: Float64Array) => Math.sqrt(u.reduce((s, x) => s + x * x, 0));
-  // below `floor` (the round-off of the data) a residual is zero: stop there even if b is tiny
-  const bNorm = Math.max(norm(b), floor / tolerance);
-  const x = guess ? Float64Array.from(guess) : new Float64Array(size);
-  if (norm(b) === 0) return { x: new Float64Array(size), iterations: 0, residual: 0 };
-  const ax = guess ? apply(x) : null;
-  const r = ax ? b.map((bi, i) => bi - ax[i]!) : Float64Array.from(b);
-  const beta = norm(r);
-  if (beta <= tolerance * bNorm) return { x, iterations: 0, residual: beta / bNorm };
-  const basis: Float64Array[] = [r.map((ri) => ri / beta)];
-  const h: number[][] = [];
-  const cs: number[] = [];
-  const sn: number[] = [];
-  const g = [beta];
-  let k = 0;
-  let residual = beta;
-  while (k < maxIterations) {
-    const z = basis[k]!.map((vi, i) => vi / precondition[i]!);
-    const w = apply(z);
-    const column: number[] = [];
-    for (let j = 0; j <= k; j++) {
-      const vj = basis[j]!;
-      let dot = 0;
-      for (let i = 0; i < size; i++) dot += w[i]! * vj[i]!;
-      for (let i = 0; i < size; i++) w[i]! -= dot * vj[i]!;
-      column.push(dot);
-    }
-    const wNorm = norm(w);
-    column.push(wNorm);
-    for (let j = 0; j < k; j++) {
-      const t = cs[j]! * column[j]! + sn[j]! * column[j + 1]!;
-      column[j + 1] = -sn[j]! * column[j]! + cs[j]! * column[j + 1]!;
-      column[j] = t;
-    }
-    const rho = Math.hypot(column[k]!, column[k + 1]!);
-    cs.push(column[k]! / rho);
-    sn.push(column[k + 1]! / rho);
-    column[k] = rho;
-    column[k + 1] = 0;
-    g.push(-sn[k]! * g[k]!);
-    g[k] = cs[k]! * g[k]!;
-    h.push(column);
-    k++;
-    residual = Math.abs(g[k]!);
-    if (residual <= tolerance * bNorm || wNorm === 0) break;
-    basis.push(w.map((wi) => wi / wNorm));
-  }
-  // back substitution: y = H⁻¹ g, x += P⁻¹ V y
-  const y = new Float64Array(k);
-  for (let i = k - 1; i >= 0; i--) {
-    let s = g[i]!;
-    for (let j = i + 1; j < k; j++) s -= h[j]![i]! * y[j]!;
-    y[i] = s / h[i]![i]!;
-  }
-  for (let j = 0; j < k; j++) {
-    const vj = basis[j]!;
-    for (let i = 0; i < size; i++) x[i]! += (y[j]! * vj[i]!) / precondition[i]!;
-  }
-  return { x, iterations: k, residual: residual / bNorm };
 }
 
 /** One trapezoidal collision step of length dt at Knudsen number ε for ONE x-cell (module comment). */

@@ -3,10 +3,10 @@ import { collisionStep, discreteMixtureMaxwellian } from '../../../../src/physic
 import { conservationResiduals } from '../../../../src/physics/collision/conservation';
 import { mixtureSpectralTables } from '../../../../src/physics/collision/spectral';
 import {
-  gmres,
   KrylovNotConvergedError,
   trapezoidalCollisionStep,
 } from '../../../../src/physics/collision/trapezoidalStep';
+import { gmres } from '../../../../src/physics/krylov';
 import { maxwellianOnGrid } from '../../../../src/physics/maxwellian';
 import { velocityMoments } from '../../../../src/physics/moments';
 import { type VelocityGrid, velocityGrid, velocityNode } from '../../../../src/physics/velocityGrid';
