@@ -13,6 +13,7 @@ import {
   type TransportState,
   transportCoefficients,
   transportGrid,
+  transportStateOf,
 } from '../physics/collision/transportCoefficients';
 import { maxwellMoleculeDiffusion, maxwellMoleculeViscosity } from '../physics/collision/transportExact';
 import { parseConfig } from '../physics/configSchema';
@@ -73,22 +74,13 @@ export function transportStateOfConfig(path: string): TransportState {
       throw new InvalidInputError(`${path}: ${e.message}`, { cause: e });
     throw e;
   }
-  if (!config.collisions.enabled) {
+  const state = transportStateOf(config);
+  if (state === null) {
     throw new InvalidInputError(
       `${path}: collisions.enabled = false: without collisions there are no transport coefficients (set it to true)`,
     );
   }
-  const [A, B] = config.species;
-  const total = A.density + B.density;
-  return {
-    species: [
-      { mass: A.mass, diameter: A.diameter, density: A.density },
-      { mass: B.mass, diameter: B.diameter, density: B.density },
-    ],
-    temperature: (A.density * A.temperature + B.density * B.temperature) / total,
-    gamma: config.collisions.gamma,
-    knudsen: config.collisions.knudsen,
-  };
+  return state;
 }
 
 /** The exact Maxwell-molecule values (γ = 0 only) and the relative errors of the solve. */

@@ -23,6 +23,7 @@ import { RunLog } from './runLog';
 import { runSelfCheck } from './selfCheck';
 import { PRESETS, setupFromUrl, shareUrlOf } from './setups';
 import { StepClock } from './stepTime';
+import { TransportReadout } from './transportReadout';
 import { ValidityPanel } from './validityPanel';
 import { ViewClient } from './viewClient';
 import { type RemoteWorker, startWorker, type WorkerApi, WorkerQueue } from './workerClient';
@@ -101,6 +102,14 @@ class App {
   private frameMs = { last: 0, max: 0, frames: 0 };
   /** Wall time of the advance calls, for the "step time" readout. */
   private readonly stepClock = new StepClock();
+  /** η, λ, D_AB, k_T of the running set-up, from their own worker (never the simulation's). */
+  private readonly transport = new TransportReadout((t) => {
+    setText('transport-viscosity', t.viscosity);
+    setText('transport-conductivity', t.conductivity);
+    setText('transport-diffusion', t.diffusion);
+    setText('transport-thermal-diffusion', t.thermalDiffusion);
+    setText('transport-status', t.status);
+  });
 
   constructor(
     private readonly queue: WorkerQueue,
@@ -302,6 +311,7 @@ class App {
     this.stepClock.reset();
     setText('step-time', '—');
     const config = this.resolved!;
+    this.transport.update(config);
     const { nx, nv, length, vmax } = config.grid;
     void this.views.setGrid({
       nx,

@@ -544,6 +544,43 @@ describe('the interactive app (issue 6)', () => {
     }
     expect(errors).toEqual([]);
   });
+  it('shows the transport coefficients of the set-up, computed in their own worker (issue 17)', async () => {
+    // one gas of Maxwell molecules split into two identical species: η = 2εθ/(πd²) and
+    // λ = (15/4)η/m exactly (Chapman & Cowling); the quick N_v = 16 estimate is 4–5 % off them
+    const oneGas: SimulationConfig = {
+      ...SMALL,
+      species: [
+        { ...SMALL.species[0], mass: 1, diameter: 1, density: 1, temperature: 1 },
+        { ...SMALL.species[1], mass: 1, diameter: 1, density: 1, temperature: 1 },
+      ],
+      collisions: { ...SMALL.collisions, enabled: true, gamma: 0, knudsen: 0.1 },
+    };
+    const second = await openApp(shareUrl(inject('baseUrl'), oneGas));
+    try {
+      await second.waitForFunction(
+        () => /N_v = (16|32):/.test(document.querySelector('[data-testid="transport-status"]')?.textContent ?? ''),
+        undefined,
+        { timeout: 120_000 },
+      );
+      const status = await second.getByTestId('transport-status').textContent();
+      expect(status).toMatch(/off exact theory|of exact theory/);
+      expect(status).toMatch(/ε = 0\.1 included/);
+      const eta = await readout(second, 'transport-viscosity');
+      const lambda = await readout(second, 'transport-conductivity');
+      const kT = await readout(second, 'transport-thermal-diffusion');
+      const exactEta = (2 * 0.1) / Math.PI;
+      expect(Math.abs(eta - exactEta) / exactEta).toBeLessThan(0.1);
+      expect(Math.abs(lambda - (15 / 4) * exactEta) / ((15 / 4) * exactEta)).toBeLessThan(0.15);
+      expect(Math.abs(kT)).toBeLessThan(1e-6);
+      expect(await readout(second, 'transport-diffusion')).toBeGreaterThan(0);
+      // the solve ran beside the session, not in it: the page is still ready and responsive
+      expect(await second.evaluate(() => document.body.dataset.state)).toBe('ready');
+    } finally {
+      await second.close();
+    }
+    expect(errors).toEqual([]);
+  }, 180_000);
+
   it('runs the validity sweep with a progress bar, and Cancel stops it and gives the live run back', async () => {
     await page.getByRole('button', { name: 'Play' }).click();
     expect(await page.getByTestId('run-state').textContent()).toBe('playing');

@@ -26,6 +26,7 @@
  * ⊥ Ker L in the continuum; on the grid its kernel component (a discretisation error of the
  * Gaussian moments, 1e−10 or less on the default grid) is removed by (I − P) before the solve.
  */
+import type { SimulationConfig } from '../config';
 import type { MaxwellianState } from '../maxwellian';
 import { InvalidParameterError, type VelocityGrid, velocityGrid, velocityNodes } from '../velocityGrid';
 import { type InverseOptions, linearizedInverse, linearizedOperator } from './linearized';
@@ -92,6 +93,25 @@ export function transportGrid(state: TransportState, nv = 32): VelocityGrid {
   }
   const lighter = Math.min(state.species[0].mass, state.species[1].mass);
   return velocityGrid(nv, speeds * Math.sqrt(state.temperature / lighter));
+}
+
+/**
+ * The background state of a run's config: the species' mean densities, the density-weighted
+ * temperature Σ n_α θ_α / Σ n_α, γ and ε. null when collisions are off (no transport coefficients).
+ */
+export function transportStateOf(config: SimulationConfig): TransportState | null {
+  if (!config.collisions.enabled) return null;
+  const [A, B] = config.species;
+  const total = A.density + B.density;
+  return {
+    species: [
+      { mass: A.mass, diameter: A.diameter, density: A.density },
+      { mass: B.mass, diameter: B.diameter, density: B.density },
+    ],
+    temperature: (A.density * A.temperature + B.density * B.temperature) / total,
+    gamma: config.collisions.gamma,
+    knudsen: config.collisions.knudsen,
+  };
 }
 
 function checkState(state: TransportState): void {
