@@ -11,6 +11,7 @@ import * as Comlink from 'comlink';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import { collisionStiffness } from '../physics/collision/stiffness';
 import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
+import { navierStokesWave } from '../physics/fluid/navierStokesWave';
 import { remainderBall } from '../physics/remainderBall';
 import { describeTimeStepCheck } from '../physics/timeStepCheck';
 import type { ConfigAccepted, ConfigRefusal, SessionSnapshot } from '../workers/sessionApi';
@@ -103,13 +104,16 @@ class App {
   /** Wall time of the advance calls, for the "step time" readout. */
   private readonly stepClock = new StepClock();
   /** η, λ, D_AB, k_T of the running set-up, from their own worker (never the simulation's). */
-  private readonly transport = new TransportReadout((t) => {
-    setText('transport-viscosity', t.viscosity);
-    setText('transport-conductivity', t.conductivity);
-    setText('transport-diffusion', t.diffusion);
-    setText('transport-thermal-diffusion', t.thermalDiffusion);
-    setText('transport-status', t.status);
-  });
+  private readonly transport = new TransportReadout(
+    (t) => {
+      setText('transport-viscosity', t.viscosity);
+      setText('transport-conductivity', t.conductivity);
+      setText('transport-diffusion', t.diffusion);
+      setText('transport-thermal-diffusion', t.thermalDiffusion);
+      setText('transport-status', t.status);
+    },
+    () => this.showNavierStokes(),
+  );
 
   constructor(
     private readonly queue: WorkerQueue,
@@ -302,6 +306,43 @@ class App {
   }
 
   /**
+   * The linear Navier–Stokes–Poisson curves of the profile plots, from the Transport readout's
+   * latest coefficients for this set-up (none until they are computed, or where the prediction does
+   * not apply: its reason goes to the status line under the readout).
+   */
+  private showNavierStokes(): void {
+    const config = this.resolved;
+    const coefficients = config ? this.transport.coefficientsFor(config) : null;
+    if (!config || !coefficients) {
+      this.profiles.setPrediction(null);
+      setText(
+        'transport-wave',
+        config?.collisions.enabled ? 'Navier–Stokes curve: waiting for the transport coefficients' : '—',
+      );
+      return;
+    }
+    const wave = navierStokesWave(config, coefficients);
+    if ('reason' in wave) {
+      this.profiles.setPrediction(null);
+      setText('transport-wave', `no Navier–Stokes curve in the profile plots: ${wave.reason}`);
+      return;
+    }
+    const [A, B] = config.species;
+    this.profiles.setPrediction({
+      waveNumber: wave.waveNumber,
+      meanDensities: [A.density, B.density],
+      charges: config.field.enabled ? [A.charge, B.charge] : null,
+      amplitudes: wave.amplitudes,
+    });
+    const sound = wave.modes.reduce((a, b) => (Math.abs(b.frequency[0]) > Math.abs(a.frequency[0]) ? b : a));
+    setText(
+      'transport-wave',
+      `Navier–Stokes wave (dotted in the profile plots): ω = ${plain(Math.abs(sound.frequency[0]))}, ` +
+        `damping rate ${plain(-sound.frequency[1])} (Euler–Poisson: 0)`,
+    );
+  }
+
+  /**
    * A new run (configure, reset or a loaded checkpoint): views resized, series restarted from its
    * first row (or, for a loaded run, from every row it recorded so far).
    */
@@ -312,6 +353,7 @@ class App {
     setText('step-time', '—');
     const config = this.resolved!;
     this.transport.update(config);
+    this.showNavierStokes();
     const { nx, nv, length, vmax } = config.grid;
     void this.views.setGrid({
       nx,

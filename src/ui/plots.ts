@@ -7,6 +7,7 @@
  */
 import uPlot from 'uplot';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
+import { predictedProfiles, type WavePrediction } from '../physics/fluid/navierStokesWave';
 import type { SessionSnapshot } from '../workers/sessionApi';
 
 export const COLORS = {
@@ -175,10 +176,12 @@ export class LinePlot {
 export class ProfilePlots {
   readonly densities: LinePlot;
   readonly field: LinePlot;
+  private prediction: WavePrediction | null = null;
+  private last: SessionSnapshot | null = null;
 
   constructor(densities: HTMLElement, field: HTMLElement) {
     this.densities = new LinePlot(densities, {
-      title: 'Densities n_A(x), n_B(x): kinetic vs Euler–Poisson',
+      title: 'Densities n_A(x), n_B(x): kinetic vs Euler–Poisson and linear Navier–Stokes–Poisson',
       xLabel: 'x (dimensionless)',
       yLabel: 'n_α (dimensionless)',
       series: [
@@ -186,29 +189,42 @@ export class ProfilePlots {
         { label: 'n_B kinetic', stroke: COLORS.B, width: 2 },
         { label: 'n_A Euler–Poisson', stroke: COLORS.A, dash: [6, 4], width: 1.3 },
         { label: 'n_B Euler–Poisson', stroke: COLORS.B, dash: [6, 4], width: 1.3 },
+        { label: 'n_A Navier–Stokes (linear)', stroke: COLORS.A, dash: [1, 3], width: 1.6 },
+        { label: 'n_B Navier–Stokes (linear)', stroke: COLORS.B, dash: [1, 3], width: 1.6 },
       ],
     });
     this.field = new LinePlot(field, {
-      title: 'Field E(x): kinetic vs Euler–Poisson',
+      title: 'Field E(x): kinetic vs Euler–Poisson and linear Navier–Stokes–Poisson',
       xLabel: 'x (dimensionless)',
       yLabel: 'E (dimensionless)',
       series: [
         { label: 'E kinetic', stroke: COLORS.field, width: 2 },
         { label: 'E Euler–Poisson', stroke: COLORS.fluid, dash: [6, 4], width: 1.3 },
+        { label: 'E Navier–Stokes (linear)', stroke: COLORS.fluid, dash: [1, 3], width: 1.6 },
       ],
     });
   }
 
+  /** The Navier–Stokes curves to draw from now on (null: none); redraws the last snapshot. */
+  setPrediction(prediction: WavePrediction | null): void {
+    this.prediction = prediction;
+    if (this.last) this.update(this.last);
+  }
+
   update(s: SessionSnapshot): void {
+    this.last = s;
     const x = Array.from(s.x);
+    const [nA, nB, field] = predictedProfiles(this.prediction, x, s.time);
     this.densities.setData([
       x,
       Array.from(s.density[0]),
       Array.from(s.density[1]),
       Array.from(s.fluidDensity[0]),
       Array.from(s.fluidDensity[1]),
+      nA,
+      nB,
     ]);
-    this.field.setData([x, Array.from(s.field), Array.from(s.fluidField)]);
+    this.field.setData([x, Array.from(s.field), Array.from(s.fluidField), field]);
   }
 }
 

@@ -53,8 +53,19 @@ export class TransportReadout {
   private key: string | null = null;
   private generation = 0;
   private worker: Worker | null = null;
+  private latest: { readonly key: string; readonly result: TransportCoefficients } | null = null;
 
-  constructor(private readonly show: (text: TransportText) => void) {}
+  /** `show` draws the text; `computed` hears of every new result (quick, then accurate). */
+  constructor(
+    private readonly show: (text: TransportText) => void,
+    private readonly computed: () => void = () => {},
+  ) {}
+
+  /** The latest coefficients if they belong to this config's background state, else null. */
+  coefficientsFor(config: SimulationConfig): TransportCoefficients | null {
+    const latest = this.latest;
+    return latest !== null && latest.key === transportKey(transportStateOf(config)) ? latest.result : null;
+  }
 
   /** Recompute if the background state of `config` differs from the one shown. */
   update(config: SimulationConfig): void {
@@ -104,6 +115,8 @@ export class TransportReadout {
         if (!current()) return;
         shown = describeTransport(result, nv);
         this.show(shown);
+        this.latest = { key: transportKey(state), result };
+        this.computed();
       }
       worker.terminate();
       if (this.worker === worker) this.worker = null;

@@ -558,7 +558,10 @@ describe('the interactive app (issue 6)', () => {
     const second = await openApp(shareUrl(inject('baseUrl'), oneGas));
     try {
       await second.waitForFunction(
-        () => /N_v = (16|32):/.test(document.querySelector('[data-testid="transport-status"]')?.textContent ?? ''),
+        () =>
+          /N_v = (16|32):/.test(
+            document.querySelector('[data-testid="transport-status"]')?.textContent ?? '',
+          ),
         undefined,
         { timeout: 120_000 },
       );
@@ -573,6 +576,16 @@ describe('the interactive app (issue 6)', () => {
       expect(Math.abs(lambda - (15 / 4) * exactEta) / ((15 / 4) * exactEta)).toBeLessThan(0.15);
       expect(Math.abs(kT)).toBeLessThan(1e-6);
       expect(await readout(second, 'transport-diffusion')).toBeGreaterThan(0);
+      // the linear Navier–Stokes–Poisson wave is drawn beside kinetic and Euler–Poisson
+      expect(await second.getByTestId('transport-wave').textContent()).toMatch(
+        /damping rate \S+ \(Euler–Poisson: 0\)/,
+      );
+      const densities = await plotData(second, 'densities');
+      expect(densities?.[5]?.every((v) => typeof v === 'number' && Number.isFinite(v))).toBe(true);
+      const kinetic = densities![1]!;
+      const predicted = densities![5]!;
+      // at t = 0 both are the initial wave (kinetic densities to their quadrature, 1e−3 of the mean)
+      predicted.forEach((v, i) => expect(Math.abs(v! - kinetic[i]!)).toBeLessThan(1e-3));
       // the solve ran beside the session, not in it: the page is still ready and responsive
       expect(await second.evaluate(() => document.body.dataset.state)).toBe('ready');
     } finally {

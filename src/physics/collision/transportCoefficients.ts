@@ -22,7 +22,9 @@
  * (v·∇μ^α = μ^α c·[∇ln p_α + (m_α|c|²/2θ − 5/2) ∇ln θ] and ∂_t u = 0 at uniform p without field).
  * From the heat solution (w_T = u_A − u_B, q_T) and the diffusion solution (w_D, q_D):
  *   D_AB = −w_D n_A n_B / n²,   k_T = w_T / w_D,   λ = −(q_T − q_D w_T / w_D) / θ
- * (the diffusion gradient that cancels the thermal one: d_A = −(w_T/w_D) ∇ln θ). Each source is
+ * (the diffusion gradient that cancels the thermal one: d_A = −(w_T/w_D) ∇ln θ). For any gradients
+ * q = a q_T + b q_D and w = a w_T + b w_D, so q = −λ∇θ + (q_D/w_D) w: Q_w = q_D/w_D is the heat
+ * carried per unit of u_A − u_B (ε-free: both are linear in ε). Each source is
  * ⊥ Ker L in the continuum; on the grid its kernel component (a discretisation error of the
  * Gaussian moments, 1e−10 or less on the default grid) is removed by (I − P) before the solve.
  */
@@ -54,6 +56,12 @@ export interface TransportCoefficients {
   readonly thermalConductivity: number;
   readonly diffusion: number;
   readonly thermalDiffusionRatio: number;
+  /**
+   * Q_w in q = −λ∇θ + Q_w (u_A − u_B): the heat carried by interdiffusion (the enthalpy flux of the
+   * diffusion velocities and the Dufour effect together), q_D / w_D of the diffusion solve. Zero for
+   * two mechanically identical species.
+   */
+  readonly heatOfDiffusion: number;
   readonly knudsen: number;
   /** The velocity grid and quadrature of the solves. */
   readonly grid: {
@@ -224,6 +232,7 @@ export function transportCoefficients(
     thermalConductivity: (-eps * (qT - qD * ratio)) / theta,
     diffusion: (-eps * wD * A.density * B.density) / (total * total),
     thermalDiffusionRatio: ratio,
+    heatOfDiffusion: qD / wD,
     knudsen: eps,
     grid: {
       nv: grid.nv,

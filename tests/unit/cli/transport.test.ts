@@ -167,6 +167,7 @@ describe('sim transport', () => {
       thermalConductivity: 2,
       diffusion: 0.25,
       thermalDiffusionRatio: 0.01,
+      heatOfDiffusion: 0,
       knudsen: state.knudsen,
       grid: { nv: 32, vmax: 9, nRho: 16, nTheta: 4, nPhi: 8, truncation: 8 },
       residual: 1e-9,

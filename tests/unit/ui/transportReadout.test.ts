@@ -11,6 +11,7 @@ const result = {
   thermalConductivity: 0.5,
   diffusion: 2e-3,
   thermalDiffusionRatio: -0.0421,
+  heatOfDiffusion: 0.3,
   knudsen: 0.1,
   grid: { nv: 32, vmax: 9, nRho: 16, nTheta: 4, nPhi: 8, truncation: 8 },
   residual: 3e-9,
