@@ -34,7 +34,7 @@
 import { fft3d } from '../fft';
 import { gmres } from '../krylov';
 import { type MaxwellianState, maxwellianOnGrid, solveLinear } from '../maxwellian';
-import { InvalidParameterError, velocityNodes } from '../velocityGrid';
+import { InvalidParameterError, type VelocityGrid, velocityNodes } from '../velocityGrid';
 import { type MixtureTables, mixtureCollisionOperators, realSpectrum, type SpectralTables } from './spectral';
 
 export interface LinearizedOperator {
@@ -62,16 +62,15 @@ export interface LinearizedOperator {
 }
 
 /**
- * 𝓛 at the bi-Maxwellian of `states` (Ker 𝓛 is the six invariants only when both share one drift
- * and one temperature; not enforced, since the derivative elsewhere is also well defined), with the
- * run's spectral tables.
+ * The kernel side of 𝓛 for one cell (module comment), shared with the GPU operator's host side
+ * (gpu/LinearizedOperator.ts): μ^A, μ^B on the grid, the support χ (the ball |v − u_α| ≤ R), the six
+ * invariants ψ_d, the kernel vectors χμψ_d and their Gram matrix G_de = Σ_v ψ_d χ μ ψ_e (row-major).
  */
-export function linearizedOperator(
+export function linearizedKernel(
   states: readonly [MaxwellianState, MaxwellianState],
-  tables: MixtureTables,
-  supportRadius: number = tables.AA.truncation,
-): LinearizedOperator {
-  const grid = tables.AA.grid;
+  grid: VelocityGrid,
+  supportRadius: number,
+) {
   if (!(supportRadius > 0)) {
     throw new InvalidParameterError('linearised operator support radius', 'a number > 0', supportRadius);
   }
@@ -99,7 +98,6 @@ export function linearizedOperator(
       }
     }
   }
-  // The support: the ball |v − u_α| ≤ supportRadius of each species (module comment).
   const support = new Float64Array(2 * n);
   for (let s = 0; s < 2; s++) {
     const u = states[s]!.drift;
@@ -115,14 +113,36 @@ export function linearizedOperator(
   weight.set(mu[1], n);
   for (let i = 0; i < 2 * n; i++) weight[i]! *= support[i]!;
   const kernel = invariants.map((psi) => psi.map((x, i) => x * weight[i]!));
+  const gram = new Float64Array(36);
+  for (let d = 0; d < 6; d++) {
+    for (let e = 0; e < 6; e++) {
+      let sum = 0;
+      const [a, b] = [invariants[d]!, kernel[e]!];
+      for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+      gram[6 * d + e] = sum;
+    }
+  }
+  return { mu, support, invariants, kernel, gram };
+}
+
+/**
+ * 𝓛 at the bi-Maxwellian of `states` (Ker 𝓛 is the six invariants only when both share one drift
+ * and one temperature; not enforced, since the derivative elsewhere is also well defined), with the
+ * run's spectral tables, on the support ball of radius `supportRadius` (default: the truncation R).
+ */
+export function linearizedOperator(
+  states: readonly [MaxwellianState, MaxwellianState],
+  tables: MixtureTables,
+  supportRadius: number = tables.AA.truncation,
+): LinearizedOperator {
+  const grid = tables.AA.grid;
+  const n = grid.pointsPerCell;
+  const { mu, support, invariants, kernel, gram } = linearizedKernel(states, grid, supportRadius);
   const dot = (a: Float64Array, b: Float64Array) => {
     let sum = 0;
     for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
     return sum;
   };
-  const gram = new Float64Array(36);
-  for (let d = 0; d < 6; d++) for (let e = 0; e < 6; e++) gram[6 * d + e] = dot(invariants[d]!, kernel[e]!);
-
   const invariantMoments = (h: Float64Array) => Float64Array.from(invariants, (psi) => dot(psi, h));
   const kernelProjection = (h: Float64Array) => {
     const c = solveLinear(gram, invariantMoments(h), 6);
