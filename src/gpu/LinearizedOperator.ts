@@ -7,11 +7,20 @@
  * step does). The per-cell μ, the support χ and the inverse Gram matrices of P come from the float64
  * twin (linearizedKernel) and are uploaded by setEquilibria. One apply = two operator evaluations,
  * one buffer copy and four small passes, in one submit.
- * Not yet here: the batched L⁻¹ (its float64 twin is linearizedInverse).
+ * L⁻¹ (inverse) is the float64 twin's solve batched over the cells: GMRES on 𝓛 + P + (1 − χ) with
+ * the loss-frequency preconditioner (ν from the GPU operator evaluated at μ), every cell's Krylov
+ * recurrence on the host in float64 and one GPU 𝓛 for all cells per step (gmresBatched), so the
+ * host holds the bases: 2 N_v³ · cells · (steps + 1) doubles.
  */
-import { linearizedKernel } from '../physics/collision/linearized';
+import {
+  ConvergenceError,
+  INVARIANT_NAMES,
+  linearizedKernel,
+  SolvabilityError,
+} from '../physics/collision/linearized';
+import { gmresBatched } from '../physics/krylov';
 import { type MaxwellianState, solveLinear } from '../physics/maxwellian';
-import type { VelocityGrid } from '../physics/velocityGrid';
+import { type VelocityGrid, velocityNodes } from '../physics/velocityGrid';
 import conservedSumsSource from '../shaders/conservedSums.wgsl?raw';
 import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
 import source from '../shaders/linearizedOperator.wgsl?raw';
@@ -41,6 +50,11 @@ export class GpuLinearizedOperator {
   private readonly bindings: BindGroupCache;
   /** max μ per cell (both species), for the polarisation scale. */
   private muMax: Float64Array;
+  /** Per cell, for P and the preconditioner on the host: μ, χ ([A; B], float64), G⁻¹ (6 × 6). */
+  private cellKernels: { mu: Float64Array; support: Float64Array; inverseGram: Float64Array }[] = [];
+  private masses: readonly [number, number] = [1, 1];
+  /** Per cell the loss frequency ν ([A; B]) of the operator at μ, computed on first use. */
+  private frequencies: Float64Array[] | null = null;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -104,8 +118,14 @@ export class GpuLinearizedOperator {
     const mu = new Float32Array(2 * cellCount * points);
     const support = new Float32Array(2 * cellCount * points);
     const inverses = new Float32Array(36 * cellCount);
+    this.cellKernels = [];
+    this.frequencies = null;
     states.forEach((cellStates, c) => {
       const kernel = linearizedKernel(cellStates, grid, this.supportRadius);
+      const muCell = new Float64Array(2 * points);
+      muCell.set(kernel.mu[0], 0);
+      muCell.set(kernel.mu[1], points);
+      const inverseGram = new Float64Array(36);
       let max = 0;
       for (let s = 0; s < 2; s++) {
         const offset = (s * cellCount + c) * points;
@@ -118,10 +138,15 @@ export class GpuLinearizedOperator {
         const unit = new Float64Array(6);
         unit[j] = 1;
         const column = solveLinear(kernel.gram, unit, 6);
-        for (let i = 0; i < 6; i++) inverses[36 * c + 6 * i + j] = column[i]!;
+        for (let i = 0; i < 6; i++) {
+          inverses[36 * c + 6 * i + j] = column[i]!;
+          inverseGram[6 * i + j] = column[i]!;
+        }
       }
+      this.cellKernels.push({ mu: muCell, support: kernel.support, inverseGram });
     });
     const [massA, massB] = [states[0]![0].mass, states[0]![1].mass];
+    this.masses = [massA, massB];
     const queue = this.device.queue;
     queue.writeBuffer(
       this.params,
@@ -187,6 +212,157 @@ export class GpuLinearizedOperator {
     run('complement', complement);
     device.queue.submit([encoder.finish()]);
     return readFloat32(device, this.field, values);
+  }
+
+  /** The six invariant moments Σ_v ψ_d h of one cell's [A; B] vector, and their scales Σ_v |ψ_d h|. */
+  private moments(h: Float64Array): { moments: Float64Array; scales: Float64Array } {
+    const { nv, pointsPerCell: points } = this.grid;
+    const v = velocityNodes(this.grid);
+    const moments = new Float64Array(6);
+    const scales = new Float64Array(6);
+    for (let s = 0; s < 2; s++) {
+      const m = this.masses[s]!;
+      for (let i = 0; i < points; i++) {
+        const x = h[s * points + i]!;
+        const [v1, v2, v3] = [v[Math.floor(i / (nv * nv))]!, v[Math.floor(i / nv) % nv]!, v[i % nv]!];
+        const psi = [
+          s === 0 ? 1 : 0,
+          s === 1 ? 1 : 0,
+          m * v1,
+          m * v2,
+          m * v3,
+          0.5 * m * (v1 * v1 + v2 * v2 + v3 * v3),
+        ];
+        for (let d = 0; d < 6; d++) {
+          moments[d]! += psi[d]! * x;
+          scales[d]! += Math.abs(psi[d]! * x);
+        }
+      }
+    }
+    return { moments, scales };
+  }
+
+  /** P h for one cell: Σ_d c_d χμψ_d, c = G⁻¹ (Σ_v ψ h) (float64, the twin's kernelProjection). */
+  private kernelPart(c: number, h: Float64Array): Float64Array {
+    const { nv, pointsPerCell: points } = this.grid;
+    const v = velocityNodes(this.grid);
+    const { mu, support, inverseGram } = this.cellKernels[c]!;
+    const { moments } = this.moments(h);
+    const coefficients = new Float64Array(6);
+    for (let i = 0; i < 6; i++)
+      for (let j = 0; j < 6; j++) coefficients[i]! += inverseGram[6 * i + j]! * moments[j]!;
+    const out = new Float64Array(2 * points);
+    for (let s = 0; s < 2; s++) {
+      const m = this.masses[s]!;
+      for (let i = 0; i < points; i++) {
+        const [v1, v2, v3] = [v[Math.floor(i / (nv * nv))]!, v[Math.floor(i / nv) % nv]!, v[i % nv]!];
+        const psi =
+          coefficients[s]! +
+          m * (coefficients[2]! * v1 + coefficients[3]! * v2 + coefficients[4]! * v3) +
+          0.5 * m * (v1 * v1 + v2 * v2 + v3 * v3) * coefficients[5]!;
+        out[s * points + i] = support[s * points + i]! * mu[s * points + i]! * psi;
+      }
+    }
+    return out;
+  }
+
+  /** ν per cell from the GPU operator evaluated at μ (its loss frequencies). */
+  private async lossFrequencies(): Promise<Float64Array[]> {
+    if (this.frequencies) return this.frequencies;
+    const { device, grid, cellCount } = this;
+    const points = grid.pointsPerCell;
+    const encoder = device.createCommandEncoder({ label: 'LinearizedOperator.lossFrequency' });
+    this.collision.record(encoder, this.mu);
+    device.queue.submit([encoder.finish()]);
+    const all = await readFloat32(device, this.collision.frequency, 2 * cellCount * points);
+    this.frequencies = Array.from({ length: cellCount }, (_, c) => {
+      const nu = new Float64Array(2 * points);
+      for (let s = 0; s < 2; s++)
+        nu.set(all.subarray((s * cellCount + c) * points, (s * cellCount + c + 1) * points), s * points);
+      return nu;
+    });
+    return this.frequencies;
+  }
+
+  /**
+   * h = 𝓛⁻¹ g for every cell (g: [A | B][cell][N_v³]), with P h = 0. Refuses a cell whose source has a
+   * kernel component (SolvabilityError naming the cell), and says which cell missed the tolerance
+   * (ConvergenceError). f32: the tolerance is on the relative residual, default 1e−5.
+   */
+  async inverse(
+    g: Float32Array,
+    options: { tolerance?: number; maxIterations?: number; solvabilityTolerance?: number } = {},
+  ): Promise<{ solution: Float32Array; iterations: number[]; residuals: number[] }> {
+    const { grid, cellCount } = this;
+    const points = grid.pointsPerCell;
+    const tolerance = options.tolerance ?? 1e-5;
+    const maxIterations = options.maxIterations ?? 40;
+    const solvability = options.solvabilityTolerance ?? 1e-5;
+    if (g.length !== 2 * cellCount * points || !g.every(Number.isFinite)) {
+      throw new RangeError(`L⁻¹ (GPU): the source must be ${2 * cellCount * points} finite values`);
+    }
+    const unpack = (all: Float32Array, c: number) => {
+      const h = new Float64Array(2 * points);
+      for (let s = 0; s < 2; s++)
+        h.set(all.subarray((s * cellCount + c) * points, (s * cellCount + c + 1) * points), s * points);
+      return h;
+    };
+    const pack = (cells: readonly Float64Array[]) => {
+      const all = new Float32Array(2 * cellCount * points);
+      cells.forEach((h, c) => {
+        for (let s = 0; s < 2; s++)
+          all.set(h.subarray(s * points, (s + 1) * points), (s * cellCount + c) * points);
+      });
+      return all;
+    };
+    const sources = Array.from({ length: cellCount }, (_, c) => {
+      const support = this.cellKernels[c]!.support;
+      const b = unpack(g, c).map((x, i) => x * support[i]!);
+      const { moments, scales } = this.moments(b);
+      moments.forEach((m, d) => {
+        const size = scales[d]! > 0 ? Math.abs(m) / scales[d]! : 0;
+        if (size > solvability) throw new SolvabilityError(`${INVARIANT_NAMES[d]} in cell ${c}`, size);
+      });
+      return b;
+    });
+    const frequencies = await this.lossFrequencies();
+    const preconditions = frequencies.map((nu, c) => {
+      const support = this.cellKernels[c]!.support;
+      const max = Math.max(...nu);
+      return nu.map((x, i) => (support[i]! > 0 ? Math.max(x, 1e-3 * max) : 1));
+    });
+    const applyAll = async (xs: readonly Float64Array[]) => {
+      const lx = await this.apply(pack(xs));
+      return xs.map((x, c) => {
+        const out = unpack(lx, c);
+        const px = this.kernelPart(c, x);
+        const support = this.cellKernels[c]!.support;
+        for (let i = 0; i < out.length; i++) out[i]! += px[i]! + (1 - support[i]!) * x[i]!;
+        return out;
+      });
+    };
+    const result = await gmresBatched(applyAll, sources, preconditions, tolerance, maxIterations);
+    // the recurrence's residuals, checked against the operator itself
+    const back = await applyAll(result.solutions);
+    const residuals = sources.map((b, c) => {
+      let rr = 0;
+      let bb = 0;
+      for (let i = 0; i < b.length; i++) {
+        rr += (b[i]! - back[c]![i]!) ** 2;
+        bb += b[i]! ** 2;
+      }
+      return bb > 0 ? Math.sqrt(rr / bb) : 0;
+    });
+    residuals.forEach((r, c) => {
+      if (!(result.residuals[c]! <= tolerance && r <= 10 * tolerance)) {
+        throw new ConvergenceError(result.iterations[c]!, Math.max(r, result.residuals[c]!), tolerance);
+      }
+    });
+    const solutions = result.solutions.map((x, c) => {
+      const px = this.kernelPart(c, x);
+      return x.map((value, i) => value - px[i]!);
+    });
+    return { solution: pack(solutions), iterations: result.iterations, residuals };
   }
 
   destroy(): void {

@@ -272,7 +272,8 @@ export interface InverseResult {
   readonly residual: number;
 }
 
-const INVARIANT_NAMES = [
+/** The six collision invariants ψ_d in order, as an error message names them. */
+export const INVARIANT_NAMES = [
   'density of species A',
   'density of species B',
   'momentum along v1',
