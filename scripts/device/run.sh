@@ -3,7 +3,7 @@
 # NVIDIA driver, then `bench` (full grid, each case within --max-case-seconds): it first checks
 # the GPU collision operator against its float64 twin at every N_v (exit 1 if they disagree),
 # then times. Everything goes to $OUT: bench.json (the records), bench.log (progress, the
-# agreement lines, the summary), env.txt (driver and adapter facts).
+# agreement lines, the summary), linearized.json (the L⁻¹ cases), env.txt (driver and adapter facts).
 set -uo pipefail
 OUT=${OUT:-/tmp/device-out}
 mkdir -p "$OUT"
@@ -20,7 +20,7 @@ else
 fi
 { nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv; /tmp/node --version; echo "ICD: $ICD"; } > "$OUT/env.txt" 2>&1
 cd .device/app
-timeout 500 /tmp/node dist-node/bench.js --max-case-seconds "${MAX_CASE_SECONDS:-40}" --out "$OUT/bench.json" 2> "$OUT/bench.log"
+timeout 500 /tmp/node dist-node/bench.js --max-case-seconds "${MAX_CASE_SECONDS:-40}" --out "$OUT/bench.json" --linearized-out "$OUT/linearized.json" 2> "$OUT/bench.log"
 status=$?
 tail -40 "$OUT/bench.log"
 exit $status

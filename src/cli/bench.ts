@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--out file.json] [--max-case-seconds 120] [--repeats n]`:
+ * `npm run bench -- [--quick] [--out file.json] [--linearized-out file.json] [--max-case-seconds 120] [--repeats n]`:
  * the full VPB step and its parts (collision step, transport, Poisson round trip, remainder norms)
  * on the adapter Dawn finds (a real GPU, or SwiftShader on the CPU) and on the float64 CPU backend
  * for small cases, with the collision step's counted GFLOP/s and GB/s against the adapter's
@@ -8,7 +8,9 @@
  * for a full step, reduced to the collision step alone) with a line saying so; nothing is
  * extrapolated into the records. Before anything is timed, the GPU collision operator is checked
  * against its float64 twin at every N_v of the cases (src/bench/verify.ts); a disagreement stops
- * the run (exit 1). Absolute times mean something only on a real GPU.
+ * the run (exit 1). Then the L⁻¹ cases (src/bench/linearizedInverse.ts: one batched solve against
+ * one batched 𝓛 application, N_v = 16 and 32 at n_x = 16; N_v = 8, n_x = 4 with --quick), their
+ * records to --linearized-out. Absolute times mean something only on a real GPU.
  * Exit status: 0 done, 1 failure, 2 invalid option, 3 no WebGPU adapter.
  */
 import { writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ import {
   fitCase,
 } from '../bench/cases';
 import { GpuTimer } from '../bench/gpuTimer';
+import { type LinearizedInverseRecord, measureLinearizedInverse } from '../bench/linearizedInverse';
 import { measureCpuCase, measureGpuCase } from '../bench/measure';
 import { provenance } from '../bench/provenance';
 import {
@@ -45,6 +48,7 @@ import { exchangeRateAccuracy, exchangeRateError } from '../physics/collision/gr
 interface Options {
   quick?: boolean;
   out?: string;
+  linearizedOut?: string;
   maxCaseSeconds: number;
   repeats?: number;
 }
@@ -169,6 +173,31 @@ async function bench(options: Options): Promise<void> {
     log(`  ${recordLine(record)}; took ${formatDuration(performance.now() - caseStart)}`);
   }
 
+  // L⁻¹ (issue 17): one batched solve for all cells against one batched 𝓛 application
+  const linearized: (LinearizedInverseRecord & { adapter: string; date: string; commit: string })[] = [];
+  const linearizedCases: [number, number][] = quick
+    ? [[8, 4]]
+    : [
+        [16, 16],
+        [32, 16],
+      ];
+  for (const [nv, nx] of linearizedCases) {
+    const caseStart = performance.now();
+    const r = await measureLinearizedInverse(device, nv, nx, budgetMs);
+    if ('skipped' in r) {
+      const line = `${r.skipped}: projected ${formatDuration(r.projectedMs)}, over the ${options.maxCaseSeconds} s budget`;
+      log(`skipped ${line}`);
+      skipped.push(line);
+      continue;
+    }
+    linearized.push({ ...r, adapter, date, commit });
+    log(
+      `${r.case}: ${r.gmres_steps} GMRES steps, ${formatMs(r.ms_per_solve)} ms per solve (${formatMs(r.ms_per_cell)} ms/cell), ` +
+        `${r.solve_in_applications.toFixed(1)} 𝓛 applications' worth, residual ${r.residual.toExponential(1)}; ` +
+        `took ${formatDuration(performance.now() - caseStart)}`,
+    );
+  }
+
   log('');
   log(`summary (${adapter}; commit ${commit}${worktreeDirty ? ', uncommitted changes' : ''}):`);
   for (const r of records) {
@@ -192,6 +221,10 @@ async function bench(options: Options): Promise<void> {
   } else {
     process.stdout.write(json);
   }
+  if (options.linearizedOut) {
+    writeFileSync(options.linearizedOut, `${JSON.stringify(linearized, null, 2)}\n`);
+    log(`${linearized.length} L⁻¹ records written to ${options.linearizedOut}`);
+  }
   timer.destroy();
   device.destroy();
 }
@@ -202,6 +235,10 @@ const program = new Command('bench')
   )
   .option('--quick', 'the small cases only (under 2 minutes on a 2-core CPU adapter)')
   .option('--out <file>', 'write the JSON records here (default: stdout)')
+  .option(
+    '--linearized-out <file>',
+    'write the L⁻¹ records (one batched solve for all cells against one 𝓛 application) here; always logged',
+  )
   .option(
     '--max-case-seconds <seconds>',
     'skip a case whose projected time exceeds this',
