@@ -30,6 +30,9 @@ export type TransportSolver = (
 export const solveTransport: TransportSolver = (state, nv, onProgress) =>
   transportCoefficients(state, transportGrid(state, nv), undefined, { onProgress });
 
+/** An Onsager defect above this is reported as "not converged". */
+export const ONSAGER_WARNING = 0.05;
+
 export interface TransportCommandIo extends RunCommandIo {
   /** Default process.stdout: the table or the JSON object. */
   readonly stdout?: TextSink;
@@ -145,6 +148,7 @@ export function registerTransportCommand(
         truncation: g.truncation,
       },
       residual: result.residual,
+      onsager_defect: result.onsagerDefect,
       iterations: {
         shear: result.iterations[0],
         heat: result.iterations[1],
@@ -179,6 +183,18 @@ export function registerTransportCommand(
       `grid: N_v = ${g.nv}, L = ${g.vmax.toPrecision(4)}, N_ρ = ${g.nRho}, sphere ${g.nTheta} × ${g.nPhi}, R = ${g.truncation.toPrecision(4)}; ` +
         `GMRES steps ${result.iterations.join('/')}, residual ${result.residual.toExponential(1)}`,
     ];
+    lines.push(
+      `Onsager reciprocity of the heat of diffusion and k_T: broken by ${(100 * result.onsagerDefect).toPrecision(2)} % ` +
+        "(0 for an exact operator; a measure of this grid's error that needs no exact solution)",
+    );
+    if (result.onsagerDefect > ONSAGER_WARNING) {
+      lines.push(
+        `warning: the coefficients are not converged on this grid (Onsager defect above ${100 * ONSAGER_WARNING} %)` +
+          (options.nv === 16
+            ? ': use --nv 32'
+            : ': soft potentials (γ < 0) are not resolved by the N_v = 32 box yet'),
+      );
+    }
     if (exact) {
       lines.push(
         `exact (Maxwell molecules): η ${f(exact.viscosity)} (${(100 * exact.viscosity_relative_error).toPrecision(2)} % off), ` +

@@ -338,7 +338,8 @@ class App {
     setText(
       'transport-wave',
       `Navier–Stokes wave (dotted in the profile plots): ω = ${plain(Math.abs(sound.frequency[0]))}, ` +
-        `damping rate ${plain(-sound.frequency[1])} (Euler–Poisson: 0)`,
+        `damping rate ${plain(-sound.frequency[1])} (Euler–Poisson: 0)` +
+        (coefficients.onsagerDefect > 0.05 ? '; from coefficients not converged on their grid' : ''),
     );
   }
 

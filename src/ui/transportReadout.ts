@@ -38,7 +38,10 @@ export function describeTransport(result: TransportCoefficients, nv: 16 | 32): T
     conductivity: number(result.thermalConductivity),
     diffusion: number(result.diffusion),
     thermalDiffusion: number(result.thermalDiffusionRatio),
-    status: `${TRANSPORT_ACCURACY[nv]} (simulator units, ε = ${result.knudsen} included; GMRES residual ${result.residual.toExponential(1)})`,
+    status:
+      `${TRANSPORT_ACCURACY[nv]} (simulator units, ε = ${result.knudsen} included; GMRES residual ${result.residual.toExponential(1)}; ` +
+      `Onsager check ${(100 * result.onsagerDefect).toPrecision(2)} %)` +
+      (result.onsagerDefect > 0.05 ? ' — not converged on this grid: read these as rough estimates' : ''),
   };
 }
 

@@ -133,6 +133,7 @@ describe('sim transport', () => {
         truncation: positive,
       }),
       residual: v.pipe(v.number(), v.maxValue(1e-8)),
+      onsager_defect: v.pipe(v.number(), v.minValue(0)),
       iterations: v.strictObject({ shear: v.number(), heat: v.number(), diffusion: v.number() }),
       state: v.strictObject({
         density_A: v.literal(0.7),
@@ -168,6 +169,7 @@ describe('sim transport', () => {
       diffusion: 0.25,
       thermalDiffusionRatio: 0.01,
       heatOfDiffusion: 0,
+      onsagerDefect: 0.2,
       knudsen: state.knudsen,
       grid: { nv: 32, vmax: 9, nRho: 16, nTheta: 4, nPhi: 8, truncation: 8 },
       residual: 1e-9,
@@ -175,7 +177,17 @@ describe('sim transport', () => {
     });
     const { code, stdout } = await transport(['--config', join(examplesDir, 'ionosphere-f1.json')], fake);
     expect(code).toBe(0);
-    for (const label of ['η', 'λ', 'D_AB', 'k_T', 'N_v = 32', 'residual', 'exact (Maxwell molecules)'])
+    for (const label of [
+      'η',
+      'λ',
+      'D_AB',
+      'k_T',
+      'N_v = 32',
+      'residual',
+      'exact (Maxwell molecules)',
+      'Onsager',
+      'not converged',
+    ])
       expect(stdout).toContain(label);
   });
 });

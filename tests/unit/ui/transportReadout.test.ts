@@ -12,6 +12,7 @@ const result = {
   diffusion: 2e-3,
   thermalDiffusionRatio: -0.0421,
   heatOfDiffusion: 0.3,
+  onsagerDefect: 0.007,
   knudsen: 0.1,
   grid: { nv: 32, vmax: 9, nRho: 16, nTheta: 4, nPhi: 8, truncation: 8 },
   residual: 3e-9,
@@ -31,6 +32,8 @@ describe('transport readout', () => {
       expect(text.status).toMatch(/residual 3\.0e-9/);
     }
     expect(describeTransport({ ...result, viscosity: Number.NaN }, 32).viscosity).toBe('not finite');
+    expect(describeTransport(result, 32).status).toMatch(/Onsager check 0\.70 %\)$/);
+    expect(describeTransport({ ...result, onsagerDefect: 0.46 }, 32).status).toMatch(/not converged/);
   });
 
   it('recomputes only when the background state changes', () => {
