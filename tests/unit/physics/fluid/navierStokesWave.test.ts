@@ -151,7 +151,7 @@ describe('the predicted profiles', () => {
         [0, 0],
       ] as const;
     const x = [0, 0.7, 2.1, 5];
-    const [nA, nB, E] = predictedProfiles(
+    const [nA, nB] = predictedProfiles(
       { waveNumber: k, meanDensities: [1, 0.5], charges: [1, 2], amplitudes },
       x,
       3,
