@@ -14,13 +14,13 @@
  */
 import {
   ConvergenceError,
-  INVARIANT_NAMES,
+  kernelProjection,
   linearizedKernel,
-  SolvabilityError,
+  refuseKernelComponent,
 } from '../physics/collision/linearized';
 import { gmresBatched } from '../physics/krylov';
 import { type MaxwellianState, solveLinear } from '../physics/maxwellian';
-import { type VelocityGrid, velocityNodes } from '../physics/velocityGrid';
+import type { VelocityGrid } from '../physics/velocityGrid';
 import conservedSumsSource from '../shaders/conservedSums.wgsl?raw';
 import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
 import source from '../shaders/linearizedOperator.wgsl?raw';
@@ -50,9 +50,12 @@ export class GpuLinearizedOperator {
   private readonly bindings: BindGroupCache;
   /** max μ per cell (both species), for the polarisation scale. */
   private muMax: Float64Array;
-  /** Per cell, for P and the preconditioner on the host: μ, χ ([A; B], float64), G⁻¹ (6 × 6). */
-  private cellKernels: { mu: Float64Array; support: Float64Array; inverseGram: Float64Array }[] = [];
-  private masses: readonly [number, number] = [1, 1];
+  /**
+   * For P on the host: the six invariants ψ_d (the same in every cell: they depend on the grid and
+   * the masses only) and per cell the weight χμ, the support χ and the Gram matrix ([A; B], float64).
+   */
+  private invariants: readonly Float64Array[] = [];
+  private cellKernels: { weight: Float64Array; support: Float64Array; gram: Float64Array }[] = [];
   /** Per cell the loss frequency ν ([A; B]) of the operator at μ, computed on first use. */
   private frequencies: Float64Array[] | null = null;
 
@@ -122,10 +125,6 @@ export class GpuLinearizedOperator {
     this.frequencies = null;
     states.forEach((cellStates, c) => {
       const kernel = linearizedKernel(cellStates, grid, this.supportRadius);
-      const muCell = new Float64Array(2 * points);
-      muCell.set(kernel.mu[0], 0);
-      muCell.set(kernel.mu[1], points);
-      const inverseGram = new Float64Array(36);
       let max = 0;
       for (let s = 0; s < 2; s++) {
         const offset = (s * cellCount + c) * points;
@@ -138,15 +137,15 @@ export class GpuLinearizedOperator {
         const unit = new Float64Array(6);
         unit[j] = 1;
         const column = solveLinear(kernel.gram, unit, 6);
-        for (let i = 0; i < 6; i++) {
-          inverses[36 * c + 6 * i + j] = column[i]!;
-          inverseGram[6 * i + j] = column[i]!;
-        }
+        for (let i = 0; i < 6; i++) inverses[36 * c + 6 * i + j] = column[i]!;
       }
-      this.cellKernels.push({ mu: muCell, support: kernel.support, inverseGram });
+      if (c === 0) this.invariants = kernel.invariants;
+      this.cellKernels.push({ weight: kernel.weight, support: kernel.support, gram: kernel.gram });
     });
     const [massA, massB] = [states[0]![0].mass, states[0]![1].mass];
-    this.masses = [massA, massB];
+    if (states.some(([a, b]) => a.mass !== massA || b.mass !== massB)) {
+      throw new RangeError('LinearizedOperator: every cell must have the same species masses');
+    }
     const queue = this.device.queue;
     queue.writeBuffer(
       this.params,
@@ -214,56 +213,10 @@ export class GpuLinearizedOperator {
     return readFloat32(device, this.field, values);
   }
 
-  /** The six invariant moments Σ_v ψ_d h of one cell's [A; B] vector, and their scales Σ_v |ψ_d h|. */
-  private moments(h: Float64Array): { moments: Float64Array; scales: Float64Array } {
-    const { nv, pointsPerCell: points } = this.grid;
-    const v = velocityNodes(this.grid);
-    const moments = new Float64Array(6);
-    const scales = new Float64Array(6);
-    for (let s = 0; s < 2; s++) {
-      const m = this.masses[s]!;
-      for (let i = 0; i < points; i++) {
-        const x = h[s * points + i]!;
-        const [v1, v2, v3] = [v[Math.floor(i / (nv * nv))]!, v[Math.floor(i / nv) % nv]!, v[i % nv]!];
-        const psi = [
-          s === 0 ? 1 : 0,
-          s === 1 ? 1 : 0,
-          m * v1,
-          m * v2,
-          m * v3,
-          0.5 * m * (v1 * v1 + v2 * v2 + v3 * v3),
-        ];
-        for (let d = 0; d < 6; d++) {
-          moments[d]! += psi[d]! * x;
-          scales[d]! += Math.abs(psi[d]! * x);
-        }
-      }
-    }
-    return { moments, scales };
-  }
-
-  /** P h for one cell: Σ_d c_d χμψ_d, c = G⁻¹ (Σ_v ψ h) (float64, the twin's kernelProjection). */
+  /** P h for one cell (the twin's kernelProjection). */
   private kernelPart(c: number, h: Float64Array): Float64Array {
-    const { nv, pointsPerCell: points } = this.grid;
-    const v = velocityNodes(this.grid);
-    const { mu, support, inverseGram } = this.cellKernels[c]!;
-    const { moments } = this.moments(h);
-    const coefficients = new Float64Array(6);
-    for (let i = 0; i < 6; i++)
-      for (let j = 0; j < 6; j++) coefficients[i]! += inverseGram[6 * i + j]! * moments[j]!;
-    const out = new Float64Array(2 * points);
-    for (let s = 0; s < 2; s++) {
-      const m = this.masses[s]!;
-      for (let i = 0; i < points; i++) {
-        const [v1, v2, v3] = [v[Math.floor(i / (nv * nv))]!, v[Math.floor(i / nv) % nv]!, v[i % nv]!];
-        const psi =
-          coefficients[s]! +
-          m * (coefficients[2]! * v1 + coefficients[3]! * v2 + coefficients[4]! * v3) +
-          0.5 * m * (v1 * v1 + v2 * v2 + v3 * v3) * coefficients[5]!;
-        out[s * points + i] = support[s * points + i]! * mu[s * points + i]! * psi;
-      }
-    }
-    return out;
+    const { weight, gram } = this.cellKernels[c]!;
+    return kernelProjection(this.invariants, weight, gram, h);
   }
 
   /** ν per cell from the GPU operator evaluated at μ (its loss frequencies). */
@@ -318,11 +271,7 @@ export class GpuLinearizedOperator {
     const sources = Array.from({ length: cellCount }, (_, c) => {
       const support = this.cellKernels[c]!.support;
       const b = unpack(g, c).map((x, i) => x * support[i]!);
-      const { moments, scales } = this.moments(b);
-      moments.forEach((m, d) => {
-        const size = scales[d]! > 0 ? Math.abs(m) / scales[d]! : 0;
-        if (size > solvability) throw new SolvabilityError(`${INVARIANT_NAMES[d]} in cell ${c}`, size);
-      });
+      refuseKernelComponent(this.invariants, b, solvability, ` in cell ${c}`);
       return b;
     });
     const frequencies = await this.lossFrequencies();

@@ -114,15 +114,59 @@ export function linearizedKernel(
   for (let i = 0; i < 2 * n; i++) weight[i]! *= support[i]!;
   const kernel = invariants.map((psi) => psi.map((x, i) => x * weight[i]!));
   const gram = new Float64Array(36);
+  for (let d = 0; d < 6; d++)
+    for (let e = 0; e < 6; e++) gram[6 * d + e] = dotProduct(invariants[d]!, kernel[e]!);
+  return { mu, support, weight, invariants, kernel, gram };
+}
+
+function dotProduct(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+/** The six invariant moments Σ_v ψ_d h (zero ⟺ P h = 0). */
+export function invariantMoments(invariants: readonly Float64Array[], h: Float64Array): Float64Array {
+  return Float64Array.from(invariants, (psi) => dotProduct(psi, h));
+}
+
+/**
+ * P h = Σ_d c_d weight ψ_d with Σ_e G_de c_e = Σ_v ψ_d h (module comment; weight = χμ, G the Gram
+ * matrix of linearizedKernel). The kernel vectors are formed on the fly, so a caller holding many
+ * cells keeps one set of invariants and a weight per cell.
+ */
+export function kernelProjection(
+  invariants: readonly Float64Array[],
+  weight: Float64Array,
+  gram: Float64Array,
+  h: Float64Array,
+): Float64Array {
+  const c = solveLinear(gram, invariantMoments(invariants, h), 6);
+  const out = new Float64Array(h.length);
   for (let d = 0; d < 6; d++) {
-    for (let e = 0; e < 6; e++) {
-      let sum = 0;
-      const [a, b] = [invariants[d]!, kernel[e]!];
-      for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-      gram[6 * d + e] = sum;
-    }
+    const psi = invariants[d]!;
+    for (let i = 0; i < out.length; i++) out[i]! += c[d]! * (psi[i]! * weight[i]!);
   }
-  return { mu, support, invariants, kernel, gram };
+  return out;
+}
+
+/**
+ * Throws SolvabilityError when g carries an invariant moment above `tolerance` of its own scale
+ * Σ_v |ψ_d g| (paper eq. 2.13's solvability condition); `where` is added to the component's name.
+ */
+export function refuseKernelComponent(
+  invariants: readonly Float64Array[],
+  g: Float64Array,
+  tolerance: number,
+  where = '',
+): void {
+  const moments = invariantMoments(invariants, g);
+  invariants.forEach((psi, d) => {
+    let scale = 0;
+    for (let i = 0; i < g.length; i++) scale += Math.abs(psi[i]! * g[i]!);
+    const size = scale > 0 ? Math.abs(moments[d]!) / scale : 0;
+    if (size > tolerance) throw new SolvabilityError(`${INVARIANT_NAMES[d]}${where}`, size);
+  });
 }
 
 /**
@@ -137,24 +181,13 @@ export function linearizedOperator(
 ): LinearizedOperator {
   const grid = tables.AA.grid;
   const n = grid.pointsPerCell;
-  const { mu, support, invariants, kernel, gram } = linearizedKernel(states, grid, supportRadius);
-  const dot = (a: Float64Array, b: Float64Array) => {
-    let sum = 0;
-    for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-    return sum;
-  };
-  const invariantMoments = (h: Float64Array) => Float64Array.from(invariants, (psi) => dot(psi, h));
-  const kernelProjection = (h: Float64Array) => {
-    const c = solveLinear(gram, invariantMoments(h), 6);
-    const out = new Float64Array(2 * n);
-    for (let d = 0; d < 6; d++) for (let i = 0; i < out.length; i++) out[i]! += c[d]! * kernel[d]![i]!;
-    return out;
-  };
+  const { mu, support, weight, invariants, kernel, gram } = linearizedKernel(states, grid, supportRadius);
+  const project = (h: Float64Array) => kernelProjection(invariants, weight, gram, h);
 
   let muMax = 0;
   for (const m of mu) for (const x of m) muMax = Math.max(muMax, x);
   const complement = (h: Float64Array) => {
-    const ph = kernelProjection(h);
+    const ph = project(h);
     return h.map((x, i) => x - ph[i]!);
   };
   const apply = (h: Float64Array): Float64Array => {
@@ -202,8 +235,8 @@ export function linearizedOperator(
     mu,
     support,
     apply,
-    kernelProjection,
-    invariantMoments,
+    kernelProjection: project,
+    invariantMoments: (h: Float64Array) => invariantMoments(invariants, h),
     kernel,
     invariants,
     lossFrequency,
@@ -303,13 +336,7 @@ export function linearizedInverse(
   }
   // 𝓛 acts on its support ball: the source outside it (tails of μ below e^{−R²/2θ}) is dropped
   const source = g.map((x, i) => x * L.support[i]!);
-  const moments = L.invariantMoments(source);
-  L.invariants.forEach((psi, d) => {
-    let scale = 0;
-    for (let i = 0; i < source.length; i++) scale += Math.abs(psi[i]! * source[i]!);
-    const size = scale > 0 ? Math.abs(moments[d]!) / scale : 0;
-    if (size > solvability) throw new SolvabilityError(INVARIANT_NAMES[d]!, size);
-  });
+  refuseKernelComponent(L.invariants, source, solvability);
   // 𝓛 + P + (1 − support): invertible on the whole grid; the last term keeps the outside at 0
   const augmented = (x: Float64Array) => {
     const lx = L.apply(x);
