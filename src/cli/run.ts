@@ -54,6 +54,7 @@ import {
   describeExchangeRateAccuracy,
   gridAccuracyReport,
   refuseInaccurateGrid,
+  withAccurateAutomaticBox,
 } from '../physics/collision/gridAccuracy';
 import { collisionStiffness } from '../physics/collision/stiffness';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../physics/config';
@@ -476,8 +477,11 @@ function loadConfig(path: string): ReturnType<typeof resolveConfig> & { automati
   try {
     const parsed = parseConfig(json);
     const automatic = { vmax: parsed.grid.vmax === null, dt: parsed.time.dt === null };
-    const resolved = resolveConfig(parsed);
+    // the automatic box by the target (issue 16), measured; the note says which box and why
+    const box = withAccurateAutomaticBox(parsed);
+    const resolved = resolveConfig(box.config);
     const warnings = refuseInaccurateGrid(resolved.config, resolved.config.grid.vmax, resolved.warnings);
+    if (box.choice) warnings.unshift(box.choice.note);
     return { ...resolved, warnings, automatic };
   } catch (e) {
     if (e instanceof InvalidParameterError)

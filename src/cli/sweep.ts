@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { runSweep, type SweepFit, type SweepRun, TRUST_RULE, validityCsv } from '../engine/sweep';
-import { refuseInaccurateGrid } from '../physics/collision/gridAccuracy';
+import { refuseInaccurateGrid, withAccurateAutomaticBox } from '../physics/collision/gridAccuracy';
 import type { ResolvedConfig } from '../physics/config';
 import { type ParsedConfig, parseConfig } from '../physics/configSchema';
 import {
@@ -107,7 +107,10 @@ async function execute(
   stderr: TextSink,
   progress: RunProgress,
 ): Promise<void> {
-  const parsed = loadConfig(options.config);
+  const loaded = loadConfig(options.config);
+  // the automatic box by the target (issue 16); it does not depend on ε: one choice for the sweep
+  const box = wrapInput(options.config, () => withAccurateAutomaticBox(loaded));
+  const parsed = box.config;
   // Resolve every ε before the first run: a refusal should not come after an hour of computing.
   const plan = wrapInput(options.config, () =>
     planSweep(parsed, options.knudsen, {
@@ -118,9 +121,12 @@ async function execute(
   const { configs, settings, column, theorem } = plan;
   // the grid's exchange rates do not depend on ε: one check for the whole sweep (gridAccuracy.ts)
   const first = configs[0];
-  const warnings = first
-    ? wrapInput(options.config, () => refuseInaccurateGrid(first, first.grid.vmax, plan.warnings))
-    : plan.warnings;
+  const warnings = [
+    ...(box.choice ? [box.choice.note] : []),
+    ...(first
+      ? wrapInput(options.config, () => refuseInaccurateGrid(first, first.grid.vmax, plan.warnings))
+      : plan.warnings),
+  ];
   const gamma = parsed.collisions.gamma;
   for (const w of warnings) stderr.write(`warning: ${w}\n`);
   try {

@@ -4,7 +4,7 @@
  * The worker answers configure() with it, so the page shows that same refusal next to the control.
  */
 
-import { refuseInaccurateGrid } from './collision/gridAccuracy';
+import { refuseInaccurateGrid, withAccurateAutomaticBox } from './collision/gridAccuracy';
 import type { ResolvedConfig } from './config';
 import { type ParsedConfig, parseConfig, resolveConfig } from './configSchema';
 import { InvalidParameterError } from './velocityGrid';
@@ -25,7 +25,7 @@ export interface RefusedConfig {
 }
 
 /**
- * parseConfig + resolveConfig + refuseInaccurateGrid of the CLI's contract (`sim run` checks the
+ * parseConfig + the automatic box by the target + resolveConfig + refuseInaccurateGrid of the CLI's contract (`sim run` checks the
  * same), a refusal as a value instead of a throw: the
  * field as a dotted path ("species.1.mass", "grid.nv"), the message the CLI would print (field,
  * value received, allowed range). Errors other than InvalidParameterError are rethrown.
@@ -33,10 +33,13 @@ export interface RefusedConfig {
 export function acceptConfig(json: unknown): AcceptedConfig | RefusedConfig {
   try {
     const parsed = parseConfig(json);
-    const resolved = resolveConfig(parsed);
+    // the automatic box by the target (issue 16), measured only where the alias-free one misses
+    const box = withAccurateAutomaticBox(parsed);
+    const resolved = resolveConfig(box.config);
     const { config } = resolved;
     // the grid's exchange rates against exact theory (seconds at N_v = 32, memoised)
     const warnings = refuseInaccurateGrid(config, config.grid.vmax, resolved.warnings);
+    if (box.choice) warnings.unshift(box.choice.note);
     return { ok: true, parsed, config, warnings };
   } catch (e) {
     const refusal = configRefusal(e);

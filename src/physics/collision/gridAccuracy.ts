@@ -17,7 +17,12 @@ import type { SimulationConfig } from '../config';
 import { peakThermalStates } from '../configSchema';
 import { type MaxwellianState, maxwellianOnGrid } from '../maxwellian';
 import { velocityMoments } from '../moments';
-import { checkResolvable, chooseVelocityBox, isSupportRuleWarning } from '../velocityBox';
+import {
+  checkResolvable,
+  chooseVelocityBox,
+  isSupportRuleWarning,
+  MIN_CELLS_PER_THERMAL_SPEED,
+} from '../velocityBox';
 import { InvalidParameterError, velocityGrid } from '../velocityGrid';
 import { accuracyQuadrature, DEFAULT_COLLISION_ACCURACY } from './accuracy';
 import { maxwellianExchangeRates } from './exchangeRates';
@@ -210,32 +215,148 @@ export interface GridSuggestion {
   readonly error: number;
 }
 
-/**
- * The cheapest grid (fewest points N_v³) up to N_v = GRID_ACCURACY_MAX_NV that meets the run's
- * target: for each N_v, boxes around the automatic alias-free one (BOX_FACTORS: a wider box moves the
- * kernel truncation R = 2S out, at the price of Δv; the automatic box's support rule is conservative,
- * so a smaller one often resolves the exchange on fewer points), kept only where the grid resolves
- * the species (velocityBox.ts, the support rule only warned as for an explicit grid.vmax). Null when
- * none does. Each candidate costs one measurement (≲ 1.5 s at N_v = 32).
- */
-/** The boxes tried, as multiples of the automatic one, in this order (the automatic box first). */
+/** The boxes tried first, as multiples of the alias-free one, in this order (the alias-free box first). */
 export const BOX_FACTORS = [1, 0.75, 1.25, 0.6, 1.5] as const;
 
-export function cheapestAccurateGrid(config: SimulationConfig): GridSuggestion | null {
-  if (!config.collisions.enabled) return null;
-  const tolerance = config.grid.tolerance ?? GRID_TOLERANCE;
+/**
+ * Then these multiples of the largest box N_v resolves (MIN_CELLS_PER_THERMAL_SPEED cells per
+ * thermal speed for the narrowest species; 0.99 keeps round-off off the floor). There the kernel
+ * truncation R = 2S is as far out as the resolution floor allows, which is what a mixture whose
+ * alias-free box is far too wide needs (m_B = 2 m_A at N_v = 16: the alias-free box leaves the
+ * heavier ion 0.38 cells per thermal speed).
+ */
+export const RESOLVABLE_BOX_FACTORS = [0.99, 0.85, 0.7] as const;
+
+/**
+ * The boxes a grid search tries at N_v, in order (BOX_FACTORS, then RESOLVABLE_BOX_FACTORS), each
+ * kept only where it resolves the species (velocityBox.ts; the support rule only warned, as for an
+ * explicit grid.vmax: a box smaller than the alias-free one is judged by its measured error).
+ */
+function candidateBoxes(config: SimulationConfig, nv: number): number[] {
   const species = peakThermalStates(config);
-  const automatic = chooseVelocityBox(species).vmax;
-  for (const nv of [8, 16, 32].filter((n) => n <= GRID_ACCURACY_MAX_NV)) {
-    for (const vmax of BOX_FACTORS.map((f) => f * automatic)) {
-      if (!checkResolvable(velocityGrid(nv, vmax), species, { supportCheck: 'warn' }).ok) continue;
-      const measured = exchangeRateAccuracy({ ...config, grid: { ...config.grid, nv } }, vmax, tolerance);
-      if (measured && exchangeRateError(measured) <= tolerance) {
-        return { nv, vmax, error: exchangeRateError(measured) };
-      }
+  const aliasFree = chooseVelocityBox(species).vmax;
+  const narrowest = Math.min(...species.map((s) => Math.sqrt(s.temperature / s.mass)));
+  const resolvable = (nv * narrowest) / (2 * MIN_CELLS_PER_THERMAL_SPEED);
+  return [
+    ...BOX_FACTORS.map((f) => f * aliasFree),
+    ...RESOLVABLE_BOX_FACTORS.map((f) => f * resolvable),
+  ].filter((vmax) => checkResolvable(velocityGrid(nv, vmax), species, { supportCheck: 'warn' }).ok);
+}
+
+/** The first of the candidate boxes at N_v whose measured error meets the target, or null. */
+function firstAccurateBox(config: SimulationConfig, nv: number, tolerance: number): GridSuggestion | null {
+  const atNv = { ...config, grid: { ...config.grid, nv } };
+  for (const vmax of candidateBoxes(config, nv)) {
+    const measured = exchangeRateAccuracy(atNv, vmax, tolerance);
+    if (measured && exchangeRateError(measured) <= tolerance) {
+      return { nv, vmax, error: exchangeRateError(measured) };
     }
   }
   return null;
+}
+
+/**
+ * The cheapest grid (fewest points N_v³) up to N_v = GRID_ACCURACY_MAX_NV that meets the run's
+ * target: at each N_v the candidate boxes (candidateBoxes: a wider box moves the kernel truncation
+ * R = 2S out, at the price of Δv; the alias-free box's support rule is conservative, so a smaller
+ * one often resolves the exchange on fewer points). Null when none does. Each candidate costs one
+ * measurement (memoised, ≲ 1.5 s at N_v = 32).
+ */
+export function cheapestAccurateGrid(config: SimulationConfig): GridSuggestion | null {
+  if (!config.collisions.enabled) return null;
+  const tolerance = config.grid.tolerance ?? GRID_TOLERANCE;
+  for (const nv of [8, 16, 32].filter((n) => n <= GRID_ACCURACY_MAX_NV)) {
+    const found = firstAccurateBox(config, nv, tolerance);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The automatic box the measurement chose (accurateAutomaticBox). */
+export interface AutomaticBoxChoice {
+  /** The box used (firstAccurateBox at grid.nv). */
+  readonly vmax: number;
+  /** The alias-free box of the support rule (velocityBox.ts), which missed the target or did not resolve. */
+  readonly aliasFree: number;
+  /** Measured exchange-rate error of the chosen box (exchangeRateError). */
+  readonly error: number;
+  /** One line for the CLI's stderr, the page and summary.json. */
+  readonly note: string;
+}
+
+/**
+ * The automatic box by the target (issue 16: "the automatic grid is the cheapest that meets a
+ * target"). N_v is the user's (it sets the cost); the box is ours. The alias-free box of the
+ * support rule is kept when it resolves the species and meets grid.tolerance; otherwise the first
+ * candidate box at the same N_v that meets the target (firstAccurateBox). Null (keep the alias-free
+ * box: resolveConfig / refuseInaccurateGrid then refuse or warn with their advice) for an explicit
+ * grid.vmax, without collisions, above GRID_ACCURACY_MAX_NV, or when no candidate meets the
+ * target. Measures only where the alias-free box misses (one memoised measurement per candidate).
+ */
+export function accurateAutomaticBox(config: SimulationConfig): AutomaticBoxChoice | null {
+  if (config.grid.vmax !== null || !config.collisions.enabled || config.grid.nv > GRID_ACCURACY_MAX_NV) {
+    return null;
+  }
+  const tolerance = config.grid.tolerance ?? GRID_TOLERANCE;
+  const species = peakThermalStates(config);
+  const aliasFree = chooseVelocityBox(species).vmax;
+  const { nv } = config.grid;
+  let why: string;
+  // kept as it is only where it resolves under the support rule's own refusal
+  if (checkResolvable(velocityGrid(nv, aliasFree), species, { supportCheck: 'refuse' }).ok) {
+    const measured = exchangeRateAccuracy(config, aliasFree, tolerance);
+    if (!measured || exchangeRateError(measured) <= tolerance) return null;
+    why = `misses the target by ${percent(exchangeRateError(measured))}`;
+  } else {
+    why = 'does not resolve the species';
+  }
+  const found = firstAccurateBox(config, nv, tolerance);
+  if (!found) return null;
+  const fmt = (x: number) => Number(x.toPrecision(3));
+  return {
+    vmax: found.vmax,
+    aliasFree,
+    error: found.error,
+    note:
+      `automatic box: grid.vmax = ${fmt(found.vmax)} instead of the alias-free ${fmt(aliasFree)} (which ${why} ` +
+      `at N_v = ${nv}), chosen for its measured exchange-rate error ${percent(found.error)} ≤ grid.tolerance = ` +
+      percent(tolerance),
+  };
+}
+
+/**
+ * The config with its automatic box chosen by the target (accurateAutomaticBox) written in as an
+ * explicit grid.vmax, and the note to show; the config itself when nothing changes. Where no box
+ * at grid.nv meets the target and the alias-free one does not even resolve the species, refuses
+ * (grid.nv) with the resolution floor's figure and the cheapest grid that meets the target, not
+ * only the N_v the alias-free box would need.
+ */
+export function withAccurateAutomaticBox<C extends SimulationConfig>(
+  config: C,
+): { config: C; choice: AutomaticBoxChoice | null } {
+  const choice = accurateAutomaticBox(config);
+  if (choice) return { config: { ...config, grid: { ...config.grid, vmax: choice.vmax } }, choice };
+  if (config.grid.vmax === null && config.collisions.enabled && config.grid.nv <= GRID_ACCURACY_MAX_NV) {
+    const species = peakThermalStates(config);
+    const aliasFree = chooseVelocityBox(species).vmax;
+    const check = checkResolvable(velocityGrid(config.grid.nv, aliasFree), species);
+    const coarse = check.errors.find((e) => e.startsWith('grid.nv'));
+    if (coarse) {
+      const tolerance = config.grid.tolerance ?? GRID_TOLERANCE;
+      throw new InvalidParameterError(
+        'grid.nv',
+        `a grid that resolves both species and meets grid.tolerance = ${percent(tolerance)} in the exchange ` +
+          `rates (no box at this N_v does; at the alias-free box: ${coarse}); ` +
+          describeGridSuggestion(cheapestAccurateGrid(config), tolerance),
+        config.grid.nv,
+      );
+    }
+  }
+  return { config, choice };
+}
+
+function percent(x: number): string {
+  return `${Number((100 * x).toPrecision(2))} %`;
 }
 
 /** The advice of a grid above its target: the cheapest grid that meets it, in words. */

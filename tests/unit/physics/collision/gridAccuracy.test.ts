@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { quadratureErrorForConfig } from '../../../../src/physics/collision/accuracy';
 import {
   accuracyProbe,
+  accurateAutomaticBox,
   cheapestAccurateGrid,
   describeExchangeRateAccuracy,
   describeGridSuggestion,
@@ -18,10 +19,13 @@ import {
   exchangeRateError,
   outsideBox,
   refuseInaccurateGrid,
+  withAccurateAutomaticBox,
 } from '../../../../src/physics/collision/gridAccuracy';
 import type { SimulationConfig } from '../../../../src/physics/config';
-import { parseConfig, resolveConfig } from '../../../../src/physics/configSchema';
-import { isSupportRuleWarning } from '../../../../src/physics/velocityBox';
+import { acceptConfig } from '../../../../src/physics/configAcceptance';
+import { parseConfig, peakThermalStates, resolveConfig } from '../../../../src/physics/configSchema';
+import { chooseVelocityBox, isSupportRuleWarning } from '../../../../src/physics/velocityBox';
+import { InvalidParameterError } from '../../../../src/physics/velocityGrid';
 
 const config = (gamma: number, nv: number, vmax: number): SimulationConfig => ({
   species: [
@@ -195,4 +199,77 @@ describe('refuseInaccurateGrid: the measurement supersedes the support rule', ()
     const { warnings } = resolveConfig(parseConfig(elayer(0.001)));
     expect(refuseInaccurateGrid(tight, 1.36, warnings)).toEqual(warnings);
   });
+});
+
+describe('the automatic box by the target (issue 16): N_v is the user’s, the box is measured', () => {
+  // m_B = 2 m_A at one θ: the alias-free box leaves the heavier ion 0.38 cells per thermal speed
+  // at N_v = 16, so before this the automatic box was refused there ("nv ≥ 32").
+  const oneTheta = (gamma: number, nv: number, massB = 2): SimulationConfig => {
+    const c = config(gamma, nv, 1);
+    return {
+      ...c,
+      species: [
+        { ...c.species[0], temperature: 1 },
+        { ...c.species[1], temperature: 1, mass: massB },
+      ],
+      grid: { ...c.grid, vmax: null },
+    };
+  };
+
+  it('m_B = 2 m_A, N_v = 16, Maxwell molecules: the alias-free box is refused, a measured box within 1 % is chosen', () => {
+    const c = oneTheta(0, 16);
+    expect(() => resolveConfig(c)).toThrow(/grid\.nv.*nv ≥ 32/s);
+    const accepted = acceptConfig(c);
+    expect(accepted.ok).toBe(true);
+    if (!accepted.ok) return;
+    const { vmax } = accepted.config.grid;
+    const aliasFree = chooseVelocityBox(peakThermalStates(c)).vmax;
+    expect(vmax).toBeLessThan(aliasFree);
+    // the chosen box measured again against the exact rates, as a run on it would be
+    const error = exchangeRateError(exchangeRateAccuracy(accepted.config, vmax)!);
+    expect(error).toBeLessThanOrEqual(0.01);
+    expect(accepted.warnings[0]).toMatch(/^automatic box: grid\.vmax = \S+ instead of the alias-free/);
+    expect(accepted.warnings[0]).toContain(`${Number((100 * error).toPrecision(2))} %`);
+    // the parsed config keeps vmax automatic (a saved or shared set-up stays automatic)
+    expect(accepted.parsed.grid.vmax).toBeNull();
+  }, 120_000);
+
+  it('equal masses, hard spheres, N_v = 16: the chosen box is within 1 %, the alias-free one would not resolve', () => {
+    const c = oneTheta(1, 16, 1);
+    const choice = accurateAutomaticBox(c)!;
+    expect(choice).not.toBeNull();
+    expect(choice.aliasFree).toBe(chooseVelocityBox(peakThermalStates(c)).vmax);
+    const atChoice = exchangeRateAccuracy({ ...c, grid: { ...c.grid, vmax: choice.vmax } }, choice.vmax)!;
+    expect(exchangeRateError(atChoice)).toBeLessThanOrEqual(0.01);
+    expect(exchangeRateError(atChoice)).toBeCloseTo(choice.error, 12);
+  }, 120_000);
+
+  it('where no box at N_v meets the target, the refusal names the cheapest grid that does (measured again here)', () => {
+    const c = oneTheta(0, 8);
+    let message = '';
+    try {
+      withAccurateAutomaticBox(c);
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidParameterError);
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/grid\.nv = 8 is not allowed/);
+    const m = /the cheapest grid that meets 1 %: grid\.nv = (\d+), grid\.vmax = ([\d.]+)/.exec(message);
+    expect(m).not.toBeNull();
+    const nv = Number(m![1]);
+    const vmax = Number(m![2]);
+    expect(nv).toBeGreaterThan(8);
+    const error = exchangeRateError(exchangeRateAccuracy({ ...c, grid: { ...c.grid, nv } }, vmax)!);
+    expect(error).toBeLessThanOrEqual(0.01);
+  }, 120_000);
+
+  it('keeps an alias-free box that meets the target, and never touches an explicit one', () => {
+    const c = oneTheta(0, 32, 1);
+    const aliasFree = chooseVelocityBox(peakThermalStates(c)).vmax;
+    expect(exchangeRateError(exchangeRateAccuracy(c, aliasFree)!)).toBeLessThanOrEqual(0.01);
+    expect(accurateAutomaticBox(c)).toBeNull();
+    const explicit = { ...oneTheta(0, 16), grid: { ...oneTheta(0, 16).grid, vmax: 6 } };
+    expect(accurateAutomaticBox(explicit)).toBeNull();
+    expect(withAccurateAutomaticBox(explicit).config).toBe(explicit);
+  }, 120_000);
 });
