@@ -146,6 +146,7 @@ export function registerTransportCommand(
         radial_nodes: g.nRho,
         sphere_points: [g.nTheta, g.nPhi],
         truncation: g.truncation,
+        support_radius: g.support,
       },
       residual: result.residual,
       onsager_defect: result.onsagerDefect,
@@ -180,7 +181,7 @@ export function registerTransportCommand(
       `  thermal conductivity    λ    = ${f(result.thermalConductivity)}   q = −λ ∇θ when the diffusion velocities vanish`,
       `  mutual diffusion        D_AB = ${f(result.diffusion)}   u_A − u_B = −(n²/(n_A n_B)) D_AB ∇(n_A/n) at uniform p, θ`,
       `  thermal diffusion ratio k_T  = ${f(result.thermalDiffusionRatio)}   adds k_T ∇ln θ to the diffusion force`,
-      `grid: N_v = ${g.nv}, L = ${g.vmax.toPrecision(4)}, N_ρ = ${g.nRho}, sphere ${g.nTheta} × ${g.nPhi}, R = ${g.truncation.toPrecision(4)}; ` +
+      `grid: N_v = ${g.nv}, L = ${g.vmax.toPrecision(4)}, N_ρ = ${g.nRho}, sphere ${g.nTheta} × ${g.nPhi}, R = ${g.truncation.toPrecision(4)}, support ball χ ${g.support.toPrecision(4)}; ` +
         `GMRES steps ${result.iterations.join('/')}, residual ${result.residual.toExponential(1)}`,
     ];
     lines.push(

@@ -17,7 +17,7 @@ import { whenReady } from './workerClient';
 
 /** What each grid's coefficients are accurate to, as measured (README, issue 17). */
 export const TRANSPORT_ACCURACY: Readonly<Record<16 | 32, string>> = {
-  16: 'quick estimate on N_v = 16: 4–11 % off exact theory in the tested cases; N_v = 32 follows',
+  16: 'quick estimate on N_v = 16: 1 % (one gas) to 10 % (m_B = 2m_A) off exact theory in the tested cases; N_v = 32 follows',
   32: 'N_v = 32: within 0.1 % of exact theory in the tested cases (Maxwell molecules, hard spheres)',
 };
 

@@ -70,8 +70,8 @@ export interface TransportCoefficients {
    * How far the two cross effects break Onsager's reciprocity (module comment): |Q_w − Q_w^O| / scale
    * with Q_w^O = (5/2) θ (n_A n_B/ρ)(m_B − m_A) + nθ k_T from the heat solve. Exact for a
    * self-adjoint L; on a grid it measures the discrete operator's error as the coefficients see it,
-   * with no exact solution needed (0.5 % at N_v = 32 for Maxwell molecules with m_B = 2m_A, 14 % at
-   * N_v = 16; 46 % for γ = −2 at N_v = 32: soft potentials are not converged on these grids).
+   * with no exact solution needed (0.5 % at N_v = 32 for Maxwell molecules with m_B = 2m_A, 20 % at
+   * N_v = 16; 12 % for γ = −2 at N_v = 32: soft-potential mixtures are not converged on these grids).
    */
   readonly onsagerDefect: number;
   readonly knudsen: number;
@@ -83,6 +83,8 @@ export interface TransportCoefficients {
     readonly nTheta: number;
     readonly nPhi: number;
     readonly truncation: number;
+    /** Radius of the support ball χ of 𝓛 (transportSupportThermalSpeeds; ≤ truncation). */
+    readonly support: number;
   };
   /** The largest relative Krylov residual ‖S − 𝓛h‖/‖S‖ of the three solves. */
   readonly residual: number;
@@ -93,12 +95,29 @@ export interface TransportCoefficients {
 /**
  * Velocity boxes in thermal speeds √(θ/m) of the lighter species. Measured on the Maxwell-molecule
  * one gas (exact η = 2εθ/(πd²), λ = (15/4)η/m): N_v = 32 at 7, 8, 9 thermal speeds, η off by
- * 0.56 %, 0.05 %, 0.002 % (the kernel truncation R = 2S a box implies, velocityBox.ts, sets it);
- * N_v = 16 cannot resolve the heat mode: its 𝓛-eigenvalue is 17 % off at 7 thermal speeds, 5 % at 6,
- * where the truncation puts η 4 % off. N_v = 16 at 6 is a quick estimate (4–11 %), N_v = 32 at 9 the
- * default (2e−5 to 7.3e−4 against exact theory, transportCoefficients.test.ts).
+ * 0.56 %, 0.05 %, 0.002 % (the kernel truncation R = 2S a box implies, velocityBox.ts, sets it).
+ * N_v = 16 at 7 with the support ball of transportSupportThermalSpeeds: η 0.02 %, λ 1.0 % (at 6
+ * with χ = R, the earlier choice: 4 % and 6.6 %). N_v = 32 at 9 is the default (2e−5 to 7.3e−4
+ * against exact theory for γ ≥ 0, transportCoefficients.test.ts), N_v = 16 a quick estimate.
  */
-export const TRANSPORT_BOX_THERMAL_SPEEDS: Readonly<Record<number, number>> = { 16: 6, 32: 9 };
+export const TRANSPORT_BOX_THERMAL_SPEEDS: Readonly<Record<number, number>> = { 16: 7, 32: 9 };
+
+/**
+ * The support ball χ of 𝓛 (linearized.ts) in thermal speeds √(θ/m) of the lighter species; null:
+ * the kernel truncation R (the whole resolved ball). Why smaller: where the loss frequency ν is
+ * small (the outer shell, and everywhere beyond a few thermal speeds for soft potentials, ν ∝ |v|^γ)
+ * the spectral gain term's error divided by ν pollutes the solves, the heat solve first (its
+ * moments weigh |c|³). A ball of 5 thermal speeds cuts 0.3 % of the heat moment's integrand
+ * (measured on the Maxwell one gas at N_v = 32: λ 1.3 % low), so it is used only where it gains:
+ *   N_v = 16 (box 7): every γ. Maxwell one gas λ 1.0 % off (6.6 % with χ = R); γ = −2 one gas
+ *     Prandtl number (5/2)η/(mλ) 0.675 (2/3 in the first Sonine approximation; 0.137 with χ = R).
+ *   N_v = 32 (box 9): γ < 0 only. γ = −2, m_B = 2m_A: Onsager defect 12 % (53 % with χ = R),
+ *     still above the 5 % of "not converged"; γ ≥ 0 keeps χ = R (exact to 2e−5 there).
+ */
+export function transportSupportThermalSpeeds(gamma: number, nv: number): number | null {
+  if (nv <= 16) return 5;
+  return gamma < 0 ? 5 : null;
+}
 
 /** The grid of the solves: N_v = 32 (default) or 16, on the box of TRANSPORT_BOX_THERMAL_SPEEDS. */
 export function transportGrid(state: TransportState, nv = 32): VelocityGrid {
@@ -159,7 +178,11 @@ export function transportCoefficients(
   state: TransportState,
   gridChoice?: VelocityGrid,
   quadratureChoice?: SpectralQuadrature,
-  options: InverseOptions & { readonly onProgress?: (stage: 'shear' | 'heat' | 'diffusion') => void } = {},
+  options: InverseOptions & {
+    readonly onProgress?: (stage: 'shear' | 'heat' | 'diffusion') => void;
+    /** The support ball χ's radius in thermal speeds √(θ/m) of the lighter species (default: transportSupportRadius). */
+    readonly supportThermalSpeeds?: number | null;
+  } = {},
 ): TransportCoefficients {
   checkState(state);
   const grid = gridChoice ?? transportGrid(state);
@@ -178,7 +201,16 @@ export function transportCoefficients(
   const states = state.species.map(
     (s): MaxwellianState => ({ density: s.density, mass: s.mass, temperature: theta, drift: [0, 0, 0] }),
   ) as [MaxwellianState, MaxwellianState];
-  const L = linearizedOperator(states, tables);
+  const lighter = Math.min(A.mass, B.mass);
+  const speeds =
+    options.supportThermalSpeeds === undefined
+      ? transportSupportThermalSpeeds(state.gamma, grid.nv)
+      : options.supportThermalSpeeds;
+  const radius =
+    speeds === null
+      ? tables.AA.truncation
+      : Math.min(tables.AA.truncation, speeds * Math.sqrt(theta / lighter));
+  const L = linearizedOperator(states, tables, radius);
   const n = L.points;
   const nv = grid.nv;
   const v = velocityNodes(grid);
@@ -257,6 +289,7 @@ export function transportCoefficients(
       nTheta: quadrature.nTheta,
       nPhi: quadrature.nPhi,
       truncation: tables.AA.truncation,
+      support: radius,
     },
     residual: Math.max(shearSolve.residual, heatSolve.residual, diffusionSolve.residual),
     iterations: [shearSolve.iterations, heatSolve.iterations, diffusionSolve.iterations],

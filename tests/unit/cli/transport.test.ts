@@ -131,6 +131,7 @@ describe('sim transport', () => {
         radial_nodes: v.pipe(v.number(), v.integer()),
         sphere_points: v.tuple([v.number(), v.number()]),
         truncation: positive,
+        support_radius: positive,
       }),
       residual: v.pipe(v.number(), v.maxValue(1e-8)),
       onsager_defect: v.pipe(v.number(), v.minValue(0)),
@@ -158,8 +159,9 @@ describe('sim transport', () => {
     const record = v.parse(schema, JSON.parse(stdout));
     expect(record.state.temperature).toBeCloseTo((0.7 * 1.2 + 0.5 * 0.9) / 1.2, 14);
     expect(record.knudsen).toBe(c.collisions.knudsen);
-    // the quick grid: 6 thermal speeds of the lighter species
-    expect(record.grid.vmax).toBeCloseTo(6 * Math.sqrt(record.state.temperature), 12);
+    // the quick grid: 7 thermal speeds of the lighter species, the support ball χ 5 of them
+    expect(record.grid.vmax).toBeCloseTo(7 * Math.sqrt(record.state.temperature), 12);
+    expect(record.grid.support_radius).toBeCloseTo(5 * Math.sqrt(record.state.temperature), 12);
   }, 120_000);
 
   it('prints a labelled table by default', async () => {
@@ -171,7 +173,7 @@ describe('sim transport', () => {
       heatOfDiffusion: 0,
       onsagerDefect: 0.2,
       knudsen: state.knudsen,
-      grid: { nv: 32, vmax: 9, nRho: 16, nTheta: 4, nPhi: 8, truncation: 8 },
+      grid: { nv: 32, vmax: 9, nRho: 16, nTheta: 4, nPhi: 8, truncation: 8, support: 8 },
       residual: 1e-9,
       iterations: [5, 6, 7],
     });

@@ -14,7 +14,7 @@ const result = {
   heatOfDiffusion: 0.3,
   onsagerDefect: 0.007,
   knudsen: 0.1,
-  grid: { nv: 32, vmax: 9, nRho: 16, nTheta: 4, nPhi: 8, truncation: 8 },
+  grid: { nv: 32, vmax: 9, nRho: 16, nTheta: 4, nPhi: 8, truncation: 8, support: 8 },
   residual: 3e-9,
   iterations: [5, 6, 7] as const,
 };
