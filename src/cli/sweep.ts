@@ -18,6 +18,7 @@ import { refuseInaccurateGrid, withAccurateAutomaticBox } from '../physics/colli
 import type { ResolvedConfig } from '../physics/config';
 import { type ParsedConfig, parseConfig } from '../physics/configSchema';
 import {
+  failedRefinements,
   finishedSweepPoints,
   isSweepPoint,
   planSweep,
@@ -61,6 +62,7 @@ interface SweepOptions {
   out: string;
   backend: 'gpu' | 'cpu';
   trustCheck: boolean;
+  refineNx: boolean;
 }
 
 export function registerSweepCommand(
@@ -89,8 +91,9 @@ export function registerSweepCommand(
     )
     .option(
       '--no-trust-check',
-      `skip the rerun at dt/2 (a point is trustworthy when T_valid changes by < ${100 * TRUST_TOLERANCE} %)`,
-    );
+      `skip the reruns at dt/2 and on 2 n_x cells (a point is trustworthy when each changes T_valid by < ${100 * TRUST_TOLERANCE} %)`,
+    )
+    .option('--no-refine-nx', 'skip only the rerun on 2 n_x cells (the trust check then refines dt alone)');
   return withOneLineErrors<SweepOptions>(command, io, async (options, stderr) => {
     const progress = new RunProgress(stderr);
     try {
@@ -116,6 +119,8 @@ async function execute(
     planSweep(parsed, options.knudsen, {
       trustCheck: options.trustCheck,
       trustCheckOff: 'pass --no-trust-check',
+      refineNx: options.trustCheck && options.refineNx && loaded.grid.nx > 1,
+      refineNxOff: 'pass --no-refine-nx',
     }),
   );
   const { configs, settings, column, theorem } = plan;
@@ -137,11 +142,11 @@ async function execute(
   stderr.write(
     `sweep: ${configs.length} Knudsen number${configs.length === 1 ? '' : 's'}, T_valid = first time ` +
       `${column} > ${settings.threshold}, backend ${options.backend}` +
-      `${options.trustCheck ? ', each point rerun at dt/2 (trust check)' : ', no trust check'}\n`,
+      `${options.trustCheck ? `, each point rerun at dt/2${plan.refineNx ? ' and on 2 n_x cells' : ''} (trust check)` : ', no trust check'}\n`,
   );
 
   const progressPath = join(options.out, SWEEP_PROGRESS_FILE);
-  const hash = sweepInputHash(parsed, options.knudsen, options.trustCheck, options.backend);
+  const hash = sweepInputHash(parsed, options.knudsen, options.trustCheck, options.backend, plan.refineNx);
   const resume = readSweepProgress(progressPath, hash, stderr);
   const finished = new Map<number, SweepPoint>(resume?.points ?? []);
   let adapter = resume?.adapter ?? '';
@@ -178,7 +183,7 @@ async function execute(
       },
       onRunStart: (run) =>
         progress.start(
-          `${tagOf(run)}, ${run.halfDt ? 'dt/2' : 'dt'} = ${fmt(run.config.time.dt)}`,
+          `${tagOf(run)}, ${run.halfDt ? 'dt/2' : 'dt'} = ${fmt(run.config.time.dt)}${run.doubleNx ? `, 2 n_x = ${run.config.grid.nx}` : ''}`,
           run.totalSteps,
         ),
       onStep: (_run, step) => progress.update(step),
@@ -192,9 +197,9 @@ async function execute(
         }
         const check = result.check;
         stderr.write(
-          `${tagOf(run)}: at dt/2, T_valid = ${describeT(result.validityTime, config)}; ${check.compared === 'validity_time' ? 'T_valid' : `${column} at tEnd`} ` +
+          `${tagOf(run)}: ${run.doubleNx ? `on 2 n_x = ${run.config.grid.nx} cells` : 'at dt/2'}, T_valid = ${describeT(result.validityTime, config)}; ${check.compared === 'validity_time' ? 'T_valid' : `${column} at tEnd`} ` +
             `changes by ${Number.isFinite(check.change) ? `${fmt(100 * check.change)} %` : 'an incomparable amount'} → ` +
-            `${check.trustworthy ? 'trustworthy' : 'NOT trustworthy'} (${steps})\n`,
+            `${check.trustworthy ? 'passes' : 'FAILS: NOT trustworthy'} (${steps})\n`,
         );
       },
     },
@@ -247,24 +252,40 @@ async function execute(
   // the sweep is complete and its outputs whole: nothing left to resume
   rmSync(progressPath, { force: true });
   stderr.write(
-    `sweep: ${fit.slope === null ? `no fit (${fit.n} usable point${fit.n === 1 ? '' : 's'} with a T_valid)` : `slope of ln T_valid against ln(1/ε) = ${fmt(fit.slope)} ± ${fit.slopeError === null ? '? (2 points)' : fmt(fit.slopeError)} over ${fit.n} points`}; ` +
+    `sweep: ${fit.slope === null ? `no fit (${fit.n} ${options.trustCheck ? 'trustworthy' : 'usable'} point${fit.n === 1 ? '' : 's'} with a T_valid; a slope needs 2${options.trustCheck && points.some((p) => p.trustworthy === false) ? `: ${describeFailures(points)}` : ''})` : `slope of ln T_valid against ln(1/ε) = ${fmt(fit.slope)} ± ${fit.slopeError === null ? '? (2 points)' : fmt(fit.slopeError)} over ${fit.n} points`}; ` +
       `theorem: T = O(ε^−y), y(${settings.k}, ${gamma}) = ${fmt(theorem.y)} (a guaranteed scaling, not a prediction)\n`,
   );
   stderr.write(`wrote ${csvPath}, ${svgPath} and ${jsonPath} in ${fmt(wallSeconds)} s\n`);
+}
+
+/** Why points are not trustworthy, for the no-fit line: "ε = 0.1: nx; ε = 0.05: dt+nx". */
+function describeFailures(points: readonly SweepPoint[]): string {
+  return points
+    .filter((p) => p.trustworthy === false)
+    .map((p) => `ε = ${fmt(p.knudsen)} failed ${failedRefinements(p).join('+') || 'its check'}`)
+    .join('; ');
 }
 
 /** The progress file of an unfinished sweep in its --out directory. */
 export const SWEEP_PROGRESS_FILE = 'sweep-progress.json';
 const SWEEP_PROGRESS_VERSION = 1;
 
-/** What decides a sweep's points: the parsed config, the ε list, the trust check, the backend. */
+/** What decides a sweep's points: the parsed config, the ε list, the trust check (and its 2 n_x rerun), the backend. */
 export function sweepInputHash(
   parsed: ParsedConfig,
   knudsen: readonly number[],
   trustCheck: boolean,
   backend: string,
+  refineNx = false,
 ): string {
-  const inputs = JSON.stringify({ config: parsed, knudsen, trustCheck, backend });
+  // refineNx only when on: a progress file of a sweep without it keeps its hash
+  const inputs = JSON.stringify({
+    config: parsed,
+    knudsen,
+    trustCheck,
+    backend,
+    ...(refineNx ? { refineNx } : {}),
+  });
   return createHash('sha256').update(inputs).digest('hex');
 }
 

@@ -1,7 +1,7 @@
 /**
  * Running the ε-sweep of the validity time (PHYSICS.md §3) that physics/sweepPlan.ts plans: one run
  * per Knudsen number, T_valid = the first time the chosen remainder norm exceeds the threshold, each
- * point rerun at dt/2 (the trust check of "numerical honesty"), then the log–log fit of T_valid
+ * point rerun at dt/2 and on 2 n_x cells (the trust check of "numerical honesty"), then the log–log fit of T_valid
  * against 1/ε with its standard error over the trustworthy points, and validity.csv. No node:
  * imports: `sim sweep` (src/cli/sweep.ts) writes files and a terminal log from it, the worker streams
  * its points to the page. The engine that runs one config is passed in (SweepRunner); progress comes
@@ -11,10 +11,13 @@
 import type { RemainderConfig, ResolvedConfig, TimeseriesRow } from '../physics/config';
 import { stepCount } from '../physics/configSchema';
 import {
+  failedRefinements,
   REMAINDER_COLUMNS,
   type RemainderColumn,
+  refinedNxConfig,
   type SweepPlan,
   type SweepPoint,
+  type SweepRerun,
   type SweepResume,
 } from '../physics/sweepPlan';
 import {
@@ -35,11 +38,15 @@ export const VALIDITY_CSV_COLUMNS = [
   ...REMAINDER_COLUMNS.map((c) => `${c}_at_tEnd` as const),
   'validity_time_half_dt',
   'trust_change',
+  'validity_time_double_nx',
+  'nx_change',
+  'failed_refinements',
 ] as const;
 
 /** The rule of the trust check, in words (validity.csv comment, sweep.json). */
 export const TRUST_RULE =
-  `a point is trustworthy when halving dt (same output times) changes T_valid by less than ${100 * TRUST_TOLERANCE} % ` +
+  `a point is trustworthy when halving dt (same output times) and, where run, doubling n_x (same dt) each change ` +
+  `T_valid by less than ${100 * TRUST_TOLERANCE} % ` +
   '(relative to the larger of the two); when neither run crosses the threshold, the chosen norm at tEnd; ' +
   'not trustworthy when only one run crosses it';
 
@@ -50,12 +57,13 @@ export type SweepRunner = (
   signal?: AbortSignal,
 ) => Promise<{ steps: number; adapter: string }>;
 
-/** One run of the sweep: point `point` of `points`, at dt or (halfDt) at dt/2. */
+/** One run of the sweep: point `point` of `points`, at dt or (halfDt) at dt/2, or (doubleNx) on 2 n_x cells. */
 export interface SweepRun {
   readonly point: number;
   readonly points: number;
   readonly knudsen: number;
   readonly halfDt: boolean;
+  readonly doubleNx?: boolean;
   readonly config: ResolvedConfig;
   readonly totalSteps: number;
 }
@@ -64,7 +72,7 @@ export interface SweepRunOutcome {
   readonly validityTime: number | null;
   readonly steps: number;
   readonly seconds: number;
-  /** The rerun at dt/2 only: its verdict against the run at dt. */
+  /** A rerun (dt/2, 2 n_x) only: its verdict against the run at dt. */
   readonly check?: TrustCheck;
 }
 
@@ -95,9 +103,16 @@ export interface SweepOutcome {
   readonly wallSeconds: number;
 }
 
-/** Steps of the whole sweep: each ε at dt, and at dt/2 (twice the steps) with the trust check. */
+/**
+ * Steps of the whole sweep: each ε at dt, at dt/2 (twice the steps) with the trust check, and on
+ * 2 n_x cells (the same steps, each about twice the work) with refineNx.
+ */
 export function sweepTotalSteps(plan: SweepPlan): number {
-  return plan.configs.reduce((sum, c) => sum + stepCount(c) * (plan.trustCheck ? 3 : 1), 0);
+  return plan.configs.reduce((sum, c) => sum + stepsOfPoint(plan, c), 0);
+}
+
+function stepsOfPoint(plan: SweepPlan, config: ResolvedConfig): number {
+  return stepCount(config) * (1 + (plan.trustCheck ? 2 : 0) + (plan.refineNx ? 1 : 0));
 }
 
 /**
@@ -161,7 +176,7 @@ export async function runSweep(
     const eps = config.collisions.knudsen;
     const finished = resume?.points.get(i);
     if (finished && finished.knudsen === eps) {
-      done += stepCount(config) * (plan.trustCheck ? 3 : 1);
+      done += stepsOfPoint(plan, config);
       points.push(finished);
       observer.onSkip?.(finished, i);
       continue;
@@ -191,41 +206,47 @@ export async function runSweep(
       trustworthy: null,
       normsAtEnd,
     };
+    // A trust-check rerun of this point: its T_valid and norms at tEnd, and the verdict against the
+    // run at dt; null when the sweep was cancelled during it.
+    const rerunOf = async (run: SweepRun): Promise<SweepRerun | null> => {
+      const series = await runSeries(run);
+      if (signal?.aborted) return null;
+      const t = validityTime(series.t, series.norms[column], settings.threshold);
+      const norms = lastValues(series);
+      const check = refinementCheck(
+        { validityTime: tValid, normAtEnd: normsAtEnd[column] },
+        { validityTime: t, normAtEnd: norms[column] },
+      );
+      observer.onRunEnd?.(run, { validityTime: t, steps: series.steps, seconds: series.seconds, check });
+      return { validityTime: t, normsAtEnd: norms, change: check.change, compared: check.compared };
+    };
+    const passes = (rerun: SweepRerun) => rerun.change < TRUST_TOLERANCE;
     if (plan.trustCheck) {
       // Same output times at dt/2: the interpolation of T_valid is then the same in both runs.
       const half: ResolvedConfig = {
         ...config,
         time: { ...config.time, dt: config.time.dt / 2, outputEvery: 2 * config.time.outputEvery },
       };
-      const halfRun: SweepRun = { ...main, halfDt: true, config: half, totalSteps: stepCount(half) };
-      const rerun = await runSeries(halfRun);
-      if (signal?.aborted) {
+      const rerun = await rerunOf({ ...main, halfDt: true, config: half, totalSteps: stepCount(half) });
+      if (!rerun) {
         cancelled = true;
         break;
       }
-      const halfT = validityTime(rerun.t, rerun.norms[column], settings.threshold);
-      const halfNorms = lastValues(rerun);
-      const check = refinementCheck(
-        { validityTime: tValid, normAtEnd: normsAtEnd[column] },
-        { validityTime: halfT, normAtEnd: halfNorms[column] },
-      );
+      point = { ...point, trustworthy: passes(rerun), halfDt: { dt: half.time.dt, ...rerun } };
+    }
+    if (plan.refineNx) {
+      // Same dt and output times on 2 n_x cells: only the x-grid changes (sweepPlan.refinedNxConfig).
+      const fine = refinedNxConfig(config);
+      const rerun = await rerunOf({ ...main, doubleNx: true, config: fine, totalSteps: stepCount(fine) });
+      if (!rerun) {
+        cancelled = true;
+        break;
+      }
       point = {
         ...point,
-        trustworthy: check.trustworthy,
-        halfDt: {
-          dt: half.time.dt,
-          validityTime: halfT,
-          normsAtEnd: halfNorms,
-          change: check.change,
-          compared: check.compared,
-        },
+        trustworthy: point.trustworthy !== false && passes(rerun),
+        doubleNx: { nx: fine.grid.nx, ...rerun },
       };
-      observer.onRunEnd?.(halfRun, {
-        validityTime: halfT,
-        steps: rerun.steps,
-        seconds: rerun.seconds,
-        check,
-      });
     }
     points.push(point);
     observer.onPoint?.(point, i);
@@ -267,6 +288,8 @@ export function validityCsv(
     `# trustworthy (true/false): ${trustCheck ? TRUST_RULE : 'not checked (--no-trust-check): empty'}`,
     '# dt: the time step of the run; *_at_tEnd: the four remainder norms at t = tEnd (run at dt)',
     '# validity_time_half_dt, trust_change: the rerun at dt/2 and the relative change it made (empty if not run)',
+    '# validity_time_double_nx, nx_change: the rerun on 2 n_x cells (same dt) and its change (empty if not run)',
+    '# failed_refinements: the reruns that moved the point by the tolerance or more (dt, nx; "+"-joined)',
     VALIDITY_CSV_COLUMNS.join(','),
   ];
   for (const p of points) {
@@ -279,6 +302,9 @@ export function validityCsv(
         ...REMAINDER_COLUMNS.map((c) => number(p.normsAtEnd[c])),
         number(p.halfDt?.validityTime),
         number(p.halfDt?.change),
+        number(p.doubleNx?.validityTime),
+        number(p.doubleNx?.change),
+        failedRefinements(p).join('+'),
       ].join(','),
     );
   }

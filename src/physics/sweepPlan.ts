@@ -6,9 +6,9 @@
  * points in sweep-progress.json and the page in IndexedDB, and both resume from them.
  */
 import type { RemainderConfig, ResolvedConfig } from './config';
-import { MAX_STEPS, type ParsedConfig, resolveConfig, stepCount } from './configSchema';
+import { MAX_NX, MAX_STEPS, type ParsedConfig, resolveConfig, stepCount } from './configSchema';
 import { theoremExponent } from './remainder';
-import { REMAINDER_NORM_COLUMN, type TrustCheck } from './validity';
+import { REMAINDER_NORM_COLUMN, TRUST_TOLERANCE, type TrustCheck } from './validity';
 import { InvalidParameterError } from './velocityGrid';
 
 /** The remainder columns the sweep reads from every row (config.ts TIMESERIES_COLUMNS). */
@@ -31,13 +31,23 @@ export interface SweepPlan {
   readonly column: RemainderColumn;
   readonly theorem: { readonly y: number; readonly k: number; readonly gamma: number };
   readonly trustCheck: boolean;
+  /** Each point also rerun on 2 n_x cells (refinedNxConfig), part of the trust check (issue 20). */
+  readonly refineNx: boolean;
 }
 
 export interface SweepPlanOptions {
   /** Rerun every point at dt/2 (default true). */
   readonly trustCheck?: boolean;
+  /**
+   * Rerun every point on 2 n_x cells too (default: with the trust check, where n_x > 1): the
+   * remainder divides whatever the kinetic run and its fluid reference do differently by ε, the
+   * x-grid's error included, which halving dt cannot see (issue 20).
+   */
+  readonly refineNx?: boolean;
   /** How the user turns the trust check off, quoted in the dt refusal (the CLI: "pass --no-trust-check"). */
   readonly trustCheckOff?: string;
+  /** How the user turns the 2 n_x rerun off, quoted in the n_x refusal (the CLI: "pass --no-refine-nx"). */
+  readonly refineNxOff?: string;
 }
 
 /**
@@ -51,6 +61,15 @@ export function planSweep(
   options: SweepPlanOptions = {},
 ): SweepPlan {
   const trustCheck = options.trustCheck ?? true;
+  const refineNx = options.refineNx ?? (trustCheck && parsed.grid.nx > 1);
+  if (refineNx && 2 * parsed.grid.nx > MAX_NX) {
+    throw new InvalidParameterError(
+      'grid.nx',
+      `at most ${MAX_NX / 2} when the trust check reruns each point on 2 n_x cells ` +
+        `(or ${options.refineNxOff ?? 'turn that rerun off'})`,
+      parsed.grid.nx,
+    );
+  }
   if (!parsed.collisions.enabled) {
     throw new InvalidParameterError(
       'collisions.enabled',
@@ -80,7 +99,16 @@ export function planSweep(
     }
     return config;
   });
-  return { parsed, configs, warnings: [...warnings], settings, column, theorem, trustCheck };
+  return { parsed, configs, warnings: [...warnings], settings, column, theorem, trustCheck, refineNx };
+}
+
+/**
+ * The trust check's x-refinement of a point: 2 n_x cells, the same dt and output times (the
+ * semi-Lagrangian x-shift is stable at any dt; its automatic limit is for accuracy), so that only
+ * the x-grid changes, in the kinetic run and in its fluid reference alike.
+ */
+export function refinedNxConfig(config: ResolvedConfig): ResolvedConfig {
+  return { ...config, grid: { ...config.grid, nx: 2 * config.grid.nx } };
 }
 
 /** The record of one ε in sweep.json (and one row of validity.csv). */
@@ -94,14 +122,29 @@ export interface SweepPoint {
   readonly trustworthy: boolean | null;
   readonly normsAtEnd: Record<RemainderColumn, number>;
   /** The rerun at dt/2, absent without the trust check. */
-  readonly halfDt?: {
-    readonly dt: number;
-    readonly validityTime: number | null;
-    readonly normsAtEnd: Record<RemainderColumn, number>;
-    /** Relative change |a − b|/max(|a|, |b|) of `compared`; null in JSON when not comparable. */
-    readonly change: number;
-    readonly compared: TrustCheck['compared'];
-  };
+  readonly halfDt?: SweepRerun & { readonly dt: number };
+  /** The rerun on 2 n_x cells (same dt), absent without it (SweepPlan.refineNx). */
+  readonly doubleNx?: SweepRerun & { readonly nx: number };
+}
+
+/** A trust-check rerun of a point, and how far it moved the point. */
+export interface SweepRerun {
+  readonly validityTime: number | null;
+  readonly normsAtEnd: Record<RemainderColumn, number>;
+  /** Relative change |a − b|/max(|a|, |b|) of `compared`; null in JSON when not comparable. */
+  readonly change: number;
+  readonly compared: TrustCheck['compared'];
+}
+
+/**
+ * Which refinements moved the point by the trust check's tolerance or more ("dt", "nx"); empty when
+ * none did or none ran.
+ */
+export function failedRefinements(point: SweepPoint): ('dt' | 'nx')[] {
+  const failed: ('dt' | 'nx')[] = [];
+  if (point.halfDt && !(point.halfDt.change < TRUST_TOLERANCE)) failed.push('dt');
+  if (point.doubleNx && !(point.doubleNx.change < TRUST_TOLERANCE)) failed.push('nx');
+  return failed;
 }
 
 /**
@@ -141,22 +184,28 @@ const COMPARED: readonly TrustCheck['compared'][] = ['validity_time', 'norm_at_t
  */
 export function isSweepPoint(value: unknown): value is SweepPoint {
   if (!isObject(value)) return false;
-  const { knudsen, dt, steps, validityTime, trustworthy, normsAtEnd, halfDt } = value;
+  const { knudsen, dt, steps, validityTime, trustworthy, normsAtEnd, halfDt, doubleNx } = value;
   const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
   if (!positive(knudsen) || !positive(dt) || !(Number.isSafeInteger(steps) && (steps as number) >= 0)) {
     return false;
   }
   if (!isTime(validityTime) || !(trustworthy === null || typeof trustworthy === 'boolean')) return false;
   if (!isNorms(normsAtEnd)) return false;
-  if (halfDt === undefined) return true;
-  return (
-    isObject(halfDt) &&
-    positive(halfDt.dt) &&
-    isTime(halfDt.validityTime) &&
-    isNorms(halfDt.normsAtEnd) &&
-    typeof halfDt.change === 'number' &&
-    COMPARED.includes(halfDt.compared as TrustCheck['compared'])
-  );
+  const isRerun = (rerun: unknown, key: 'dt' | 'nx') =>
+    isObject(rerun) &&
+    positive(rerun[key]) &&
+    isTime(rerun.validityTime) &&
+    isNorms(rerun.normsAtEnd) &&
+    typeof rerun.change === 'number' &&
+    COMPARED.includes(rerun.compared as TrustCheck['compared']);
+  if (halfDt !== undefined && !isRerun(halfDt, 'dt')) return false;
+  if (
+    doubleNx !== undefined &&
+    !(isRerun(doubleNx, 'nx') && Number.isSafeInteger((doubleNx as { nx: unknown }).nx))
+  ) {
+    return false;
+  }
+  return true;
 }
 
 /** A stored sweep's finished points do not belong to its plan (or are not points at all). */
@@ -202,6 +251,11 @@ export function resumeFromStored(plan: SweepPlan, stored: unknown, adapter?: str
     if (plan.trustCheck !== (point.halfDt !== undefined)) {
       throw new SweepResumeError(
         `${where} (ε = ${eps}) ${point.halfDt ? 'has' : 'lacks'} the dt/2 rerun, but the plan ${plan.trustCheck ? 'has' : 'has no'} trust check`,
+      );
+    }
+    if (plan.refineNx !== (point.doubleNx !== undefined)) {
+      throw new SweepResumeError(
+        `${where} (ε = ${eps}) ${point.doubleNx ? 'has' : 'lacks'} the 2 n_x rerun, but the plan ${plan.refineNx ? 'has' : 'has no'} such rerun`,
       );
     }
     points.set(i, point);

@@ -282,7 +282,11 @@ export function validityPlotSvg(
     `<circle cx="${lx + 14}" cy="${ly(i) - 4}" r="5" fill="${fill}" stroke="${COLOURS.point}" stroke-width="1.5"/>`;
   out.push(
     symbol(0, COLOURS.point),
-    text(lx + 36, ly(0), `T_valid, trustworthy: changes by < ${100 * TRUST_TOLERANCE} % when dt is halved`),
+    text(
+      lx + 36,
+      ly(0),
+      `T_valid, trustworthy: changes by < ${100 * TRUST_TOLERANCE} % at dt/2 and on 2 n_x cells`,
+    ),
     symbol(1, 'white'),
     text(lx + 36, ly(1), 'T_valid, not trustworthy or not checked'),
     `<path d="M ${lx + 14} ${ly(2) - 10} L ${lx + 19.5} ${ly(2)} L ${lx + 8.5} ${ly(2)} Z" fill="white" stroke="${COLOURS.point}" stroke-width="1.5"/>`,

@@ -114,7 +114,7 @@ export class ValidityPanel {
       logY: true,
       height: 240,
       series: [
-        { label: 'T_valid, trustworthy (dt/2 check < 10 %)', stroke: '#1f5fa8', pointsOnly: true },
+        { label: 'T_valid, trustworthy (Δt/2 and 2 n_x reruns < 10 %)', stroke: '#1f5fa8', pointsOnly: true },
         { label: 'T_valid, not trustworthy', stroke: '#1f5fa8', pointsOnly: true, hollow: true },
         {
           label: 'threshold not reached: t_end (lower bound)',
@@ -441,7 +441,11 @@ export class ValidityPanel {
       p.knudsen.toPrecision(4),
       (1 / p.knudsen).toPrecision(4),
       p.validityTime === null ? `> t_end` : p.validityTime.toPrecision(4),
-      p.trustworthy ? 'yes' : 'no',
+      p.trustworthy
+        ? 'yes'
+        : p.failedRefinements && p.failedRefinements.length > 0
+          ? `no (${p.failedRefinements.map((r) => (r === 'dt' ? 'Δt/2' : r === 'nx' ? '2 n_x' : r)).join(', ')} moved it ≥ 10 %)`
+          : 'no',
       norms,
     ]) {
       row.insertCell().textContent = text;

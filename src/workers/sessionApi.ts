@@ -74,6 +74,11 @@ export interface SweepPointReport {
   /** The rerun at dt/2 (validity_time_half_dt) and the relative change it made (trust_change; null when not comparable). */
   readonly validityTimeHalfDt?: number | null;
   readonly trustChange?: number | null;
+  /** The rerun on 2 n_x cells (validity_time_double_nx) and its relative change (nx_change). */
+  readonly validityTimeDoubleNx?: number | null;
+  readonly nxChange?: number | null;
+  /** The reruns that moved the point by 10 % or more ("dt", "nx"): why it is not trustworthy. */
+  readonly failedRefinements?: readonly string[];
   /** The point's index in the sweep's ε list. */
   readonly index?: number;
   /** The engine's whole record of the point, which the page stores so a reload can resume the sweep. */

@@ -3,7 +3,7 @@
  * finish, and made by the page itself from the points of a stored, unfinished sweep, so both show
  * the same row. Pure: no worker or DOM globals.
  */
-import type { SweepPoint } from '../physics/sweepPlan';
+import { failedRefinements, type SweepPoint } from '../physics/sweepPlan';
 import type { SweepPointReport } from './sessionApi';
 
 export function sweepPointReport(p: SweepPoint, index?: number): SweepPointReport {
@@ -16,6 +16,9 @@ export function sweepPointReport(p: SweepPoint, index?: number): SweepPointRepor
     steps: p.steps,
     validityTimeHalfDt: p.halfDt?.validityTime ?? null,
     trustChange: p.halfDt && Number.isFinite(p.halfDt.change) ? p.halfDt.change : null,
+    validityTimeDoubleNx: p.doubleNx?.validityTime ?? null,
+    nxChange: p.doubleNx && Number.isFinite(p.doubleNx.change) ? p.doubleNx.change : null,
+    failedRefinements: failedRefinements(p),
     ...(index === undefined ? {} : { index, record: p }),
   };
 }

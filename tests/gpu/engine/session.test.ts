@@ -213,6 +213,7 @@ describe('runSweep: cancellation keeps the finished points (fake runner, no GPU)
       column: 'remainder_energy',
       theorem: { y: 0.45, k: 6, gamma: 0 },
       trustCheck: true,
+      refineNx: false,
     };
     const controller = new AbortController();
     let stepsRun = 0;
@@ -292,7 +293,8 @@ describe('configure: acceptConfig', () => {
       name: 'a box too small for the exchange rates',
       json: { ...f1, grid: { ...f1.grid, nv: 16, vmax: 1.2 } },
       field: 'grid.nv',
-      fragment: 'the cheapest grid that meets 1 %: grid.nv = 32', // O⁺/NO⁺ at one θ (presets.ts)
+      // O⁺/NO⁺ at one θ: the largest box N_v = 16 resolves, 0.99 × it (gridAccuracy.ts RESOLVABLE_BOX_FACTORS)
+      fragment: 'the cheapest grid that meets 1 %: grid.nv = 16, grid.vmax = 1.93',
     },
     {
       name: 'mode beyond the grid',

@@ -56,19 +56,24 @@ interface Call {
   backend: string;
 }
 
-function fakeRunner(calls: Call[], fail?: unknown, omit?: string): RunSimulation {
+/**
+ * `xError` C adds an x-grid error the remainder reads divided by ε (issue 20): every norm times
+ * 1 + C/(n_x² ε), which halving dt cannot see and doubling n_x divides by 4 in its second term.
+ */
+function fakeRunner(calls: Call[], fail?: unknown, omit?: string, xError = 0): RunSimulation {
   return async (config, backend, onRow) => {
     calls.push({ config, backend });
     if (fail !== undefined) throw fail;
     const total = stepCount(config);
     const { dt } = config.time;
     const eps = config.collisions.knudsen;
+    const x = 1 + xError / (config.grid.nx ** 2 * eps);
     for (let step = 0; step <= total; step++) {
       if (step % config.time.outputEvery !== 0 && step !== total) continue;
       const t = step * dt;
       const row = Object.fromEntries(TIMESERIES_COLUMNS.map((c) => [c, 1])) as TimeseriesRow;
       row.t = t;
-      for (const c of Object.keys(EXPONENT) as (keyof typeof EXPONENT)[]) row[c] = norm(c, t, eps, dt);
+      for (const c of Object.keys(EXPONENT) as (keyof typeof EXPONENT)[]) row[c] = norm(c, t, eps, dt) * x;
       if (omit) delete (row as Json)[omit];
       onRow(row, step, total);
     }
@@ -115,13 +120,19 @@ describe('sim sweep with a fake engine', () => {
       expect(code, stderr).toBe(0);
       expect(readdirSync(out).sort()).toEqual(['sweep.json', 'validity.csv', 'validity.svg']);
 
-      // Each ε run at dt, then at dt/2 with the same output times.
+      // Each ε run at dt, then at dt/2 with the same output times, then on 2 n_x cells at dt.
       expect(
-        calls.map((c) => [c.config.collisions.knudsen, c.config.time.dt, c.config.time.outputEvery]),
+        calls.map((c) => [
+          c.config.collisions.knudsen,
+          c.config.time.dt,
+          c.config.time.outputEvery,
+          c.config.grid.nx,
+        ]),
       ).toEqual(
         KNUDSEN.flatMap((eps) => [
-          [eps, DT, 10],
-          [eps, DT / 2, 20],
+          [eps, DT, 10, 32],
+          [eps, DT / 2, 20, 32],
+          [eps, DT, 10, 64],
         ]),
       );
       expect(calls.every((c) => c.backend === 'cpu')).toBe(true);
@@ -141,6 +152,10 @@ describe('sim sweep with a fake engine', () => {
         expect(Math.abs(t - expectedT(column, eps, DT)) / t).toBeLessThan(1e-8);
         const half = Number(row.validity_time_half_dt);
         expect(Math.abs(half - expectedT(column, eps, DT / 2)) / half).toBeLessThan(1e-8);
+        // the fake has no x-grid error: 2 n_x gives the same T_valid, and only dt can fail
+        expect(Number(row.validity_time_double_nx)).toBe(t);
+        expect(Number(row.nx_change)).toBe(0);
+        expect(row.failed_refinements).toBe(trust[i] ? '' : 'dt');
         for (const c of Object.keys(EXPONENT) as (keyof typeof EXPONENT)[]) {
           const expected = norm(c, T_END, eps, DT);
           expect(Math.abs(Number(row[`${c}_at_tEnd`]) - expected) / expected).toBeLessThan(1e-8);
@@ -203,6 +218,49 @@ describe('sim sweep with a fake engine', () => {
     expect(summary.fit.points).toBe(3);
     expect(Math.abs(summary.fit.slope - 0.4)).toBeLessThan(1e-5);
     expect(summary.points.every((p: Json) => p.trustworthy === null && p.halfDt === undefined)).toBe(true);
+  });
+
+  it('an x-grid error read as remainder: the 2 n_x rerun flags it where dt/2 cannot; --no-refine-nx does not', async () => {
+    // C/(n_x² ε) with C = 20: at n_x = 32, 2 % at ε = 1 but 20 % at ε = 0.1, 78 % at ε = 0.025
+    const knudsen = [1, 0.1, 0.025];
+    const run = async (extra: string[], name: string) => {
+      const calls: Call[] = [];
+      const out = join(tmp, name);
+      const { code, stderr } = await sim(
+        ['--config', writeConfig(sweepConfig()), '--knudsen', knudsen.join(','), '--out', out, ...extra],
+        fakeRunner(calls, undefined, undefined, 20),
+      );
+      expect(code, stderr).toBe(0);
+      return {
+        calls,
+        stderr,
+        ...readCsv(join(out, 'validity.csv')),
+        summary: JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')),
+      };
+    };
+    const refined = await run([], 'x-error');
+    expect(refined.rows.map((r) => r.failed_refinements)).toEqual(['', 'nx', 'nx']);
+    expect(refined.rows.map((r) => r.trustworthy)).toEqual(['true', 'false', 'false']);
+    // T_valid ∝ 1/(1 + C/(n_x² ε)): the change of doubling n_x, exactly
+    refined.rows.forEach((row, i) => {
+      const eps = knudsen[i]!;
+      const coarse = 1 + 20 / (32 ** 2 * eps);
+      const fine = 1 + 20 / (64 ** 2 * eps);
+      expect(Number(row.nx_change)).toBeCloseTo(1 - fine / coarse, 8);
+      expect(Number(row.trust_change)).toBeLessThan(0.1); // dt/2 sees nothing of it
+    });
+    // fewer than two trustworthy points: no fit, and the summary says over which points
+    expect(refined.summary.fit.points).toBe(1);
+    expect(refined.summary.fit.slope).toBeNull();
+    expect(refined.stderr).toContain('FAILS: NOT trustworthy');
+    expect(refined.stderr).toContain(
+      'no fit (1 trustworthy point with a T_valid; a slope needs 2: ε = 0.1 failed nx; ε = 0.025 failed nx)',
+    );
+    expect(refined.stderr).toContain('on 2 n_x = 64 cells');
+    const dtOnly = await run(['--no-refine-nx'], 'x-error-dt-only');
+    expect(dtOnly.calls.every((c) => c.config.grid.nx === 32)).toBe(true);
+    expect(dtOnly.rows.map((r) => r.trustworthy)).toEqual(['true', 'true', 'true']);
+    expect(dtOnly.rows.map((r) => r.validity_time_double_nx)).toEqual(['', '', '']);
   });
 
   it('a threshold never reached: validity_time empty, trust from the norm at tEnd, no fit', async () => {
