@@ -63,6 +63,7 @@ interface SweepOptions {
   backend: 'gpu' | 'cpu';
   trustCheck: boolean;
   refineNx: boolean;
+  refineNv?: boolean;
 }
 
 export function registerSweepCommand(
@@ -93,7 +94,11 @@ export function registerSweepCommand(
       '--no-trust-check',
       `skip the reruns at dt/2 and on 2 n_x cells (a point is trustworthy when each changes T_valid by < ${100 * TRUST_TOLERANCE} %)`,
     )
-    .option('--no-refine-nx', 'skip only the rerun on 2 n_x cells (the trust check then refines dt alone)');
+    .option('--no-refine-nx', 'skip only the rerun on 2 n_x cells (the trust check then refines dt alone)')
+    .option(
+      '--refine-nv',
+      'also rerun each point on 2 N_v velocity points in the same box (about 8× the work of a run)',
+    );
   return withOneLineErrors<SweepOptions>(command, io, async (options, stderr) => {
     const progress = new RunProgress(stderr);
     try {
@@ -121,6 +126,7 @@ async function execute(
       trustCheckOff: 'pass --no-trust-check',
       refineNx: options.trustCheck && options.refineNx && loaded.grid.nx > 1,
       refineNxOff: 'pass --no-refine-nx',
+      refineNv: options.trustCheck && options.refineNv === true,
     }),
   );
   const { configs, settings, column, theorem } = plan;
@@ -142,11 +148,18 @@ async function execute(
   stderr.write(
     `sweep: ${configs.length} Knudsen number${configs.length === 1 ? '' : 's'}, T_valid = first time ` +
       `${column} > ${settings.threshold}, backend ${options.backend}` +
-      `${options.trustCheck ? `, each point rerun at dt/2${plan.refineNx ? ' and on 2 n_x cells' : ''} (trust check)` : ', no trust check'}\n`,
+      `${options.trustCheck ? `, each point rerun at dt/2${plan.refineNx ? ', on 2 n_x cells' : ''}${plan.refineNv ? ', on 2 N_v points' : ''} (trust check)` : ', no trust check'}\n`,
   );
 
   const progressPath = join(options.out, SWEEP_PROGRESS_FILE);
-  const hash = sweepInputHash(parsed, options.knudsen, options.trustCheck, options.backend, plan.refineNx);
+  const hash = sweepInputHash(
+    parsed,
+    options.knudsen,
+    options.trustCheck,
+    options.backend,
+    plan.refineNx,
+    plan.refineNv,
+  );
   const resume = readSweepProgress(progressPath, hash, stderr);
   const finished = new Map<number, SweepPoint>(resume?.points ?? []);
   let adapter = resume?.adapter ?? '';
@@ -183,7 +196,7 @@ async function execute(
       },
       onRunStart: (run) =>
         progress.start(
-          `${tagOf(run)}, ${run.halfDt ? 'dt/2' : 'dt'} = ${fmt(run.config.time.dt)}${run.doubleNx ? `, 2 n_x = ${run.config.grid.nx}` : ''}`,
+          `${tagOf(run)}, ${run.halfDt ? 'dt/2' : 'dt'} = ${fmt(run.config.time.dt)}${run.doubleNx ? `, 2 n_x = ${run.config.grid.nx}` : ''}${run.doubleNv ? `, 2 N_v = ${run.config.grid.nv}` : ''}`,
           run.totalSteps,
         ),
       onStep: (_run, step) => progress.update(step),
@@ -197,7 +210,7 @@ async function execute(
         }
         const check = result.check;
         stderr.write(
-          `${tagOf(run)}: ${run.doubleNx ? `on 2 n_x = ${run.config.grid.nx} cells` : 'at dt/2'}, T_valid = ${describeT(result.validityTime, config)}; ${check.compared === 'validity_time' ? 'T_valid' : `${column} at tEnd`} ` +
+          `${tagOf(run)}: ${run.doubleNx ? `on 2 n_x = ${run.config.grid.nx} cells` : run.doubleNv ? `on 2 N_v = ${run.config.grid.nv} points` : 'at dt/2'}, T_valid = ${describeT(result.validityTime, config)}; ${check.compared === 'validity_time' ? 'T_valid' : `${column} at tEnd`} ` +
             `changes by ${Number.isFinite(check.change) ? `${fmt(100 * check.change)} %` : 'an incomparable amount'} → ` +
             `${check.trustworthy ? 'passes' : 'FAILS: NOT trustworthy'} (${steps})\n`,
         );
@@ -277,6 +290,7 @@ export function sweepInputHash(
   trustCheck: boolean,
   backend: string,
   refineNx = false,
+  refineNv = false,
 ): string {
   // refineNx only when on: a progress file of a sweep without it keeps its hash
   const inputs = JSON.stringify({
@@ -285,6 +299,7 @@ export function sweepInputHash(
     trustCheck,
     backend,
     ...(refineNx ? { refineNx } : {}),
+    ...(refineNv ? { refineNv } : {}),
   });
   return createHash('sha256').update(inputs).digest('hex');
 }

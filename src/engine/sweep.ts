@@ -14,6 +14,7 @@ import {
   failedRefinements,
   REMAINDER_COLUMNS,
   type RemainderColumn,
+  refinedNvConfig,
   refinedNxConfig,
   type SweepPlan,
   type SweepPoint,
@@ -40,12 +41,14 @@ export const VALIDITY_CSV_COLUMNS = [
   'trust_change',
   'validity_time_double_nx',
   'nx_change',
+  'validity_time_double_nv',
+  'nv_change',
   'failed_refinements',
 ] as const;
 
 /** The rule of the trust check, in words (validity.csv comment, sweep.json). */
 export const TRUST_RULE =
-  `a point is trustworthy when halving dt (same output times) and, where run, doubling n_x (same dt) each change ` +
+  `a point is trustworthy when halving dt (same output times) and, where run, doubling n_x or N_v (same dt) each change ` +
   `T_valid by less than ${100 * TRUST_TOLERANCE} % ` +
   '(relative to the larger of the two); when neither run crosses the threshold, the chosen norm at tEnd; ' +
   'not trustworthy when only one run crosses it';
@@ -64,6 +67,8 @@ export interface SweepRun {
   readonly knudsen: number;
   readonly halfDt: boolean;
   readonly doubleNx?: boolean;
+  /** The rerun on 2 N_v velocity points (same box). */
+  readonly doubleNv?: boolean;
   readonly config: ResolvedConfig;
   readonly totalSteps: number;
 }
@@ -105,14 +110,17 @@ export interface SweepOutcome {
 
 /**
  * Steps of the whole sweep: each ε at dt, at dt/2 (twice the steps) with the trust check, and on
- * 2 n_x cells (the same steps, each about twice the work) with refineNx.
+ * 2 n_x cells (the same steps, each about twice the work) with refineNx, and on 2 N_v points
+ * (the same steps, each about 8× the work) with refineNv.
  */
 export function sweepTotalSteps(plan: SweepPlan): number {
   return plan.configs.reduce((sum, c) => sum + stepsOfPoint(plan, c), 0);
 }
 
 function stepsOfPoint(plan: SweepPlan, config: ResolvedConfig): number {
-  return stepCount(config) * (1 + (plan.trustCheck ? 2 : 0) + (plan.refineNx ? 1 : 0));
+  return (
+    stepCount(config) * (1 + (plan.trustCheck ? 2 : 0) + (plan.refineNx ? 1 : 0) + (plan.refineNv ? 1 : 0))
+  );
 }
 
 /**
@@ -234,20 +242,24 @@ export async function runSweep(
       }
       point = { ...point, trustworthy: passes(rerun), halfDt: { dt: half.time.dt, ...rerun } };
     }
-    if (plan.refineNx) {
-      // Same dt and output times on 2 n_x cells: only the x-grid changes (sweepPlan.refinedNxConfig).
-      const fine = refinedNxConfig(config);
-      const rerun = await rerunOf({ ...main, doubleNx: true, config: fine, totalSteps: stepCount(fine) });
+    // Same dt and output times on 2 n_x cells, then on 2 N_v points in the same box: only that grid
+    // changes (sweepPlan.refinedNxConfig, refinedNvConfig).
+    for (const axis of ['nx', 'nv'] as const) {
+      if (!(axis === 'nx' ? plan.refineNx : plan.refineNv)) continue;
+      const fine = axis === 'nx' ? refinedNxConfig(config) : refinedNvConfig(config);
+      const flag = axis === 'nx' ? { doubleNx: true } : { doubleNv: true };
+      const rerun = await rerunOf({ ...main, ...flag, config: fine, totalSteps: stepCount(fine) });
       if (!rerun) {
         cancelled = true;
         break;
       }
-      point = {
-        ...point,
-        trustworthy: point.trustworthy !== false && passes(rerun),
-        doubleNx: { nx: fine.grid.nx, ...rerun },
-      };
+      const record =
+        axis === 'nx'
+          ? { doubleNx: { nx: fine.grid.nx, ...rerun } }
+          : { doubleNv: { nv: fine.grid.nv, ...rerun } };
+      point = { ...point, trustworthy: point.trustworthy !== false && passes(rerun), ...record };
     }
+    if (cancelled) break;
     points.push(point);
     observer.onPoint?.(point, i);
   }
@@ -289,7 +301,8 @@ export function validityCsv(
     '# dt: the time step of the run; *_at_tEnd: the four remainder norms at t = tEnd (run at dt)',
     '# validity_time_half_dt, trust_change: the rerun at dt/2 and the relative change it made (empty if not run)',
     '# validity_time_double_nx, nx_change: the rerun on 2 n_x cells (same dt) and its change (empty if not run)',
-    '# failed_refinements: the reruns that moved the point by the tolerance or more (dt, nx; "+"-joined)',
+    '# validity_time_double_nv, nv_change: the rerun on 2 N_v points in the same box (same dt) and its change (empty if not run)',
+    '# failed_refinements: the reruns that moved the point by the tolerance or more (dt, nx, nv; "+"-joined)',
     VALIDITY_CSV_COLUMNS.join(','),
   ];
   for (const p of points) {
@@ -304,6 +317,8 @@ export function validityCsv(
         number(p.halfDt?.change),
         number(p.doubleNx?.validityTime),
         number(p.doubleNx?.change),
+        number(p.doubleNv?.validityTime),
+        number(p.doubleNv?.change),
         failedRefinements(p).join('+'),
       ].join(','),
     );

@@ -9,7 +9,7 @@ import type { RemainderConfig, ResolvedConfig } from './config';
 import { MAX_NX, MAX_STEPS, type ParsedConfig, resolveConfig, stepCount } from './configSchema';
 import { theoremExponent } from './remainder';
 import { REMAINDER_NORM_COLUMN, TRUST_TOLERANCE, type TrustCheck } from './validity';
-import { InvalidParameterError } from './velocityGrid';
+import { InvalidParameterError, SUPPORTED_NV } from './velocityGrid';
 
 /** The remainder columns the sweep reads from every row (config.ts TIMESERIES_COLUMNS). */
 export const REMAINDER_COLUMNS = [
@@ -33,6 +33,8 @@ export interface SweepPlan {
   readonly trustCheck: boolean;
   /** Each point also rerun on 2 n_x cells (refinedNxConfig), part of the trust check (issue 20). */
   readonly refineNx: boolean;
+  /** Each point also rerun on 2 N_v velocity points in the same box (refinedNvConfig); opt-in. */
+  readonly refineNv: boolean;
 }
 
 export interface SweepPlanOptions {
@@ -48,6 +50,11 @@ export interface SweepPlanOptions {
   readonly trustCheckOff?: string;
   /** How the user turns the 2 n_x rerun off, quoted in the n_x refusal (the CLI: "pass --no-refine-nx"). */
   readonly refineNxOff?: string;
+  /**
+   * Rerun every point on 2 N_v points per velocity axis in the same box too (default false: 8× the
+   * work of a step and 8× its memory; on the issue's wave N_v 8 and 16 gave the same floor).
+   */
+  readonly refineNv?: boolean;
 }
 
 /**
@@ -68,6 +75,14 @@ export function planSweep(
       `at most ${MAX_NX / 2} when the trust check reruns each point on 2 n_x cells ` +
         `(or ${options.refineNxOff ?? 'turn that rerun off'})`,
       parsed.grid.nx,
+    );
+  }
+  const refineNv = options.refineNv ?? false;
+  if (refineNv && !(SUPPORTED_NV as readonly number[]).includes(2 * parsed.grid.nv)) {
+    throw new InvalidParameterError(
+      'grid.nv',
+      `at most ${Math.max(...SUPPORTED_NV) / 2} when the trust check reruns each point on 2 N_v velocity points`,
+      parsed.grid.nv,
     );
   }
   if (!parsed.collisions.enabled) {
@@ -99,7 +114,17 @@ export function planSweep(
     }
     return config;
   });
-  return { parsed, configs, warnings: [...warnings], settings, column, theorem, trustCheck, refineNx };
+  return {
+    parsed,
+    configs,
+    warnings: [...warnings],
+    settings,
+    column,
+    theorem,
+    trustCheck,
+    refineNx,
+    refineNv,
+  };
 }
 
 /**
@@ -109,6 +134,14 @@ export function planSweep(
  */
 export function refinedNxConfig(config: ResolvedConfig): ResolvedConfig {
   return { ...config, grid: { ...config.grid, nx: 2 * config.grid.nx } };
+}
+
+/**
+ * The trust check's velocity refinement: 2 N_v points in the same box (so the kernel truncation R
+ * stays, and only Δv and the quadrature change), the same dt and output times.
+ */
+export function refinedNvConfig(config: ResolvedConfig): ResolvedConfig {
+  return { ...config, grid: { ...config.grid, nv: 2 * config.grid.nv } };
 }
 
 /** The record of one ε in sweep.json (and one row of validity.csv). */
@@ -125,6 +158,8 @@ export interface SweepPoint {
   readonly halfDt?: SweepRerun & { readonly dt: number };
   /** The rerun on 2 n_x cells (same dt), absent without it (SweepPlan.refineNx). */
   readonly doubleNx?: SweepRerun & { readonly nx: number };
+  /** The rerun on 2 N_v velocity points (same box, same dt), absent without it (SweepPlan.refineNv). */
+  readonly doubleNv?: SweepRerun & { readonly nv: number };
 }
 
 /** A trust-check rerun of a point, and how far it moved the point. */
@@ -140,10 +175,11 @@ export interface SweepRerun {
  * Which refinements moved the point by the trust check's tolerance or more ("dt", "nx"); empty when
  * none did or none ran.
  */
-export function failedRefinements(point: SweepPoint): ('dt' | 'nx')[] {
-  const failed: ('dt' | 'nx')[] = [];
+export function failedRefinements(point: SweepPoint): ('dt' | 'nx' | 'nv')[] {
+  const failed: ('dt' | 'nx' | 'nv')[] = [];
   if (point.halfDt && !(point.halfDt.change < TRUST_TOLERANCE)) failed.push('dt');
   if (point.doubleNx && !(point.doubleNx.change < TRUST_TOLERANCE)) failed.push('nx');
+  if (point.doubleNv && !(point.doubleNv.change < TRUST_TOLERANCE)) failed.push('nv');
   return failed;
 }
 
@@ -184,14 +220,14 @@ const COMPARED: readonly TrustCheck['compared'][] = ['validity_time', 'norm_at_t
  */
 export function isSweepPoint(value: unknown): value is SweepPoint {
   if (!isObject(value)) return false;
-  const { knudsen, dt, steps, validityTime, trustworthy, normsAtEnd, halfDt, doubleNx } = value;
+  const { knudsen, dt, steps, validityTime, trustworthy, normsAtEnd, halfDt, doubleNx, doubleNv } = value;
   const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
   if (!positive(knudsen) || !positive(dt) || !(Number.isSafeInteger(steps) && (steps as number) >= 0)) {
     return false;
   }
   if (!isTime(validityTime) || !(trustworthy === null || typeof trustworthy === 'boolean')) return false;
   if (!isNorms(normsAtEnd)) return false;
-  const isRerun = (rerun: unknown, key: 'dt' | 'nx') =>
+  const isRerun = (rerun: unknown, key: 'dt' | 'nx' | 'nv') =>
     isObject(rerun) &&
     positive(rerun[key]) &&
     isTime(rerun.validityTime) &&
@@ -202,6 +238,12 @@ export function isSweepPoint(value: unknown): value is SweepPoint {
   if (
     doubleNx !== undefined &&
     !(isRerun(doubleNx, 'nx') && Number.isSafeInteger((doubleNx as { nx: unknown }).nx))
+  ) {
+    return false;
+  }
+  if (
+    doubleNv !== undefined &&
+    !(isRerun(doubleNv, 'nv') && Number.isSafeInteger((doubleNv as { nv: unknown }).nv))
   ) {
     return false;
   }
@@ -256,6 +298,11 @@ export function resumeFromStored(plan: SweepPlan, stored: unknown, adapter?: str
     if (plan.refineNx !== (point.doubleNx !== undefined)) {
       throw new SweepResumeError(
         `${where} (ε = ${eps}) ${point.doubleNx ? 'has' : 'lacks'} the 2 n_x rerun, but the plan ${plan.refineNx ? 'has' : 'has no'} such rerun`,
+      );
+    }
+    if (plan.refineNv !== (point.doubleNv !== undefined)) {
+      throw new SweepResumeError(
+        `${where} (ε = ${eps}) ${point.doubleNv ? 'has' : 'lacks'} the 2 N_v rerun, but the plan ${plan.refineNv ? 'has' : 'has no'} such rerun`,
       );
     }
     points.set(i, point);

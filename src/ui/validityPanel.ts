@@ -444,7 +444,7 @@ export class ValidityPanel {
       p.trustworthy
         ? 'yes'
         : p.failedRefinements && p.failedRefinements.length > 0
-          ? `no (${p.failedRefinements.map((r) => (r === 'dt' ? 'Δt/2' : r === 'nx' ? '2 n_x' : r)).join(', ')} moved it ≥ 10 %)`
+          ? `no (${p.failedRefinements.map((r) => (r === 'dt' ? 'Δt/2' : r === 'nx' ? '2 n_x' : r === 'nv' ? '2 N_v' : r)).join(', ')} moved it ≥ 10 %)`
           : 'no',
       norms,
     ]) {

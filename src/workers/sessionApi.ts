@@ -77,6 +77,9 @@ export interface SweepPointReport {
   /** The rerun on 2 n_x cells (validity_time_double_nx) and its relative change (nx_change). */
   readonly validityTimeDoubleNx?: number | null;
   readonly nxChange?: number | null;
+  /** The rerun on 2 N_v points (validity_time_double_nv) and its relative change (nv_change). */
+  readonly validityTimeDoubleNv?: number | null;
+  readonly nvChange?: number | null;
   /** The reruns that moved the point by 10 % or more ("dt", "nx"): why it is not trustworthy. */
   readonly failedRefinements?: readonly string[];
   /** The point's index in the sweep's ε list. */

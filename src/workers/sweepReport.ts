@@ -18,6 +18,8 @@ export function sweepPointReport(p: SweepPoint, index?: number): SweepPointRepor
     trustChange: p.halfDt && Number.isFinite(p.halfDt.change) ? p.halfDt.change : null,
     validityTimeDoubleNx: p.doubleNx?.validityTime ?? null,
     nxChange: p.doubleNx && Number.isFinite(p.doubleNx.change) ? p.doubleNx.change : null,
+    validityTimeDoubleNv: p.doubleNv?.validityTime ?? null,
+    nvChange: p.doubleNv && Number.isFinite(p.doubleNv.change) ? p.doubleNv.change : null,
     failedRefinements: failedRefinements(p),
     ...(index === undefined ? {} : { index, record: p }),
   };

@@ -214,6 +214,7 @@ describe('runSweep: cancellation keeps the finished points (fake runner, no GPU)
       theorem: { y: 0.45, k: 6, gamma: 0 },
       trustCheck: true,
       refineNx: false,
+      refineNv: false,
     };
     const controller = new AbortController();
     let stepsRun = 0;

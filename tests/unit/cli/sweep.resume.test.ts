@@ -89,7 +89,7 @@ describe('sim sweep resumes an interrupted sweep (fake engine)', () => {
     const expected = readFileSync(join(straight, 'validity.csv'), 'utf8');
     // the point at ε = 0.001 is not trustworthy: only one of its runs at dt and dt/2 crossed the
     // threshold; the one on 2 n_x cells (same dt) crossed where the run at dt did
-    expect(expected).toMatch(/^0\.001,7\.9\d*,false,0\.01,.*,,Infinity,7\.9\d*,0\.0+,dt$/m);
+    expect(expected).toMatch(/^0\.001,7\.9\d*,false,0\.01,.*,,Infinity,7\.9\d*,0\.0+,,,dt$/m);
 
     const out = join(tmp, 'fake-interrupted');
     const crashed = await sweep(

@@ -58,16 +58,17 @@ interface Call {
 
 /**
  * `xError` C adds an x-grid error the remainder reads divided by ε (issue 20): every norm times
- * 1 + C/(n_x² ε), which halving dt cannot see and doubling n_x divides by 4 in its second term.
+ * 1 + C/(n_x² ε), which halving dt cannot see and doubling n_x divides by 4 in its second term;
+ * `vError` the same in N_v.
  */
-function fakeRunner(calls: Call[], fail?: unknown, omit?: string, xError = 0): RunSimulation {
+function fakeRunner(calls: Call[], fail?: unknown, omit?: string, xError = 0, vError = 0): RunSimulation {
   return async (config, backend, onRow) => {
     calls.push({ config, backend });
     if (fail !== undefined) throw fail;
     const total = stepCount(config);
     const { dt } = config.time;
     const eps = config.collisions.knudsen;
-    const x = 1 + xError / (config.grid.nx ** 2 * eps);
+    const x = (1 + xError / (config.grid.nx ** 2 * eps)) * (1 + vError / (config.grid.nv ** 2 * eps));
     for (let step = 0; step <= total; step++) {
       if (step % config.time.outputEvery !== 0 && step !== total) continue;
       const t = step * dt;
@@ -261,6 +262,40 @@ describe('sim sweep with a fake engine', () => {
     expect(dtOnly.calls.every((c) => c.config.grid.nx === 32)).toBe(true);
     expect(dtOnly.rows.map((r) => r.trustworthy)).toEqual(['true', 'true', 'true']);
     expect(dtOnly.rows.map((r) => r.validity_time_double_nx)).toEqual(['', '', '']);
+  });
+
+  it('a velocity-grid error: only --refine-nv sees it (2 N_v in the same box), and says so', async () => {
+    const knudsen = [1, 0.1];
+    const run = async (extra: string[], name: string) => {
+      const calls: Call[] = [];
+      const out = join(tmp, name);
+      const { code, stderr } = await sim(
+        ['--config', writeConfig(sweepConfig()), '--knudsen', knudsen.join(','), '--out', out, ...extra],
+        fakeRunner(calls, undefined, undefined, 0, 20),
+      );
+      expect(code, stderr).toBe(0);
+      return { calls, stderr, ...readCsv(join(out, 'validity.csv')) };
+    };
+    const plain = await run([], 'v-error-default');
+    expect(plain.rows.map((r) => r.trustworthy)).toEqual(['true', 'true']);
+    expect(plain.rows.map((r) => r.validity_time_double_nv)).toEqual(['', '']);
+    const refined = await run(['--refine-nv'], 'v-error-refined');
+    // per ε: dt, dt/2, 2 n_x, then 2 N_v in the same box at dt
+    expect(refined.calls.map((c) => [c.config.grid.nx, c.config.grid.nv, c.config.grid.vmax])).toEqual(
+      knudsen.flatMap(() => [
+        [32, 32, refined.calls[0]!.config.grid.vmax],
+        [32, 32, refined.calls[0]!.config.grid.vmax],
+        [64, 32, refined.calls[0]!.config.grid.vmax],
+        [32, 64, refined.calls[0]!.config.grid.vmax],
+      ]),
+    );
+    // C/(N_v² ε) = 2 % at ε = 1, 20 % at ε = 0.1: the 2 N_v rerun moves the second by > 10 %
+    expect(refined.rows.map((r) => r.failed_refinements)).toEqual(['', 'nv']);
+    expect(refined.rows.map((r) => r.trustworthy)).toEqual(['true', 'false']);
+    const coarse = 1 + 20 / (32 ** 2 * 0.1);
+    const fine = 1 + 20 / (64 ** 2 * 0.1);
+    expect(Number(refined.rows[1]!.nv_change)).toBeCloseTo(1 - fine / coarse, 8);
+    expect(refined.stderr).toContain('on 2 N_v = 64 points');
   });
 
   it('a threshold never reached: validity_time empty, trust from the norm at tEnd, no fit', async () => {
