@@ -124,9 +124,9 @@ async function execute(
     planSweep(parsed, options.knudsen, {
       trustCheck: options.trustCheck,
       trustCheckOff: 'pass --no-trust-check',
-      refineNx: options.trustCheck && options.refineNx && loaded.grid.nx > 1,
+      refineNx: options.refineNx,
       refineNxOff: 'pass --no-refine-nx',
-      refineNv: options.trustCheck && options.refineNv === true,
+      refineNv: options.refineNv === true,
     }),
   );
   const { configs, settings, column, theorem } = plan;

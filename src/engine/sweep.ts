@@ -16,6 +16,7 @@ import {
   type RemainderColumn,
   refinedNvConfig,
   refinedNxConfig,
+  rerunPasses,
   type SweepPlan,
   type SweepPoint,
   type SweepRerun,
@@ -228,7 +229,6 @@ export async function runSweep(
       observer.onRunEnd?.(run, { validityTime: t, steps: series.steps, seconds: series.seconds, check });
       return { validityTime: t, normsAtEnd: norms, change: check.change, compared: check.compared };
     };
-    const passes = (rerun: SweepRerun) => rerun.change < TRUST_TOLERANCE;
     if (plan.trustCheck) {
       // Same output times at dt/2: the interpolation of T_valid is then the same in both runs.
       const half: ResolvedConfig = {
@@ -240,7 +240,7 @@ export async function runSweep(
         cancelled = true;
         break;
       }
-      point = { ...point, trustworthy: passes(rerun), halfDt: { dt: half.time.dt, ...rerun } };
+      point = { ...point, trustworthy: rerunPasses(rerun), halfDt: { dt: half.time.dt, ...rerun } };
     }
     // Same dt and output times on 2 n_x cells, then on 2 N_v points in the same box: only that grid
     // changes (sweepPlan.refinedNxConfig, refinedNvConfig).
@@ -257,7 +257,7 @@ export async function runSweep(
         axis === 'nx'
           ? { doubleNx: { nx: fine.grid.nx, ...rerun } }
           : { doubleNv: { nv: fine.grid.nv, ...rerun } };
-      point = { ...point, trustworthy: point.trustworthy !== false && passes(rerun), ...record };
+      point = { ...point, trustworthy: point.trustworthy !== false && rerunPasses(rerun), ...record };
     }
     if (cancelled) break;
     points.push(point);

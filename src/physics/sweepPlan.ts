@@ -68,7 +68,8 @@ export function planSweep(
   options: SweepPlanOptions = {},
 ): SweepPlan {
   const trustCheck = options.trustCheck ?? true;
-  const refineNx = options.refineNx ?? (trustCheck && parsed.grid.nx > 1);
+  // the grid reruns are part of the trust check; a homogeneous run (n_x = 1) has no x-grid to refine
+  const refineNx = trustCheck && parsed.grid.nx > 1 && (options.refineNx ?? true);
   if (refineNx && 2 * parsed.grid.nx > MAX_NX) {
     throw new InvalidParameterError(
       'grid.nx',
@@ -77,7 +78,7 @@ export function planSweep(
       parsed.grid.nx,
     );
   }
-  const refineNv = options.refineNv ?? false;
+  const refineNv = trustCheck && (options.refineNv ?? false);
   if (refineNv && !(SUPPORTED_NV as readonly number[]).includes(2 * parsed.grid.nv)) {
     throw new InvalidParameterError(
       'grid.nv',
@@ -171,15 +172,20 @@ export interface SweepRerun {
   readonly compared: TrustCheck['compared'];
 }
 
+/** A rerun that moved the point by less than the trust check's tolerance (validity.ts refinementCheck). */
+export function rerunPasses(rerun: SweepRerun): boolean {
+  return rerun.change < TRUST_TOLERANCE;
+}
+
 /**
  * Which refinements moved the point by the trust check's tolerance or more ("dt", "nx"); empty when
  * none did or none ran.
  */
 export function failedRefinements(point: SweepPoint): ('dt' | 'nx' | 'nv')[] {
   const failed: ('dt' | 'nx' | 'nv')[] = [];
-  if (point.halfDt && !(point.halfDt.change < TRUST_TOLERANCE)) failed.push('dt');
-  if (point.doubleNx && !(point.doubleNx.change < TRUST_TOLERANCE)) failed.push('nx');
-  if (point.doubleNv && !(point.doubleNv.change < TRUST_TOLERANCE)) failed.push('nv');
+  if (point.halfDt && !rerunPasses(point.halfDt)) failed.push('dt');
+  if (point.doubleNx && !rerunPasses(point.doubleNx)) failed.push('nx');
+  if (point.doubleNv && !rerunPasses(point.doubleNv)) failed.push('nv');
   return failed;
 }
 

@@ -361,23 +361,21 @@ function percent(x: number): string {
 
 /** The advice of a grid above its target: the cheapest grid that meets it, in words. */
 export function describeGridSuggestion(suggestion: GridSuggestion | null, tolerance: number): string {
-  const pct = (x: number) => `${Number((100 * x).toPrecision(2))} %`;
   return suggestion
-    ? `the cheapest grid that meets ${pct(tolerance)}: grid.nv = ${suggestion.nv}, grid.vmax = ` +
-        `${Number(suggestion.vmax.toPrecision(3))} (measured ${pct(suggestion.error)})`
-    : `no grid up to N_v = ${GRID_ACCURACY_MAX_NV} meets ${pct(tolerance)} (raise grid.tolerance, or N_v = 64)`;
+    ? `the cheapest grid that meets ${percent(tolerance)}: grid.nv = ${suggestion.nv}, grid.vmax = ` +
+        `${Number(suggestion.vmax.toPrecision(3))} (measured ${percent(suggestion.error)})`
+    : `no grid up to N_v = ${GRID_ACCURACY_MAX_NV} meets ${percent(tolerance)} (raise grid.tolerance, or N_v = 64)`;
 }
 
 /** One line for the page and the CLI. */
 export function describeExchangeRateAccuracy(e: ExchangeRateAccuracy): string {
-  const pct = (x: number) => `${Number((100 * x).toPrecision(2))} %`;
   const worst = Math.max(e.energy, e.momentum);
   const outside = Math.max(...e.massOutside);
   return (
-    `exchange-rate error ${pct(e.energy)} (energy), ${pct(e.momentum)} (momentum) against the exact rates ` +
+    `exchange-rate error ${percent(e.energy)} (energy), ${percent(e.momentum)} (momentum) against the exact rates ` +
     `(kernel truncation and box included${e.split ? '; probe split from the mean states' : ''}), ` +
     `mass outside the box ${outside.toExponential(1)}` +
-    (worst > e.tolerance ? `: above the ${pct(e.tolerance)} target (grid.tolerance)` : '')
+    (worst > e.tolerance ? `: above the ${percent(e.tolerance)} target (grid.tolerance)` : '')
   );
 }
 
@@ -404,12 +402,11 @@ export function refuseInaccurateGrid(
   const error = exchangeRateError(measured);
   if (error <= measured.tolerance) return warnings.filter((w) => !isSupportRuleWarning(w));
   if (error <= GRID_REFUSAL_FACTOR * measured.tolerance) return [...warnings];
-  const pct = (x: number) => `${Number((100 * x).toPrecision(2))} %`;
   throw new InvalidParameterError(
     'grid.nv',
     `a grid whose collision operator exchanges momentum and energy within ${GRID_REFUSAL_FACTOR}× ` +
-      `grid.tolerance = ${pct(measured.tolerance)} of the exact rates (this one, with grid.vmax = ` +
-      `${Number(vmax.toPrecision(3))}, misses them by ${pct(error)}: kernel truncation and box included); ` +
+      `grid.tolerance = ${percent(measured.tolerance)} of the exact rates (this one, with grid.vmax = ` +
+      `${Number(vmax.toPrecision(3))}, misses them by ${percent(error)}: kernel truncation and box included); ` +
       `${describeGridSuggestion(cheapestAccurateGrid(config), measured.tolerance)}; or raise grid.tolerance`,
     config.grid.nv,
   );

@@ -180,7 +180,7 @@ export function transportCoefficients(
   quadratureChoice?: SpectralQuadrature,
   options: InverseOptions & {
     readonly onProgress?: (stage: 'shear' | 'heat' | 'diffusion') => void;
-    /** The support ball χ's radius in thermal speeds √(θ/m) of the lighter species (default: transportSupportRadius). */
+    /** The support ball χ's radius in thermal speeds √(θ/m) of the lighter species (default: transportSupportThermalSpeeds). */
     readonly supportThermalSpeeds?: number | null;
   } = {},
 ): TransportCoefficients {
