@@ -10,7 +10,14 @@ import { mixtureSpectralTables } from '../physics/collision/spectral';
 import { trapezoidalCollisionStep } from '../physics/collision/trapezoidalStep';
 import { velocityMoments } from '../physics/moments';
 import { type RemainderParameters, remainderStateSums } from '../physics/remainderNorms';
-import { advectV, advectVWeights, advectX, advectXWeights } from '../physics/transport';
+import {
+  advectV,
+  advectVShifts,
+  advectVWeights,
+  advectX,
+  advectXWeights,
+  vShiftMomentCorrection,
+} from '../physics/transport';
 import { fieldFromMoments, type SimulationSetup, type StepBackend } from './step';
 
 export class CpuBackend implements StepBackend {
@@ -19,6 +26,8 @@ export class CpuBackend implements StepBackend {
   private xWeights: Float64Array;
   /** v-advection weights of the last solveField(), null when the state or Δt changed since. */
   private vWeights: Float64Array | null = null;
+  /** The velocity shifts (e_α/m_α)E τ of the same solve, [species][cell] (vShiftMomentCorrection). */
+  private vShifts: Float64Array | null = null;
   private readonly tables;
 
   constructor(
@@ -48,17 +57,17 @@ export class CpuBackend implements StepBackend {
   solveField(): void {
     const { grid, config, chargeToMass } = this.setup;
     const moments = velocityMoments(this.state, grid, 2 * config.grid.nx, 1);
-    this.vWeights = advectVWeights(
-      grid,
-      fieldFromMoments(this.setup, moments),
-      chargeToMass,
-      config.time.dt / 2,
-    );
+    const field = fieldFromMoments(this.setup, moments);
+    this.vWeights = advectVWeights(grid, field, chargeToMass, config.time.dt / 2);
+    this.vShifts = advectVShifts(field, chargeToMass, config.time.dt / 2);
   }
 
   advectV(): void {
-    if (!this.vWeights) throw new Error('advectV: no field; call solveField() first');
-    this.state = advectV(this.state, this.setup.grid, this.setup.config.grid.nx, this.vWeights);
+    if (!this.vWeights || !this.vShifts) throw new Error('advectV: no field; call solveField() first');
+    const { grid, config } = this.setup;
+    const shifted = advectV(this.state, grid, config.grid.nx, this.vWeights);
+    vShiftMomentCorrection(this.state, shifted, grid, config.grid.nx, this.vShifts);
+    this.state = shifted;
   }
 
   collide(): void {
@@ -98,6 +107,7 @@ export class CpuBackend implements StepBackend {
   load(state: Float32Array | Float64Array): void {
     this.state = Float64Array.from(state);
     this.vWeights = null;
+    this.vShifts = null;
   }
 
   retime(setup: SimulationSetup): void {
@@ -105,6 +115,7 @@ export class CpuBackend implements StepBackend {
     const { grid, config } = setup;
     this.xWeights = advectXWeights(grid, config.grid.nx, config.grid.length, config.time.dt / 2);
     this.vWeights = null;
+    this.vShifts = null;
   }
 
   destroy(): void {}

@@ -73,7 +73,7 @@ export class GpuBackend implements StepBackend {
         VelocityMoments.create(device, grid, 2 * nx),
         RemainderNorms.create(device, grid, nx),
         setup.fieldOn
-          ? building.then((t) => FieldSolve.create(device, grid, nx, length, t.vWeights)) // writes V's weights
+          ? building.then((t) => FieldSolve.create(device, grid, nx, length, t.vWeights, t.vShifts)) // writes V's weights and shifts
           : null,
       ]);
       backend = new GpuBackend(device, setup, transport, moments, remainder, fieldSolver, state);

@@ -40,6 +40,8 @@ export class FieldSolve {
     length: number,
     /** Where the weights go, [species][cell][d] (Transport.vWeights). */
     private readonly weights: GPUBuffer,
+    /** Where the shifts in v-cells go, [species][cell] (Transport.vShifts). */
+    private readonly shifts: GPUBuffer,
   ) {
     this.field = createEmptyStorageBuffer(device, 'FieldSolve.field', nx * F32_BYTES);
     this.params = createUniformBuffer(device, 'FieldSolve.params', FieldParams);
@@ -66,6 +68,7 @@ export class FieldSolve {
     nx: number,
     length: number,
     weights: GPUBuffer,
+    shifts: GPUBuffer,
   ): Promise<FieldSolve> {
     const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
     if (!Number.isInteger(nx) || nx < 1 || nx > maxGroups) {
@@ -82,7 +85,12 @@ export class FieldSolve {
       code: source,
       constants: { NX: nx, NV: grid.nv, WORKGROUP_SIZE },
     });
-    return new FieldSolve(device, pipeline, grid, nx, length, weights);
+    if (shifts.size < 2 * nx * F32_BYTES) {
+      throw new RangeError(
+        `FieldSolve: the shifts buffer holds ${shifts.size} bytes, needs ${2 * nx * F32_BYTES}`,
+      );
+    }
+    return new FieldSolve(device, pipeline, grid, nx, length, weights, shifts);
   }
 
   /** Charges e_α, charge-to-mass ratios e_α/m_α and the v-advection sub-step τ. */
@@ -117,6 +125,7 @@ export class FieldSolve {
         twiddles: this.twiddles,
         weights: this.weights,
         field: this.field,
+        shifts: this.shifts,
       }),
     );
     pass.dispatchWorkgroups(this.nx);

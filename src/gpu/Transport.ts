@@ -4,12 +4,17 @@
  * x-advection weights depend only on τ (set once per time step size); v-advection weights depend on
  * E(x), 2·n_x·N_v floats: in the simulation FieldSolve (fieldSolve.wgsl) writes them on the GPU every
  * step, with no read-back; setField() uploads weights computed on the host (the float64 twin's).
+ * Each v-shift is followed by vShiftMomentCorrection.wgsl, which makes it exact in mass, v1-momentum
+ * and energy (the shifts per species and cell, in v-cells, come with the weights).
  */
-import { advectVWeights, advectXWeights } from '../physics/transport';
+import { advectVShifts, advectVWeights, advectXWeights } from '../physics/transport';
 import type { VelocityGrid } from '../physics/velocityGrid';
 import advectVSource from '../shaders/advectV.wgsl?raw';
 import advectXSource from '../shaders/advectX.wgsl?raw';
 import linearIndexSource from '../shaders/linearIndex.wgsl?raw';
+import smallLinearSolveSource from '../shaders/smallLinearSolve.wgsl?raw';
+import velocityGridSource from '../shaders/velocityGrid.wgsl?raw';
+import vShiftMomentCorrectionSource from '../shaders/vShiftMomentCorrection.wgsl?raw';
 import { BindGroupCache } from './bindings';
 import { createEmptyStorageBuffer, F32_BYTES } from './buffers';
 import { dispatchLinear } from './dispatch';
@@ -21,6 +26,8 @@ export class Transport {
   private readonly xWeights: GPUBuffer;
   /** v-advection weights [species][cell][d], read by advectV.wgsl (FieldSolve writes them). */
   readonly vWeights: GPUBuffer;
+  /** v-advection shifts (e_α/m_α) E τ / Δv [species][cell], read by the moment correction. */
+  readonly vShifts: GPUBuffer;
   private readonly bindings: BindGroupCache;
 
   private constructor(
@@ -30,15 +37,17 @@ export class Transport {
     readonly length: number,
     private readonly xPipeline: GPUComputePipeline,
     private readonly vPipeline: GPUComputePipeline,
+    private readonly correctionPipeline: GPUComputePipeline,
   ) {
     this.xWeights = createEmptyStorageBuffer(device, 'Transport.xWeights', grid.nv * nx * F32_BYTES);
     this.vWeights = createEmptyStorageBuffer(device, 'Transport.vWeights', 2 * nx * grid.nv * F32_BYTES);
+    this.vShifts = createEmptyStorageBuffer(device, 'Transport.vShifts', 2 * nx * F32_BYTES);
     this.bindings = new BindGroupCache(device);
   }
 
   static async create(device: GPUDevice, grid: VelocityGrid, nx: number, length: number): Promise<Transport> {
     const constants = { NV: grid.nv, NX: nx, WORKGROUP_SIZE };
-    const [x, v] = await Promise.all([
+    const [x, v, correction] = await Promise.all([
       buildComputePipeline(device, {
         label: 'Transport.advectX',
         prelude: linearIndexSource,
@@ -51,8 +60,14 @@ export class Transport {
         code: advectVSource,
         constants,
       }),
+      buildComputePipeline(device, {
+        label: 'Transport.vShiftMomentCorrection',
+        prelude: `${velocityGridSource}${smallLinearSolveSource}`,
+        code: vShiftMomentCorrectionSource,
+        constants: { ...constants, VMAX: grid.vmax, DV: grid.dv },
+      }),
     ]);
-    return new Transport(device, grid, nx, length, x, v);
+    return new Transport(device, grid, nx, length, x, v, correction);
   }
 
   /** The x-advection sub-step τ (e.g. Δt/2 of Strang). */
@@ -71,19 +86,31 @@ export class Transport {
       0,
       Float32Array.from(advectVWeights(this.grid, field, chargeToMass, tau)),
     );
+    const shifts = advectVShifts(field, chargeToMass, tau).map((a) => a / this.grid.dv);
+    this.device.queue.writeBuffer(this.vShifts, 0, Float32Array.from(shifts));
   }
 
   recordX(encoder: GPUCommandEncoder, source: GPUBuffer, destination: GPUBuffer): void {
     this.record(encoder, 'x', source, destination);
   }
 
+  /** The v-shift from `source` into `destination`, then its moment correction (in place). */
   recordV(encoder: GPUCommandEncoder, source: GPUBuffer, destination: GPUBuffer): void {
     this.record(encoder, 'v', source, destination);
+    const pass = encoder.beginComputePass({ label: 'Transport.vShiftMomentCorrection' });
+    pass.setPipeline(this.correctionPipeline);
+    pass.setBindGroup(
+      0,
+      this.bindings.get(this.correctionPipeline, { shifts: this.vShifts, source, destination }),
+    );
+    pass.dispatchWorkgroups(2 * this.nx);
+    pass.end();
   }
 
   destroy(): void {
     this.xWeights.destroy();
     this.vWeights.destroy();
+    this.vShifts.destroy();
   }
 
   private record(

@@ -4,7 +4,8 @@
 //   ρ_j = Σ_α e_α n_α(x_j) from the raw moments of velocityMoments.wgsl ([species][cell][6], n first);
 //   E_i = Σ_j G[(i − j) mod NX] ρ_j, G the tabulated periodic Green's function of poissonSolveFft
 //         (poissonFieldKernel(): mean and Nyquist mode left out, as there);
-//   W[α][i][d] = shiftWeights(NV, s) with s = (e_α/m_α) E_i τ / Δv, from float64 twiddles.
+//   W[α][i][d] = shiftWeights(NV, s) with s = (e_α/m_α) E_i τ / Δv, from float64 twiddles;
+//   s itself per species and cell, for the moment correction that follows each v-shift.
 // One workgroup per x-cell; the field is a workgroup reduction, then 2·NV invocations write the
 // weights into the buffer advectV.wgsl reads. Each species' mean density is subtracted before the
 // sum, so a small perturbation of a large density keeps its relative accuracy in f32.
@@ -23,6 +24,7 @@ const MOMENT_COUNT: u32 = 6u;
 @group(0) @binding(3) var<storage, read> twiddles: array<f32>; // [cos | sin][k − 1][d], k = 1 … K
 @group(0) @binding(4) var<storage, read_write> weights: array<f32>; // [species][cell][d]
 @group(0) @binding(5) var<storage, read_write> field: array<f32>; // E per cell
+@group(0) @binding(6) var<storage, read_write> shifts: array<f32>; // [species][cell], s in v-cells
 
 var<workgroup> partial: array<vec2f, WORKGROUP_SIZE>;
 
@@ -75,10 +77,14 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) li
   }
   partial[lid] = vec2f(e, 0.0);
   let E = workgroupSum(lid).x;
-  if (lid == 0u) { field[cell] = E; }
+  let shiftPerField = vec2f(params.shiftA, params.shiftB);
+  if (lid == 0u) {
+    field[cell] = E;
+    shifts[cell] = shiftPerField.x * E; // for vShiftMomentCorrection.wgsl
+    shifts[NX + cell] = shiftPerField.y * E;
+  }
 
   let modes = (NV + 1u) / 2u - 1u;
-  let shiftPerField = vec2f(params.shiftA, params.shiftB);
   for (var t = lid; t < 2u * NV; t += WORKGROUP_SIZE) {
     let species = t / NV;
     let d = t % NV;

@@ -14,7 +14,7 @@ import type { ResolvedConfig } from '../../../src/physics/config';
 import { MOMENT_COUNT } from '../../../src/physics/moments';
 import { poissonSolveFft } from '../../../src/physics/poisson';
 import { seededRandom } from '../../../src/physics/random';
-import { advectVWeights } from '../../../src/physics/transport';
+import { advectVShifts, advectVWeights } from '../../../src/physics/transport';
 import { velocityGrid } from '../../../src/physics/velocityGrid';
 import { maxRelativeError } from '../../support/compare';
 import { poison, testGpu } from '../../support/gpu';
@@ -68,8 +68,10 @@ describe('fieldSolve.wgsl against poissonSolveFft + advectVWeights', () => {
 
       const momentsBuffer = createStorageBuffer(device, 'test.moments', moments);
       const weightsBuffer = createEmptyStorageBuffer(device, 'test.weights', 2 * nx * nv * 4);
-      const solver = await FieldSolve.create(device, grid, nx, length, weightsBuffer);
+      const shiftsBuffer = createEmptyStorageBuffer(device, 'test.shifts', 2 * nx * 4);
+      const solver = await FieldSolve.create(device, grid, nx, length, weightsBuffer, shiftsBuffer);
       poison(device, weightsBuffer);
+      poison(device, shiftsBuffer);
       poison(device, solver.field);
       solver.setParameters(charges, chargeToMass, tau);
       const encoder = device.createCommandEncoder();
@@ -77,12 +79,16 @@ describe('fieldSolve.wgsl against poissonSolveFft + advectVWeights', () => {
       device.queue.submit([encoder.finish()]);
       const gotField = await readFloat32(device, solver.field);
       const gotWeights = await readFloat32(device, weightsBuffer);
+      const gotShifts = await readFloat32(device, shiftsBuffer);
 
       const fieldScale = new Float64Array(nx).fill(Math.max(peak(field), 1e-30));
       expect(maxRelativeError(gotField, field, fieldScale)).toBeLessThan(1e-6);
       // weights are O(1) per row (Σ_d W = 1): absolute error at f32 level
       const ones = new Float64Array(weights.length).fill(1);
       expect(maxRelativeError(gotWeights, weights, ones)).toBeLessThan(4e-6);
+      // the shifts in v-cells, for the moment correction (up to 3.7 cells: relative to that)
+      const shifts = advectVShifts(field, chargeToMass, tau).map((a) => a / grid.dv);
+      expect(maxRelativeError(gotShifts, shifts, new Float64Array(2 * nx).fill(3.7))).toBeLessThan(2e-6);
       if (nx > 2) {
         expect(peak(field)).toBeGreaterThan(amplitude * 1e-2); // a field to compare at all
         // and the shifts are far from the identity
@@ -93,7 +99,7 @@ describe('fieldSolve.wgsl against poissonSolveFft + advectVWeights', () => {
         // n_x ≤ 2 resolves no mode: E = 0, every weight row the identity
         expect(Array.from(gotField)).toEqual(new Array(nx).fill(0));
       }
-      for (const b of [momentsBuffer, weightsBuffer]) b.destroy();
+      for (const b of [momentsBuffer, weightsBuffer, shiftsBuffer]) b.destroy();
       solver.destroy();
     });
   }

@@ -1,11 +1,14 @@
 /**
  * The step guard (issue 8) on real runs, float64 CPU backend, n_x = 8, N_v = 8, collisionless with a
- * strong field (opposite charges, 20 % density perturbation). The automatic dt is 0.0625 (the x-CFL
- * limit 0.5 Δx/L); these runs force dt far above it:
- * - dt = 1.25 (20×): F turns negative beyond 5 % of its peak at t = 15; the run is rolled back to
- *   t = 13.75, dt halved, and completes with finite rows at the same output times;
- * - dt = 2.5 (40×): the damage is done before the first failed check, so halving never helps; after
- *   MAX_HALVINGS the run stops with an UnstableRunError naming the CFL limit.
+ * strong field (opposite charges). The automatic dt is 0.0625 (the x-CFL limit 0.5 Δx/L); these
+ * runs force dt far above it:
+ * - dt = 1.25 (20×), 20 % density perturbation: F turns negative beyond 5 % of its peak late in the
+ *   run; it is rolled back one output, dt halved, and completes with finite rows at the same output
+ *   times;
+ * - dt = 2.5 (40×), 50 % perturbation: the damage is done before the last good check, so halving
+ *   never helps; after MAX_HALVINGS the run stops with an UnstableRunError naming the CFL limit.
+ * (Which output fails depends on the scheme's details, e.g. the moment-exact v-shift moved it; the
+ * mechanics asserted here do not.)
  * Which of the two happens is asserted, and that no row carries a NaN. Also: a checkpoint taken
  * after a halving resumes bit-identically, and `sim run` prints the rollbacks and exits 4 on give-up.
  */
@@ -27,7 +30,7 @@ import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../
 import { parseConfig, resolveConfig } from '../../../src/physics/configSchema';
 import { simInProcess } from '../../support/cli';
 
-const json = (dt: number | null) => ({
+const json = (dt: number | null, amplitude = 0.2) => ({
   species: [
     { name: 'A', mass: 1, charge: 1, diameter: 1, density: 1, temperature: 1, drift: [0, 0, 0] },
     { name: 'B', mass: 1.2, charge: -1, diameter: 1, density: 1, temperature: 1, drift: [0, 0, 0] },
@@ -35,10 +38,13 @@ const json = (dt: number | null) => ({
   collisions: { enabled: false, gamma: 0, knudsen: 1 },
   field: { enabled: true },
   grid: { nx: 8, length: 6, nv: 8, vmax: null },
-  perturbation: { kind: 'density', amplitude: 0.2, mode: 1 },
+  perturbation: { kind: 'density', amplitude, mode: 1 },
   time: { dt, tEnd: 20, outputEvery: 1 },
 });
-const resolved = (dt: number | null): ResolvedConfig => resolveConfig(parseConfig(json(dt))).config;
+const resolved = (dt: number | null, amplitude = 0.2): ResolvedConfig =>
+  resolveConfig(parseConfig(json(dt, amplitude))).config;
+/** The run that halving cannot save: 40× the CFL limit, a 50 % perturbation. */
+const hopeless = () => resolved(2.5, 0.5);
 
 const finite = (row: TimeseriesRow) => TIMESERIES_COLUMNS.every((c) => Number.isFinite(row[c]));
 
@@ -63,7 +69,9 @@ describe('the step guard on a dt far above the CFL limit', () => {
     expect(result.dt).toBe(0.625);
     expect(result.steps).toBe(32);
     expect(events).toHaveLength(1);
-    expect(events[0]!).toMatchObject({ failedTime: 15, resumedTime: 13.75, dt: 0.625, outputEvery: 2 });
+    expect(events[0]!).toMatchObject({ dt: 0.625, outputEvery: 2 });
+    expect(events[0]!.failedTime - events[0]!.resumedTime).toBe(1.25); // one output back
+    expect(events[0]!.failedTime).toBeGreaterThan(5); // late: the first outputs were good
     expect(events[0]!.problem).toMatch(/F of species B reaches .* below −0\.05 × its peak/);
     expect(rows.map((r) => r.t)).toEqual(Array.from({ length: 17 }, (_, k) => k * 1.25));
     for (const row of rows) {
@@ -75,7 +83,7 @@ describe('the step guard on a dt far above the CFL limit', () => {
   it('dt = 40× automatic: halved MAX_HALVINGS times without help, then stops naming the CFL limit; no NaN row', async () => {
     const rows: TimeseriesRow[] = [];
     const events: GuardEvent[] = [];
-    const failure = await runSimulation(resolved(2.5), null, (row) => rows.push(row), {
+    const failure = await runSimulation(hopeless(), null, (row) => rows.push(row), {
       onGuardEvent: (e) => events.push(e),
     }).then(
       () => null,
@@ -91,15 +99,21 @@ describe('the step guard on a dt far above the CFL limit', () => {
     expect(rows.length).toBeGreaterThan(1);
     for (const row of rows) {
       expect(finite(row)).toBe(true);
-      expect(row.t).toBeLessThan(17.5); // the failing output never became a row
+      expect(row.t).toBeLessThan(events.at(-1)!.failedTime); // the failing output never became a row
     }
   });
 
   it('after giving up, the session stays at its last good output (not at the failed state)', async () => {
-    const session = await SimulationSession.create(resolved(2.5), null);
+    const events: GuardEvent[] = [];
+    await runSimulation(hopeless(), null, () => undefined, { onGuardEvent: (e) => events.push(e) }).catch(
+      () => undefined,
+    );
+    const lastGood = events.at(-1)!.resumedTime;
+    expect(lastGood).toBeGreaterThan(0);
+    const session = await SimulationSession.create(hopeless(), null);
     await expect(session.advance(session.totalSteps)).rejects.toThrow(UnstableRunError);
     expect(session.time).toBe(session.latestRow.t);
-    expect(session.latestRow.t).toBe(15);
+    expect(session.latestRow.t).toBe(lastGood);
     expect(session.rows.every(finite)).toBe(true);
     const snapshot = await session.snapshot();
     expect(snapshot.phaseSpace[0].every(Number.isFinite)).toBe(true);
@@ -144,7 +158,7 @@ describe('sim run with the step guard', () => {
     const { code, stderr } = await simRun(['--config', path, '--out', out, '--backend', 'cpu']);
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(
-      /^guard: at t = 15: F of species B .* rolled back to t = 13\.75 with dt halved to 0\.625/m,
+      /^guard: at t = [\d.]+: F of species [AB] .* rolled back to t = [\d.]+ with dt halved to 0\.625/m,
     );
     expect(stderr).toMatch(/guard: dt was halved 1 time to 0\.625/);
     const lines = readFileSync(join(out, 'timeseries.csv'), 'utf8').trimEnd().split('\n');
@@ -157,7 +171,7 @@ describe('sim run with the step guard', () => {
 
   it('exits 4 with the likely cause on one line, writing nothing (dt = 40×)', async () => {
     const path = join(tmp, 'forty.json');
-    writeFileSync(path, JSON.stringify(json(2.5)));
+    writeFileSync(path, JSON.stringify(json(2.5, 0.5)));
     const out = join(tmp, 'forty');
     const { code, stderr } = await simRun(['--config', path, '--out', out, '--backend', 'cpu']);
     expect(code).toBe(4);
