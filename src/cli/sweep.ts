@@ -147,7 +147,7 @@ async function execute(
   }
   stderr.write(
     `sweep: ${configs.length} Knudsen number${configs.length === 1 ? '' : 's'}, T_valid = first time ` +
-      `${column} > ${settings.threshold}, backend ${options.backend}` +
+      `${column} > ${settings.threshold}, backend ${options.backend}, automatic dt by time.dtRule "${plan.dtRule}"` +
       `${options.trustCheck ? `, each point rerun at dt/2${plan.refineNx ? ', on 2 n_x cells' : ''}${plan.refineNv ? ', on 2 N_v points' : ''} (trust check)` : ', no trust check'}\n`,
   );
 
@@ -245,6 +245,7 @@ async function execute(
     threshold: settings.threshold,
     tEnd,
     trustRule: options.trustCheck ? TRUST_RULE : 'not checked (--no-trust-check)',
+    dtRule: plan.dtRule,
     fit: { over: options.trustCheck ? 'trustworthy points' : 'unchecked points', ...fitJson(fit) },
     fitAll: fitJson(fitAll),
     theorem: { ...theorem, guarantee: 'T = O(ε^−y): a guaranteed scaling, not a prediction' },

@@ -71,7 +71,7 @@ export interface TimeConfig {
    * own error where ε is not small (configSchema.ts COLLISION_ACCURATE_LAMBDA); "stable" bounds
    * transport and the plasma oscillation only (the collision steps are stable at any Δt).
    */
-  readonly dtRule?: 'accurate' | 'stable';
+  readonly dtRule?: 'accurate' | 'stable' | 'expansion';
   /** Final time > 0. */
   readonly tEnd: number;
   /** Output every this many steps (integer ≥ 1). */

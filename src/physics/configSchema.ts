@@ -10,7 +10,7 @@
  */
 import * as v from 'valibot';
 import { COLLISION_ACCURACIES } from './collision/accuracy';
-import { collisionAccurateStep, DT_RULES } from './collision/stiffness';
+import { COLLISION_STEP_CAP, collisionAccurateStep, DT_RULES } from './collision/stiffness';
 import { COLLISION_SCHEMES } from './collision/trapezoidalStep';
 import {
   DEFAULT_REMAINDER,
@@ -80,7 +80,7 @@ const VMAX = 'null (automatic) or a finite number > 0';
 const TOLERANCE =
   'a finite number in (0, 1) (optional; default 0.01: the exchange-rate error target of the grid)';
 const DT = 'null (automatic, CFL) or a finite number > 0';
-const DT_RULE = `${DT_RULES.map((a) => `"${a}"`).join(', ')} (optional; default "accurate": the automatic dt also bounds the collision step's error)`;
+const DT_RULE = `${DT_RULES.map((a) => `"${a}"`).join(', ')} (optional; default "accurate": the automatic dt also bounds the collision step's error, at most ${COLLISION_STEP_CAP}× the steps; "expansion": that bound at every ε, no cap; "stable": transport and plasma period only)`;
 const AMPLITUDE = 'a finite number with |a| < 1, i.e. in (−1, 1)';
 
 /** Allowed text for the mode against the x grid (a function: it quotes the nx received). */

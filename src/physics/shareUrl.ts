@@ -15,7 +15,7 @@
  * eps (Knudsen number), acc (collisions.accuracy: fast, standard or fine), scheme
  * (collisions.scheme: exponential or trapezoidal); field (1/0); grid: nx, length (period ℓ), nv, vmax (L, or "auto"),
  * gtol (grid.tolerance);
- * perturbation: kind, amp, mode; time: dt (or "auto"), tEnd, every (outputEvery), dtRule (accurate or stable); remainder: k,
+ * perturbation: kind, amp, mode; time: dt (or "auto"), tEnd, every (outputEvery), dtRule (accurate, expansion or stable); remainder: k,
  * kappa0, l, thr (threshold), norm, fluid; and optionally preset (an id of presets.ts).
  */
 import { DEFAULT_REMAINDER, type SimulationConfig } from './config';

@@ -5,6 +5,7 @@
  * its own points. Pure data and checks: the engine's runSweep runs a plan, the CLI keeps finished
  * points in sweep-progress.json and the page in IndexedDB, and both resume from them.
  */
+import type { DtRule } from './collision/stiffness';
 import type { RemainderConfig, ResolvedConfig } from './config';
 import { MAX_NX, MAX_STEPS, type ParsedConfig, resolveConfig, stepCount } from './configSchema';
 import { theoremExponent } from './remainder';
@@ -35,6 +36,19 @@ export interface SweepPlan {
   readonly refineNx: boolean;
   /** Each point also rerun on 2 N_v velocity points in the same box (refinedNvConfig); opt-in. */
   readonly refineNv: boolean;
+  /** The automatic Δt's rule at every point (sweepDtRule). */
+  readonly dtRule: DtRule;
+}
+
+/**
+ * The automatic Δt's rule of a sweep: the config's time.dtRule where it sets one, else "expansion"
+ * with the exponential collision step (λ̄ ≤ 1 at every ε: the capped "accurate" rule lets λ̄ grow
+ * like 1/ε, and the step's O(Δt) deviation then dominates the remainder, ε-independently; README
+ * issue 20) and "accurate" with the trapezoidal one (its fixed point is exact at any λ̄).
+ */
+export function sweepDtRule(parsed: ParsedConfig): DtRule {
+  if (parsed.time.dtRule !== undefined) return parsed.time.dtRule;
+  return (parsed.collisions.scheme ?? 'exponential') === 'exponential' ? 'expansion' : 'accurate';
 }
 
 export interface SweepPlanOptions {
@@ -98,10 +112,12 @@ export function planSweep(
   const gamma = parsed.collisions.gamma;
   const theorem = { y: theoremExponent(settings.k, gamma), k: settings.k, gamma };
   const warnings = new Set<string>();
+  const dtRule = sweepDtRule(parsed);
   const configs = knudsen.map((eps) => {
     const { config, warnings: w } = resolveConfig({
       ...parsed,
       collisions: { ...parsed.collisions, knudsen: eps },
+      time: { ...parsed.time, dtRule },
     });
     for (const text of w) warnings.add(text);
     const steps = stepCount(config);
@@ -125,6 +141,7 @@ export function planSweep(
     trustCheck,
     refineNx,
     refineNv,
+    dtRule,
   };
 }
 

@@ -213,13 +213,14 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     folder: 'Grid',
     help:
       "what the automatic Δt bounds: accurate (transport, plasma period and the collision step's own error, " +
-      'λ = Δt ν̄/ε ≤ 0.5 trapezoidal / 1 exponential, at most 4× the steps) or stable (transport and plasma period only)',
+      'λ = Δt ν̄/ε ≤ 0.5 trapezoidal / 1 exponential, at most 4× the steps), expansion (the same bound at every ε, ' +
+      'no cap: for measuring the remainder at small ε; steps ∝ 1/ε) or stable (transport and plasma period only)',
     get: (c) => c.time.dtRule ?? 'accurate',
     set: (c, v) => ({
       ...c,
       time: { ...c.time, dtRule: v as NonNullable<SimulationConfig['time']['dtRule']> },
     }),
-    options: { accurate: 'accurate', 'stable only': 'stable' },
+    options: { accurate: 'accurate', 'expansion (no cap)': 'expansion', 'stable only': 'stable' },
   },
   {
     key: 'amplitude',

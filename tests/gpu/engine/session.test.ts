@@ -215,6 +215,7 @@ describe('runSweep: cancellation keeps the finished points (fake runner, no GPU)
       trustCheck: true,
       refineNx: false,
       refineNv: false,
+      dtRule: 'accurate',
     };
     const controller = new AbortController();
     let stepsRun = 0;
