@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { collisionStiffness, meanCollisionFrequencies } from '../../../../src/physics/collision/stiffness';
+import {
+  collisionAccurateStep,
+  collisionStiffness,
+  meanCollisionFrequencies,
+} from '../../../../src/physics/collision/stiffness';
 import type { ResolvedConfig } from '../../../../src/physics/config';
+import { parseConfig, resolveConfig } from '../../../../src/physics/configSchema';
+import { planSweep } from '../../../../src/physics/sweepPlan';
 
 const species = (name: string, mass: number, diameter: number, density: number, temperature: number) => ({
   name,
@@ -77,5 +83,42 @@ describe('collisionStiffness', () => {
     const exponential = collisionStiffness(base);
     expect(exponential.rateError).toBeNull();
     expect(exponential.note).toContain('relaxation-rate error not bounded by Δt');
+  });
+});
+
+describe('time.dtRule "expansion" and the sweep default (issue 20)', () => {
+  // a config the "accurate" rule caps at ε = 0.01: λ̄ ≤ 1 would take more than 4× the transport steps
+  const parsed = (dtRule?: 'accurate' | 'expansion' | 'stable', scheme?: 'trapezoidal') =>
+    parseConfig({
+      species: [
+        { name: 'A', mass: 1, charge: 1, diameter: 1, density: 1, temperature: 1, drift: [0, 0, 0] },
+        { name: 'B', mass: 1.1, charge: 2, diameter: 1, density: 1, temperature: 1, drift: [0, 0, 0] },
+      ],
+      collisions: { enabled: true, gamma: 0, knudsen: 0.01, ...(scheme ? { scheme } : {}) },
+      field: { enabled: true },
+      grid: { nx: 8, length: 4 * Math.PI, nv: 16, vmax: 7.62 },
+      perturbation: { kind: 'isentropic', amplitude: 0.05, mode: 1 },
+      time: { dt: null, tEnd: 2, outputEvery: 1, ...(dtRule ? { dtRule } : {}) },
+    });
+  const lambdaOf = (c: ResolvedConfig) => collisionStiffness(c).lambda;
+
+  it('keeps λ̄ ≤ 1 at every ε where "accurate" is capped; the note names the cap and the way out', () => {
+    const capped = resolveConfig(parsed('accurate')).config;
+    const expansion = resolveConfig(parsed('expansion')).config;
+    expect(lambdaOf(capped)).toBeGreaterThan(4);
+    expect(collisionStiffness(capped).note).toMatch(/capped .* "expansion" drops the cap/);
+    expect(lambdaOf(expansion)).toBeLessThanOrEqual(1 + 1e-9);
+    expect(lambdaOf(expansion)).toBeGreaterThan(0.9); // not more steps than it needs
+    expect(collisionAccurateStep(expansion, 1)).toMatchObject({ capped: false });
+  });
+
+  it('is the sweep default with the exponential step; a config’s own rule and the trapezoidal step keep theirs', () => {
+    const plan = planSweep(parsed(), [0.04, 0.02, 0.01], { trustCheck: false });
+    expect(plan.dtRule).toBe('expansion');
+    for (const c of plan.configs) expect(lambdaOf(c)).toBeLessThanOrEqual(1 + 1e-9);
+    // dt ∝ ε (to the rounding that makes tEnd/dt an integer)
+    expect(plan.configs[2]!.time.dt / plan.configs[0]!.time.dt).toBeCloseTo(0.25, 2);
+    expect(planSweep(parsed('accurate'), [0.01], { trustCheck: false }).dtRule).toBe('accurate');
+    expect(planSweep(parsed(undefined, 'trapezoidal'), [0.01], { trustCheck: false }).dtRule).toBe('accurate');
   });
 });
