@@ -4,10 +4,12 @@
  * Float64Array state. It is the reference the GPU is tested against and the page's fallback
  * without WebGPU.
  */
+
 import { accuracyQuadrature } from '../physics/collision/accuracy';
 import { collisionStep } from '../physics/collision/collisionStep';
 import { mixtureSpectralTables } from '../physics/collision/spectral';
 import { trapezoidalCollisionStep } from '../physics/collision/trapezoidalStep';
+import { collisionStepKnudsen } from '../physics/config';
 import { velocityMoments } from '../physics/moments';
 import { type RemainderParameters, remainderStateSums } from '../physics/remainderNorms';
 import {
@@ -75,13 +77,14 @@ export class CpuBackend implements StepBackend {
     const { grid, config } = this.setup;
     const { nx } = config.grid;
     const points = grid.pointsPerCell;
+    const knudsen = collisionStepKnudsen(config);
     for (let i = 0; i < nx; i++) {
       const a = this.state.subarray(i * points, (i + 1) * points);
       const b = this.state.subarray((nx + i) * points, (nx + i + 1) * points);
       const next =
         config.collisions.scheme === 'trapezoidal'
-          ? trapezoidalCollisionStep(a, b, this.tables, config.time.dt, config.collisions.knudsen)
-          : collisionStep(a, b, this.tables, config.time.dt, config.collisions.knudsen);
+          ? trapezoidalCollisionStep(a, b, this.tables, config.time.dt, knudsen)
+          : collisionStep(a, b, this.tables, config.time.dt, knudsen);
       a.set(next.fA);
       b.set(next.fB);
     }

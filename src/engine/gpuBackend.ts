@@ -10,6 +10,7 @@
  * (on SwiftShader ~7 s of a run's start-up: issue 16, data within 10 s of load). collide() waits for
  * them; a failure to build them (compile error, out of memory) is thrown there.
  */
+
 import { createStorageBuffer, readFloat32 } from '../gpu/buffers';
 import { CollisionStep } from '../gpu/CollisionStep';
 import { FieldSolve } from '../gpu/FieldSolve';
@@ -19,6 +20,7 @@ import { Transport } from '../gpu/Transport';
 import { GPU_KRYLOV_MAX_ITERATIONS, TrapezoidalCollisionStep } from '../gpu/TrapezoidalCollisionStep';
 import { VelocityMoments } from '../gpu/VelocityMoments';
 import { accuracyQuadrature } from '../physics/collision/accuracy';
+import { collisionStepKnudsen } from '../physics/config';
 import type { RemainderParameters } from '../physics/remainderNorms';
 import type { SimulationSetup, StepBackend } from './step';
 
@@ -176,7 +178,7 @@ export class GpuBackend implements StepBackend {
     const [A, B] = config.species;
     this.fieldSolver?.setParameters([A.charge, B.charge], chargeToMass, config.time.dt / 2);
     this.momentsKernel.setParameters({ mass: 1 });
-    this.collisions?.setTimeStep(config.time.dt, config.collisions.knudsen);
+    this.collisions?.setTimeStep(config.time.dt, collisionStepKnudsen(config));
   }
 
   advectX(): void {

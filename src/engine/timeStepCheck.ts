@@ -6,7 +6,7 @@
  */
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
 import { compareTimeStep, type TimeStepCheck } from '../physics/timeStepCheck';
-import { runSimulation } from './run';
+import { type RerunOptions, rerunTo, stepsToOutput } from './rerun';
 
 /**
  * Rerun `config` (the run's current configuration, its Δt included) from t = 0 to `row.t` at Δt/2
@@ -17,34 +17,13 @@ export async function timeStepCheck(
   config: ResolvedConfig,
   row: TimeseriesRow,
   device: GPUDevice | null,
-  options: { signal?: AbortSignal; onStep?: (step: number, totalSteps: number) => void } = {},
+  options: RerunOptions = {},
 ): Promise<TimeStepCheck> {
   const dt = config.time.dt;
-  const steps = Math.round(row.t / dt);
-  if (!(steps >= 1)) throw new RangeError('the Δt/2 check needs a run that has taken at least one step');
-  if (Math.abs(steps * dt - row.t) > 1e-6 * Math.max(row.t, dt)) {
-    throw new RangeError(
-      `the Δt/2 check needs an output at a whole number of steps (t = ${row.t}, Δt = ${dt})`,
-    );
-  }
-  const halfSteps = 2 * steps;
+  const halfSteps = 2 * stepsToOutput(row, dt, 'Δt/2 check');
   const half: ResolvedConfig = {
     ...config,
     time: { ...config.time, dt: dt / 2, tEnd: halfSteps * (dt / 2), outputEvery: halfSteps },
   };
-  let last: TimeseriesRow | null = null;
-  await runSimulation(
-    half,
-    device,
-    (r, step, total) => {
-      last = r;
-      options.onStep?.(step, total);
-    },
-    options.signal ? { signal: options.signal } : {},
-  );
-  const rerun = last as TimeseriesRow | null;
-  if (rerun === null || Math.abs(rerun.t - row.t) > 1e-6 * Math.max(row.t, dt)) {
-    throw new Error('the Δt/2 check was stopped before it reached the compared time');
-  }
-  return compareTimeStep(row, rerun, dt);
+  return compareTimeStep(row, await rerunTo(half, row.t, device, options, 'Δt/2 check'), dt);
 }

@@ -35,6 +35,21 @@ export interface CollisionsConfig {
    * default, strong AP) or "trapezoidal" (Navier–Stokes-accurate at any λ; both backends).
    */
   readonly scheme?: 'exponential' | 'trapezoidal';
+  /**
+   * Internal, not part of the file format (the schema drops it): the floor check's run
+   * (engine/floorCheck.ts), whose collision step is taken at λ = ∞, F ← M[F] every step: the ε → 0
+   * limit of the discrete scheme. The remainder is still measured at `knudsen`.
+   */
+  readonly fluidLimit?: boolean;
+}
+
+/**
+ * The ε the collision step is taken at: the run's Knudsen number, or for the floor check's fluid
+ * limit one with Δt/ε = 1e30 (e^{−λ} is then exactly 0 in f32 and f64 and the step returns M[F];
+ * collisionStep.ts "ε → 0 limit").
+ */
+export function collisionStepKnudsen(config: ResolvedConfig): number {
+  return config.collisions.fluidLimit === true ? config.time.dt * 1e-30 : config.collisions.knudsen;
 }
 
 export interface GridConfig {

@@ -11,6 +11,7 @@ import * as Comlink from 'comlink';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError } from '../gpu/context';
 import { collisionStiffness } from '../physics/collision/stiffness';
 import type { ResolvedConfig, SimulationConfig, TimeseriesRow } from '../physics/config';
+import { describeFloorCheck } from '../physics/floorCheck';
 import { navierStokesWave } from '../physics/fluid/navierStokesWave';
 import { remainderBall } from '../physics/remainderBall';
 import { describeTimeStepCheck } from '../physics/timeStepCheck';
@@ -33,6 +34,13 @@ const byTestId = <T extends HTMLElement = HTMLElement>(id: string) =>
   document.querySelector<T>(`[data-testid="${id}"]`)!;
 const setText = (id: string, text: string) => {
   byTestId(id).textContent = text;
+};
+/** A check's line and its verdict in data-trustworthy (absent: not checked). */
+const showVerdict = (id: string, text: string, good?: boolean) => {
+  const out = byTestId(id);
+  out.textContent = text;
+  if (good === undefined) delete out.dataset.trustworthy;
+  else out.dataset.trustworthy = String(good);
 };
 /** A plain number for the readouts (tests parse it with Number()). */
 const plain = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
@@ -350,6 +358,7 @@ class App {
   private startRun(snapshot: SessionSnapshot, rows: readonly TimeseriesRow[] = []): void {
     this.shownEpoch = this.queue.epoch;
     this.showTimeStepCheck(null);
+    this.showFloorCheck(null);
     this.stepClock.reset();
     setText('step-time', '—');
     const config = this.resolved!;
@@ -635,36 +644,75 @@ class App {
 
   /** The Δt/2 trust check beside the remainder readouts (engine/timeStepCheck.ts); null: none yet. */
   private showTimeStepCheck(text: string | null, trustworthy?: boolean): void {
-    const out = byTestId('remainder-trust');
-    out.textContent = text ?? 'not checked: the rerun at Δt/2 says whether Δt decides these numbers';
-    if (trustworthy === undefined) delete out.dataset.trustworthy;
-    else out.dataset.trustworthy = String(trustworthy);
+    showVerdict(
+      'remainder-trust',
+      text ?? 'not checked: the rerun at Δt/2 says whether Δt decides these numbers',
+      trustworthy,
+    );
+  }
+
+  /** The discretisation floor beside the remainder readouts (engine/floorCheck.ts); null: none yet. */
+  private showFloorCheck(text: string | null, aboveFloor?: boolean): void {
+    showVerdict(
+      'remainder-discretisation-floor',
+      text ?? "not checked: the run's own ε → 0 limit says what of these numbers is the discretisation's",
+      aboveFloor,
+    );
   }
 
   private wireTimeStepCheck(): void {
-    const button = byTestId<HTMLButtonElement>('check-dt');
+    this.wireRerunCheck(
+      'check-dt',
+      'Δt/2 check',
+      'rerunning from t = 0 at Δt/2…',
+      (text, good) => this.showTimeStepCheck(text, good),
+      async (onProgress) => {
+        const check = await this.queue.remote.checkTimeStep(onProgress);
+        return { text: describeTimeStepCheck(check), good: check.trustworthy };
+      },
+    );
+    this.wireRerunCheck(
+      'check-floor',
+      'floor check',
+      'rerunning from t = 0 as the ε → 0 limit…',
+      (text, good) => this.showFloorCheck(text, good),
+      async (onProgress) => {
+        const check = await this.queue.remote.checkFloor(onProgress);
+        return { text: describeFloorCheck(check), good: check.aboveFloor };
+      },
+    );
+  }
+
+  /** A check that reruns the run so far beside the queue (the running session is not touched). */
+  private wireRerunCheck(
+    buttonId: string,
+    name: string,
+    running: string,
+    show: (text: string, good?: boolean) => void,
+    run: (onProgress: (fraction: number) => void) => Promise<{ text: string; good: boolean }>,
+  ): void {
+    const button = byTestId<HTMLButtonElement>(buttonId);
     button.addEventListener('click', async () => {
       if (!this.latest || this.latest.step === 0) {
-        this.showTimeStepCheck("take a step first: at t = 0 the norms are the data's");
+        show("take a step first: at t = 0 the norms are the data's");
         return;
       }
       button.disabled = true;
       const epoch = this.queue.epoch;
-      this.showTimeStepCheck('rerunning from t = 0 at Δt/2…');
+      show(running);
       try {
         const onProgress = Comlink.proxy((fraction: number) =>
-          this.showTimeStepCheck(`rerunning from t = 0 at Δt/2… ${(100 * fraction).toFixed(0)} %`),
+          show(`${running} ${(100 * fraction).toFixed(0)} %`),
         );
-        // beside the queue: the running session is not touched and may keep stepping
-        const check = await this.queue.remote.checkTimeStep(onProgress);
+        const { text, good } = await run(onProgress);
         if (this.queue.epoch !== epoch) {
-          this.showTimeStepCheck('the run was restarted during the check: check again');
+          show('the run was restarted during the check: check again');
           return;
         }
-        this.showTimeStepCheck(describeTimeStepCheck(check), check.trustworthy);
-        this.log.add(`Δt/2 check: ${describeTimeStepCheck(check)}`, check.trustworthy ? 'info' : 'warning');
+        show(text, good);
+        this.log.add(`${name}: ${text}`, good ? 'info' : 'warning');
       } catch (e) {
-        this.showTimeStepCheck(`the check failed: ${e instanceof Error ? e.message : String(e)}`, false);
+        show(`the check failed: ${e instanceof Error ? e.message : String(e)}`, false);
       } finally {
         button.disabled = false;
       }

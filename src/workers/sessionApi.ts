@@ -228,6 +228,12 @@ export interface SimulationWorkerApi {
   checkTimeStep(
     onProgress?: (fraction: number) => void,
   ): Promise<import('../physics/timeStepCheck').TimeStepCheck>;
+  /**
+   * The floor check of the remainder readout (engine/floorCheck.ts): the running session's run so
+   * far repeated as its own ε → 0 limit (collision step at λ = ∞, same grid and Δt) on a session of
+   * its own, its remainder at the run's ε compared with the run's. Needs collisions on.
+   */
+  checkFloor(onProgress?: (fraction: number) => void): Promise<import('../physics/floorCheck').FloorCheck>;
   /** Why the device was lost, if it was. */
   deviceLostReason(): string | null;
   /**

@@ -17,6 +17,7 @@
 import * as Comlink from 'comlink';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint';
 import { DeviceWatch } from '../engine/deviceLoss';
+import { floorCheck } from '../engine/floorCheck';
 import { momentsProbe, type ProbeResult } from '../engine/momentsProbe';
 import { RecoveringSession } from '../engine/recoveringSession';
 import { runSimulation } from '../engine/run';
@@ -28,6 +29,7 @@ import { gridAccuracyReport } from '../physics/collision/gridAccuracy';
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
 import { acceptConfig, configRefusal } from '../physics/configAcceptance';
 import { type ParsedConfig, parseConfig, resolveConfig } from '../physics/configSchema';
+import type { FloorCheck } from '../physics/floorCheck';
 import { DEFAULT_PROBE, type ProbeSetup } from '../physics/probe';
 import { theoremExponent } from '../physics/remainder';
 import {
@@ -69,6 +71,36 @@ let advanceGeneration = 0;
 
 /** Most progress messages per second sent to the page during a sweep. */
 const PROGRESS_PER_SECOND = 10;
+
+/**
+ * A check that reruns the running session's run so far on a session of its own (the Δt/2 check,
+ * the floor check), with throttled progress; the running session is untouched and keeps stepping.
+ */
+async function rerunCheck<T>(
+  check: (
+    config: ResolvedConfig,
+    row: TimeseriesRow,
+    device: GPUDevice | null,
+    options: { signal?: AbortSignal; onStep?: (step: number, totalSteps: number) => void },
+  ) => Promise<T>,
+  onProgress?: (fraction: number) => void,
+): Promise<T> {
+  const { config, row } = await serial(async () => {
+    const s = running().session;
+    return { config: s.config, row: s.latestRow };
+  });
+  let lastProgress = -Infinity;
+  return check(config, row, await currentDevice(), {
+    // with a signal the rerun yields after every step, so the running session keeps stepping
+    signal: new AbortController().signal,
+    onStep: (step, total) => {
+      const now = performance.now();
+      if (!onProgress || now - lastProgress < 1000 / PROGRESS_PER_SECOND) return;
+      lastProgress = now;
+      notify(onProgress, step / total);
+    },
+  });
+}
 
 /** Runs session calls one after another (see the file comment); a failure does not block the next. */
 function serial<T>(task: () => Promise<T>): Promise<T> {
@@ -291,22 +323,12 @@ const sessionApi: SessionApi = {
     return serial(async () => running().session.rows.slice());
   },
 
-  async checkTimeStep(onProgress?: (fraction: number) => void): Promise<TimeStepCheck> {
-    const { config, row } = await serial(async () => {
-      const s = running().session;
-      return { config: s.config, row: s.latestRow };
-    });
-    let lastProgress = -Infinity;
-    return timeStepCheck(config, row, await currentDevice(), {
-      // with a signal the rerun yields after every step, so the running session keeps stepping
-      signal: new AbortController().signal,
-      onStep: (step, total) => {
-        const now = performance.now();
-        if (!onProgress || now - lastProgress < 1000 / PROGRESS_PER_SECOND) return;
-        lastProgress = now;
-        notify(onProgress, step / total);
-      },
-    });
+  checkTimeStep(onProgress?: (fraction: number) => void): Promise<TimeStepCheck> {
+    return rerunCheck(timeStepCheck, onProgress);
+  },
+
+  checkFloor(onProgress?: (fraction: number) => void): Promise<FloorCheck> {
+    return rerunCheck(floorCheck, onProgress);
   },
 
   saveCheckpoint(): Promise<Uint8Array> {

@@ -513,6 +513,41 @@ describe('the interactive app (issue 6)', () => {
     await page.getByRole('button', { name: 'Pause' }).waitFor();
   });
 
+  it('the floor check beside the remainder readouts reruns the run so far as its ε → 0 limit', async () => {
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    await waitForReadoutAbove(page, 'sim-time', 0);
+    const before = await readout(page, 'sim-time');
+    const out = page.getByTestId('remainder-discretisation-floor');
+    expect(await out.textContent()).toMatch(/^not checked/);
+    await page.getByTestId('check-floor').click();
+    await page.waitForFunction(
+      () =>
+        /above it|failed/.test(
+          document.querySelector('[data-testid="remainder-discretisation-floor"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 240_000 },
+    );
+    const text = (await out.textContent()) ?? '';
+    await nextFrame(page);
+    const after = await readout(page, 'sim-time');
+    const match =
+      /^at t = (\S+) the floor .* is L² (\S+) \(run (\S+)×\), L∞ \S+ \(run \S+×\), E \S+ \(run \S+×\): (NOT )?above it/.exec(
+        text,
+      );
+    expect(match, text).not.toBeNull();
+    const at = Number(match![1]);
+    expect(at).toBeGreaterThanOrEqual(before * (1 - 1e-3));
+    expect(at).toBeLessThanOrEqual(after * (1 + 1e-3));
+    expect(Number(match![2])).toBeGreaterThanOrEqual(0); // a number, not "not finite"
+    expect(await out.getAttribute('data-trustworthy')).toBe(text.includes('NOT above') ? 'false' : 'true');
+    expect(await page.getByTestId('run-notice').textContent()).toContain('floor check: at t =');
+    expect(errors).toEqual([]);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+  });
+
   it('the share URL reproduces the parameters in a new page', async () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     expect(await page.getByTestId('run-state').textContent()).toBe('paused');

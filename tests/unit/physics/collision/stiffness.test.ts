@@ -119,6 +119,8 @@ describe('time.dtRule "expansion" and the sweep default (issue 20)', () => {
     // dt ∝ ε (to the rounding that makes tEnd/dt an integer)
     expect(plan.configs[2]!.time.dt / plan.configs[0]!.time.dt).toBeCloseTo(0.25, 2);
     expect(planSweep(parsed('accurate'), [0.01], { trustCheck: false }).dtRule).toBe('accurate');
-    expect(planSweep(parsed(undefined, 'trapezoidal'), [0.01], { trustCheck: false }).dtRule).toBe('accurate');
+    expect(planSweep(parsed(undefined, 'trapezoidal'), [0.01], { trustCheck: false }).dtRule).toBe(
+      'accurate',
+    );
   });
 });
