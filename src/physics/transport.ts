@@ -73,11 +73,9 @@ export function advectVWeights(
 ): Float64Array {
   const nx = field.length;
   const out = new Float64Array(2 * nx * grid.nv);
-  for (let s = 0; s < 2; s++) {
-    for (let i = 0; i < nx; i++) {
-      const shift = (chargeToMass[s]! * field[i]! * tau) / grid.dv;
-      out.set(shiftWeights(grid.nv, shift), (s * nx + i) * grid.nv);
-    }
+  const shifts = advectVShifts(field, chargeToMass, tau);
+  for (let line = 0; line < 2 * nx; line++) {
+    out.set(shiftWeights(grid.nv, shifts[line]! / grid.dv), line * grid.nv);
   }
   return out;
 }
@@ -169,6 +167,7 @@ export function vShiftMomentCorrection(
 ): void {
   const { nv, pointsPerCell: points } = grid;
   const v = velocityNodes(grid);
+  const phi = Float64Array.of(1, 0, 0); // (1, v1, |v|²) at the current point, reused (hot loop)
   const speed2 = new Float64Array(points);
   for (let j = 0; j < points; j++) {
     const i1 = Math.floor(j / (nv * nv));
@@ -188,7 +187,8 @@ export function vShiftMomentCorrection(
     for (let j = 0; j < points; j++) {
       const f = before[base + j]!;
       const g = after[base + j]!;
-      const phi = [1, v[Math.floor(j / (nv * nv))]!, speed2[j]!];
+      phi[1] = v[Math.floor(j / (nv * nv))]!;
+      phi[2] = speed2[j]!;
       f0 += f;
       f1 += phi[1]! * f;
       f2 += phi[2]! * f;
