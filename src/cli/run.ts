@@ -39,6 +39,7 @@ import {
   type SessionCheckpointContents,
   sessionCheckpointContents,
 } from '../engine/checkpoint';
+import type { FluidReferenceStatus } from '../engine/remainderMonitor';
 import { type GuardEvent, UnstableRunError } from '../engine/stepGuard';
 import { WebGpuUnavailableError } from '../gpu/context';
 import {
@@ -79,7 +80,14 @@ export type RunSimulation = (
   backend: 'gpu' | 'cpu',
   onRow: (row: TimeseriesRow, step: number, totalSteps: number) => void,
   options?: EngineOptions,
-) => Promise<{ steps: number; adapter: string; dt?: number; halvings?: number }>;
+) => Promise<{
+  steps: number;
+  adapter: string;
+  dt?: number;
+  halvings?: number;
+  /** The fluid reference's scheme at the end, and its failure or hand-over (remainderMonitor.ts). */
+  fluidReference?: FluidReferenceStatus;
+}>;
 
 /** Where progress and errors go: process.stderr, or a test's recorder. */
 export interface TextSink {
@@ -198,7 +206,7 @@ export function registerRunCommand(program: Command, runner: RunSimulation, io: 
 export function withOneLineErrors<O>(
   command: Command,
   io: RunCommandIo,
-  action: (options: O, stderr: TextSink) => Promise<void>,
+  action: (options: O, stderr: TextSink, operands: string[]) => Promise<void>,
 ): Command {
   const exit = io.exit ?? ((code: number) => process.exit(code));
   const stderr = io.stderr ?? process.stderr;
@@ -212,9 +220,12 @@ export function withOneLineErrors<O>(
       exit(error.exitCode === 0 ? 0 : 2);
       throw error;
     })
-    .action(async (options: O) => {
+    .action(async (...args: unknown[]) => {
+      // commander passes the command's operands, then its options and the command itself
+      const operands = args.slice(0, -2) as string[];
+      const options = args.at(-2) as O;
       try {
-        await action(options, stderr);
+        await action(options, stderr, operands);
       } catch (error) {
         stderr.write(`error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
         exit(exitCodeFor(error));
@@ -400,6 +411,9 @@ async function execute(
     // where the remainder norms are taken, and their t = 0 values: the round-off floor (PHYSICS.md §3)
     remainder: {
       ...remainderBall(config),
+      // the scheme F_0 came from at the end, and when and why the reference failed (the remainder
+      // columns are NaN from then; the kinetic run went on) or handed over to finite volumes
+      fluidReference: result.fluidReference ?? null,
       roundOffFloor: {
         remainder_L2: first.remainder_L2,
         remainder_Linf_w: first.remainder_Linf_w,
@@ -421,6 +435,18 @@ async function execute(
   writeAtomically(csvPath, `${lines.join('\n')}\n`);
   writeAtomically(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
   stderr.write(`adapter: ${result.adapter}\n`);
+  const reference = result.fluidReference;
+  if (reference?.switched) {
+    stderr.write(
+      `fluid reference: spectral until t = ${fmt(reference.switched.time)}, finite volumes after (${reference.switched.reason})\n`,
+    );
+  }
+  if (reference?.failure) {
+    stderr.write(
+      `fluid reference: failed at t = ${fmt(reference.failure.time)} (${reference.failure.reason}); ` +
+        'the remainder columns are NaN from there, the kinetic columns are complete\n',
+    );
+  }
   if (summary.collisionStep) stderr.write(`collision step: ${summary.collisionStep.note}\n`);
   if (summary.gridAccuracy) stderr.write(`grid: ${summary.gridAccuracy.description}\n`);
   if (summary.collisionAccuracy.description) {

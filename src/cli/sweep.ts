@@ -22,6 +22,7 @@ import {
   finishedSweepPoints,
   isSweepPoint,
   planSweep,
+  type SweepPlan,
   type SweepPoint,
   type SweepResume,
 } from '../physics/sweepPlan';
@@ -57,9 +58,9 @@ export function parseKnudsenList(value: string): number[] {
 }
 
 interface SweepOptions {
-  config: string;
-  knudsen: number[];
-  out: string;
+  config?: string;
+  knudsen?: number[];
+  out?: string;
   backend: 'gpu' | 'cpu';
   trustCheck: boolean;
   refineNx: boolean;
@@ -71,22 +72,25 @@ export function registerSweepCommand(
   runner: RunSimulation,
   io: RunCommandIo = {},
 ): Command {
+  // `sim sweep plan|point|merge` (sweepCluster.ts) are subcommands of this one: with positional
+  // options, the options after a subcommand's name are that subcommand's
+  program.enablePositionalOptions();
   const command = program
     .command('sweep')
+    .enablePositionalOptions()
     .description(
       'validity time of the Hilbert expansion over a sweep of the Knudsen number; ' +
         'writes validity.csv, validity.svg and sweep.json',
     )
-    .requiredOption(
-      '--config <file.json>',
-      'the run configuration (its "remainder" section: norm, threshold, k)',
-    )
-    .requiredOption(
+    // required, but checked in the action: commander checks a parent's required options before it
+    // dispatches to a subcommand (sim sweep plan …)
+    .option('--config <file.json>', 'the run configuration (its "remainder" section: norm, threshold, k)')
+    .option(
       '--knudsen <list>',
       'the Knudsen numbers ε, comma-separated (e.g. 0.1,0.05,0.025)',
       parseKnudsenList,
     )
-    .requiredOption('--out <dir>', 'output directory (created if missing)')
+    .option('--out <dir>', 'output directory (created if missing)')
     .addOption(
       new Option('--backend <backend>', 'where the kernels run').choices(['gpu', 'cpu']).default('gpu'),
     )
@@ -99,18 +103,26 @@ export function registerSweepCommand(
       '--refine-nv',
       'also rerun each point on 2 N_v velocity points in the same box (about 8× the work of a run)',
     );
-  return withOneLineErrors<SweepOptions>(command, io, async (options, stderr) => {
+  withOneLineErrors<SweepOptions>(command, io, async (options, stderr) => {
+    for (const [key, flag] of [
+      ['config', '--config <file.json>'],
+      ['knudsen', '--knudsen <list>'],
+      ['out', '--out <dir>'],
+    ] as const) {
+      if (options[key] === undefined) throw new InvalidInputError(`required option '${flag}' not specified`);
+    }
     const progress = new RunProgress(stderr);
     try {
-      await execute(options, runner, stderr, progress);
+      await execute(options as Required<SweepOptions>, runner, stderr, progress);
     } finally {
       progress.endLine();
     }
   });
+  return command;
 }
 
 async function execute(
-  options: SweepOptions,
+  options: Required<SweepOptions>,
   runner: RunSimulation,
   stderr: TextSink,
   progress: RunProgress,
@@ -129,7 +141,7 @@ async function execute(
       refineNv: options.refineNv === true,
     }),
   );
-  const { configs, settings, column, theorem } = plan;
+  const { configs, settings, column } = plan;
   // the grid's exchange rates do not depend on ε: one check for the whole sweep (gridAccuracy.ts)
   const first = configs[0];
   const warnings = [
@@ -138,7 +150,6 @@ async function execute(
       ? wrapInput(options.config, () => refuseInaccurateGrid(first, first.grid.vmax, plan.warnings))
       : plan.warnings),
   ];
-  const gamma = parsed.collisions.gamma;
   for (const w of warnings) stderr.write(`warning: ${w}\n`);
   try {
     mkdirSync(options.out, { recursive: true });
@@ -204,6 +215,12 @@ async function execute(
         progress.endLine();
         const steps = stepsText(result);
         const config = configs[run.point]!;
+        if (typeof result.referenceFailed === 'number') {
+          stderr.write(
+            `${tagOf(run)}: the fluid reference failed at t = ${fmt(result.referenceFailed)}: ` +
+              `the remainder is not measured from there${result.validityTime === null ? ' (T_valid not measured: the point is NOT trustworthy)' : ''}\n`,
+          );
+        }
         if (!result.check) {
           stderr.write(`${tagOf(run)}: T_valid = ${describeT(result.validityTime, config)} (${steps})\n`);
           return;
@@ -220,9 +237,51 @@ async function execute(
     resume,
   );
   const { points, fit, fitAll, wallSeconds } = outcome;
-  const tEnd = parsed.time.tEnd;
+  writeSweepOutputs(
+    options.out,
+    {
+      plan,
+      points,
+      fit,
+      fitAll,
+      trustCheck: options.trustCheck,
+      backend: options.backend,
+      adapter,
+      wallSeconds,
+      config: parsed,
+    },
+    stderr,
+  );
+  // the sweep is complete and its outputs whole: nothing left to resume
+  rmSync(progressPath, { force: true });
+}
 
-  const csv = validityCsv(points, column, settings, tEnd, options.trustCheck);
+/** What the three output files of a sweep are made of (one sweep: a single process, or merged). */
+export interface SweepOutputs {
+  readonly plan: SweepPlan;
+  readonly points: readonly SweepPoint[];
+  readonly fit: SweepFit;
+  readonly fitAll: SweepFit;
+  readonly trustCheck: boolean;
+  readonly backend: string;
+  readonly adapter: string;
+  readonly wallSeconds: number;
+  /** The parsed config the plan was made from (the automatic box chosen). */
+  readonly config: ParsedConfig;
+  /** `sim sweep merge` only: the points none of whose runs are all there, and what is missing. */
+  readonly missing?: readonly { readonly knudsen: number; readonly jobs: readonly number[] }[];
+}
+
+/**
+ * validity.csv, validity.svg and sweep.json in `out` (sweep.json last: on disk, it means the other
+ * two are whole), and the closing lines on stderr: the fit, or why there is none.
+ */
+export function writeSweepOutputs(out: string, o: SweepOutputs, stderr: TextSink): void {
+  const { plan, points, fit, fitAll, trustCheck } = o;
+  const { settings, column, theorem } = plan;
+  const gamma = o.config.collisions.gamma;
+  const tEnd = o.config.time.tEnd;
+  const csv = validityCsv(points, column, settings, tEnd, trustCheck);
   const svg = validityPlotSvg(
     points.map((p) => ({
       knudsen: p.knudsen,
@@ -244,32 +303,30 @@ async function execute(
     column,
     threshold: settings.threshold,
     tEnd,
-    trustRule: options.trustCheck ? TRUST_RULE : 'not checked (--no-trust-check)',
+    trustRule: trustCheck ? TRUST_RULE : 'not checked (--no-trust-check)',
     dtRule: plan.dtRule,
-    fit: { over: options.trustCheck ? 'trustworthy points' : 'unchecked points', ...fitJson(fit) },
+    fit: { over: trustCheck ? 'trustworthy points' : 'unchecked points', ...fitJson(fit) },
     fitAll: fitJson(fitAll),
     theorem: { ...theorem, guarantee: 'T = O(ε^−y): a guaranteed scaling, not a prediction' },
     points,
-    backend: options.backend,
-    adapter,
-    wallSeconds: Number(wallSeconds.toFixed(3)),
+    ...(o.missing ? { missing: o.missing } : {}),
+    backend: o.backend,
+    adapter: o.adapter,
+    wallSeconds: Number(o.wallSeconds.toFixed(3)),
     warnings: [...plan.warnings],
-    config: parsed,
+    config: o.config,
   };
-  const csvPath = join(options.out, 'validity.csv');
-  const svgPath = join(options.out, 'validity.svg');
-  const jsonPath = join(options.out, 'sweep.json');
-  // sweep.json last: on disk, it means the sweep finished and the other two files are whole.
+  const csvPath = join(out, 'validity.csv');
+  const svgPath = join(out, 'validity.svg');
+  const jsonPath = join(out, 'sweep.json');
   writeAtomically(csvPath, csv);
   writeAtomically(svgPath, svg);
   writeAtomically(jsonPath, `${JSON.stringify(summary, null, 2)}\n`);
-  // the sweep is complete and its outputs whole: nothing left to resume
-  rmSync(progressPath, { force: true });
   stderr.write(
-    `sweep: ${fit.slope === null ? `no fit (${fit.n} ${options.trustCheck ? 'trustworthy' : 'usable'} point${fit.n === 1 ? '' : 's'} with a T_valid; a slope needs 2${options.trustCheck && points.some((p) => p.trustworthy === false) ? `: ${describeFailures(points)}` : ''})` : `slope of ln T_valid against ln(1/ε) = ${fmt(fit.slope)} ± ${fit.slopeError === null ? '? (2 points)' : fmt(fit.slopeError)} over ${fit.n} points`}; ` +
+    `sweep: ${fit.slope === null ? `no fit (${fit.n} ${trustCheck ? 'trustworthy' : 'usable'} point${fit.n === 1 ? '' : 's'} with a T_valid; a slope needs 2${trustCheck && points.some((p) => p.trustworthy === false) ? `: ${describeFailures(points)}` : ''})` : `slope of ln T_valid against ln(1/ε) = ${fmt(fit.slope)} ± ${fit.slopeError === null ? '? (2 points)' : fmt(fit.slopeError)} over ${fit.n} points`}; ` +
       `theorem: T = O(ε^−y), y(${settings.k}, ${gamma}) = ${fmt(theorem.y)} (a guaranteed scaling, not a prediction)\n`,
   );
-  stderr.write(`wrote ${csvPath}, ${svgPath} and ${jsonPath} in ${fmt(wallSeconds)} s\n`);
+  stderr.write(`wrote ${csvPath}, ${svgPath} and ${jsonPath} in ${fmt(o.wallSeconds)} s\n`);
 }
 
 /** Why points are not trustworthy, for the no-fit line: "ε = 0.1: nx; ε = 0.05: dt+nx". */
@@ -307,9 +364,9 @@ export function sweepInputHash(
 
 // JSON has no NaN or ±Infinity (a trust check's `change` can be either): they are written as tagged strings.
 const NON_FINITE = /^__(NaN|Infinity|-Infinity)__$/;
-const keepNonFinite = (_key: string, value: unknown) =>
+export const keepNonFinite = (_key: string, value: unknown) =>
   typeof value === 'number' && !Number.isFinite(value) ? `__${value}__` : value;
-const restoreNonFinite = (_key: string, value: unknown) =>
+export const restoreNonFinite = (_key: string, value: unknown) =>
   typeof value === 'string' && NON_FINITE.test(value) ? Number(value.slice(2, -2)) : value;
 
 function writeSweepProgress(
@@ -386,7 +443,7 @@ function stepsText(run: { readonly steps: number; readonly seconds: number }): s
 }
 
 /** Read, parse and validate; every failure names the file and is invalid input (as `sim run`). */
-function loadConfig(path: string): ParsedConfig {
+export function loadConfig(path: string): ParsedConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -402,7 +459,7 @@ function loadConfig(path: string): ParsedConfig {
   return wrapInput(path, () => parseConfig(json));
 }
 
-function wrapInput<T>(path: string, f: () => T): T {
+export function wrapInput<T>(path: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
@@ -413,7 +470,7 @@ function wrapInput<T>(path: string, f: () => T): T {
 }
 
 /** Within a run: a \r-updated percentage on a terminal only (the per-point lines are the log). */
-class RunProgress {
+export class RunProgress {
   private label = '';
   private total = 1;
   private lastDraw = -Infinity;
@@ -444,10 +501,10 @@ class RunProgress {
   }
 }
 
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function fmt(x: number): string {
+export function fmt(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }

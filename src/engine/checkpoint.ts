@@ -22,8 +22,10 @@ import {
   type TimeseriesRow,
 } from '../physics/config';
 import { parseConfig, stepCount } from '../physics/configSchema';
-import type { FluidSolverState } from '../physics/fluid/twoFluidEulerPoisson';
+import type { FluidScheme, FluidSolverState } from '../physics/fluid/twoFluidEulerPoisson';
 import { MOMENT_COUNT } from '../physics/moments';
+import type { FluidReferenceState } from './remainderMonitor';
+import { REMAINDER_COLUMNS } from './step';
 import { MAX_HALVINGS } from './stepGuard';
 
 export const CHECKPOINT_MAGIC = 'VPBCKPT\0';
@@ -277,7 +279,9 @@ const CRC_TABLE = (() => {
  *                                           start and reset())
  *             rows            f64 [row][column]  every output row so far, columns in extras.columns
  *             distribution64  f64, optional  the CPU backend's float64 state (bit-identical resume)
- *   extras    columns, backend ('webgpu' | 'cpu'), fluidTime, fluidSubsteps, halvings (the step
+ *   extras    columns, backend ('webgpu' | 'cpu'), fluidTime, fluidSubsteps, fluidScheme,
+ *             fluidFailure, fluidSwitch (the fluid reference's scheme now, and when and why it
+ *             failed or handed over; absent in older files: the config's scheme, none), halvings (the step
  *             guard's Δt halvings so far), baseDt, baseOutputEvery (the config's own values; the
  *             checkpoint's config carries the current, halved ones)
  *
@@ -295,9 +299,10 @@ export interface SessionCheckpointContents {
   readonly step: number;
   readonly state: Float32Array;
   readonly state64: Float64Array | null;
-  readonly fluid: FluidSolverState;
+  /** The fluid reference: its solver's state, scheme, failure and hand-over (remainderMonitor.ts). */
+  readonly reference: FluidReferenceState;
   readonly initialMoments: Float64Array;
-  /** The recorded rows, the first at t = 0, all finite. */
+  /** The recorded rows, the first at t = 0, finite but for remainder columns after a failed reference. */
   readonly rows: TimeseriesRow[];
   readonly backend: 'webgpu' | 'cpu' | null;
 }
@@ -339,7 +344,12 @@ export function sessionCheckpointContents(checkpoint: Checkpoint): SessionCheckp
       `section "rows" has ${flat.length} values, not a whole number (≥ 1) of ${names.length}-column rows`,
     );
   }
-  if (!flat.every(Number.isFinite)) bad('format', 'a recorded row has a non-finite value');
+  // NaN is the remainder columns' value once the fluid reference has failed; nowhere else
+  const observed = new Set<string>(REMAINDER_COLUMNS);
+  flat.forEach((value, k) => {
+    if (!Number.isFinite(value) && !observed.has(names[k % names.length]!))
+      bad('format', `a recorded row has a non-finite ${names[k % names.length]}`);
+  });
   const rows: TimeseriesRow[] = [];
   for (let r = 0; r < flat.length / names.length; r++) {
     const base = r * names.length;
@@ -395,9 +405,40 @@ export function sessionCheckpointContents(checkpoint: Checkpoint): SessionCheckp
   if (state64 && !state64.every(Number.isFinite))
     bad('format', 'section "distribution64" has a non-finite value');
   const backend = extras.backend === 'webgpu' || extras.backend === 'cpu' ? extras.backend : null;
+  const reference: FluidReferenceState = {
+    fluid,
+    scheme: fluidSchemeOf(extras.fluidScheme, config, bad),
+    failure: fluidEventOf('fluidFailure', extras.fluidFailure, bad),
+    switched: fluidEventOf('fluidSwitch', extras.fluidSwitch, bad),
+  };
   const baseConfig: ResolvedConfig = {
     ...config,
     time: { ...config.time, dt: baseDt, outputEvery: baseOutputEvery },
   };
-  return { config, baseConfig, halvings, step, state, state64, fluid, initialMoments, rows, backend };
+  return { config, baseConfig, halvings, step, state, state64, reference, initialMoments, rows, backend };
+}
+
+/** extras.fluidScheme, or (older files) the scheme the config starts with. */
+function fluidSchemeOf(
+  value: unknown,
+  config: ResolvedConfig,
+  bad: (kind: 'format', message: string) => never,
+): FluidScheme {
+  if (value === undefined) return config.remainder?.fluid === 'finiteVolume' ? 'finiteVolume' : 'spectral';
+  if (value === 'finiteVolume' || value === 'spectral') return value;
+  return bad('format', `extras.fluidScheme = ${JSON.stringify(value)}: allowed "finiteVolume" or "spectral"`);
+}
+
+/** extras.fluidFailure or fluidSwitch: null/absent, or {time ≥ 0, reason}. */
+function fluidEventOf(
+  name: string,
+  value: unknown,
+  bad: (kind: 'format', message: string) => never,
+): { readonly time: number; readonly reason: string } | null {
+  if (value === undefined || value === null) return null;
+  const { time, reason } = value as { time?: unknown; reason?: unknown };
+  if (!(typeof time === 'number' && Number.isFinite(time) && time >= 0 && typeof reason === 'string')) {
+    return bad('format', `extras.${name} = ${JSON.stringify(value)}: allowed null or {time ≥ 0, reason}`);
+  }
+  return { time, reason };
 }

@@ -2,11 +2,22 @@
  * The hydrodynamic limit beside the kinetic run (PHYSICS.md §2, §3): the two-fluid
  * Euler–Poisson solution on the same x grid, advanced in lock-step, and at each output the
  * remainder F_R = (F_ε − F_0)/ε measured against the fluid's discrete bi-Maxwellian F_0 by either
- * backend (GPU kernel or float64 twin). An observer of the run, not part of the step.
+ * backend (GPU kernel or float64 twin). An observer of the run, not part of the step: when the
+ * fluid reference fails (a non-physical state, a non-finite value) the remainder columns read NaN
+ * from there on, the failure is recorded with its time and reason, and the kinetic run goes on.
+ * With `remainder.fluid: "auto"` the spectral fluid hands over to finite volumes, from the state
+ * before the step, when its state stops being resolved (fluid/smoothness.ts) or it fails.
  */
 import type { RemainderConfig } from '../physics/config';
 import { DEFAULT_REMAINDER } from '../physics/config';
-import { fluidStateFromConfig, TwoFluidEulerPoisson } from '../physics/fluid/twoFluidEulerPoisson';
+import { unresolvedVariable } from '../physics/fluid/smoothness';
+import {
+  type FluidScheme,
+  type FluidSolverState,
+  type FluidState,
+  fluidStateFromConfig,
+  TwoFluidEulerPoisson,
+} from '../physics/fluid/twoFluidEulerPoisson';
 import { mixtureEquilibrium } from '../physics/maxwellian';
 import { MOMENT_COUNT } from '../physics/moments';
 import { logWeightCoefficients, remainderEnergy } from '../physics/remainder';
@@ -30,8 +41,48 @@ export interface RemainderRow {
   remainder_gradient_Linf: number;
 }
 
+/** When and why the fluid reference stopped (the remainder columns are NaN from `time` on). */
+export interface FluidReferenceFailure {
+  /** The fluid time the failed step started from. */
+  readonly time: number;
+  readonly reason: string;
+}
+
+/** `remainder.fluid: "auto"`: when and why the spectral fluid handed over to finite volumes. */
+export interface FluidSchemeSwitch {
+  readonly time: number;
+  readonly reason: string;
+}
+
+/** Everything of the reference that changes over a run (rollbacks and checkpoints carry it). */
+export interface FluidReferenceState {
+  readonly fluid: FluidSolverState;
+  readonly scheme: FluidScheme;
+  readonly failure: FluidReferenceFailure | null;
+  readonly switched: FluidSchemeSwitch | null;
+}
+
+/** What a reader of the run is told about the reference: scheme, failure, hand-over. */
+export type FluidReferenceStatus = Omit<FluidReferenceState, 'fluid'>;
+
+/** The remainder columns of a row without a fluid reference. */
+const NO_REFERENCE: RemainderRow = {
+  remainder_L2: Number.NaN,
+  remainder_Linf_w: Number.NaN,
+  remainder_field_L2: Number.NaN,
+  remainder_energy: Number.NaN,
+  fluid_density_error_L2: Number.NaN,
+  remainder_gradient_Linf: Number.NaN,
+};
+
 export class RemainderMonitor {
-  readonly fluid: TwoFluidEulerPoisson;
+  private solver: TwoFluidEulerPoisson;
+  /** The fluid state of the last step is checked for resolution and may hand over (config "auto"). */
+  private readonly automatic: boolean;
+  /** The fluid at t = 0 (a solver of either scheme is built from it, then given a state). */
+  private readonly initialState: FluidState;
+  private failed: FluidReferenceFailure | null = null;
+  private handedOver: FluidSchemeSwitch | null = null;
   readonly settings: RemainderConfig;
   /** θ_M of the global Maxwellian and the trusted velocity balls the norms are taken in. */
   readonly ball: RemainderBall;
@@ -65,15 +116,97 @@ export class RemainderMonitor {
       for (let k = 0; k < 3; k++) velocity[k]![i] = eq.drift[k]!;
       temperature[i] = eq.temperature;
     }
-    this.fluid = new TwoFluidEulerPoisson(
-      { ...template, densityA, densityB, velocity, temperature },
-      { scheme: this.settings.fluid ?? 'finiteVolume' },
-    );
+    const choice = this.settings.fluid ?? 'auto';
+    this.automatic = choice === 'auto';
+    this.initialState = { ...template, densityA, densityB, velocity, temperature };
+    this.solver = new TwoFluidEulerPoisson(this.initialState, {
+      scheme: choice === 'finiteVolume' ? 'finiteVolume' : 'spectral',
+    });
     this.ball = remainderBall(config);
   }
 
+  /** The Euler–Poisson solver now (a different object after an "auto" hand-over). */
+  get fluid(): TwoFluidEulerPoisson {
+    return this.solver;
+  }
+
+  /** The failure that stopped the reference, or null while it is running. */
+  get failure(): FluidReferenceFailure | null {
+    return this.failed;
+  }
+
+  /** The "auto" hand-over to finite volumes, or null (none yet, or a fixed scheme). */
+  get switched(): FluidSchemeSwitch | null {
+    return this.handedOver;
+  }
+
+  /**
+   * The fluid over dt, in lock-step with the kinetic step. A failure stops the reference (not the
+   * run); under "auto" the spectral scheme first hands over to finite volumes and retakes the step.
+   */
   advance(dt: number): void {
-    this.fluid.advance(dt);
+    if (this.failed) return;
+    const before = this.solver.exportState();
+    let problem = this.tryAdvance(dt);
+    if (problem && this.automatic && this.solver.scheme === 'spectral') {
+      this.handedOver = { time: before.time, reason: problem };
+      this.solver = new TwoFluidEulerPoisson(this.initialState, { scheme: 'finiteVolume' });
+      this.solver.restoreState(before);
+      problem = this.tryAdvance(dt);
+    }
+    if (problem) {
+      // the reference stays at its last good state (finite, physical: checkpoints carry it)
+      this.solver.restoreState(before);
+      this.failed = { time: before.time, reason: `${this.solver.scheme} fluid: ${problem}` };
+    }
+  }
+
+  /** One advance; the reason it cannot serve as the reference after it, or null. */
+  private tryAdvance(dt: number): string | null {
+    try {
+      this.solver.advance(dt);
+      const { conserved } = this.solver.exportState();
+      if (!conserved.every(Number.isFinite)) return `a non-finite value at t ≈ ${this.solver.time}`;
+      this.solver.temperature; // throws the RangeError naming the cell for n_α < 0, ρ ≤ 0 or p ≤ 0
+      if (this.automatic && this.solver.scheme === 'spectral') {
+        const unresolved = unresolvedVariable(conserved, this.solver.nx);
+        if (unresolved) {
+          return (
+            `${unresolved.variable} is not resolved at t ≈ ${this.solver.time.toPrecision(4)} ` +
+            `(${(100 * unresolved.tail).toPrecision(2)} % of its spectrum in the upper half of the modes)`
+          );
+        }
+      }
+      return null;
+    } catch (e) {
+      if (e instanceof RangeError) return e.message;
+      throw e;
+    }
+  }
+
+  /** The reference's state, for a rollback or a checkpoint. */
+  exportState(): FluidReferenceState {
+    return {
+      fluid: this.solver.exportState(),
+      scheme: this.solver.scheme,
+      failure: this.failed,
+      switched: this.handedOver,
+    };
+  }
+
+  /** The reference's scheme, failure and hand-over, without copying the solver's state. */
+  exportStatus(): FluidReferenceStatus {
+    return { scheme: this.solver.scheme, failure: this.failed, switched: this.handedOver };
+  }
+
+  /** Back to an exported state (the scheme it had included). */
+  restoreState(state: FluidReferenceState): void {
+    if (state.scheme !== this.solver.scheme) {
+      this.solver = new TwoFluidEulerPoisson(this.initialState, { scheme: state.scheme });
+    }
+    this.solver.restoreState(state.fluid);
+    this.failed = state.failure;
+    this.handedOver = state.switched;
   }
 
   kernelParameters(t: number): RemainderParameters {
@@ -96,8 +229,12 @@ export class RemainderMonitor {
     return { densityA: f.densityA, densityB: f.densityB, velocity: f.velocity, temperature: f.temperature };
   }
 
-  /** The remainder columns of the timeseries at time t, from the backend's sums and the raw moments. */
+  /**
+   * The remainder columns of the timeseries at time t, from the backend's sums and the raw moments;
+   * all NaN once the reference has failed.
+   */
   async measure(t: number, backend: RemainderSums, moments: Float64Array): Promise<RemainderRow> {
+    if (this.failed) return NO_REFERENCE;
     const { config, grid } = this.setup;
     const fields = this.fluidFields();
     const masses = [config.species[0].mass, config.species[1].mass] as const;
@@ -114,6 +251,18 @@ export class RemainderMonitor {
       let sum = 0;
       for (let i = 0; i < nx; i++) sum += (moments[(s * nx + i) * MOMENT_COUNT]! - fluid[i]!) ** 2;
       densityError += Math.sqrt((sum * length) / nx);
+    }
+    if (![norms.l2, norms.linfWeighted, norms.fieldL2, norms.gradient].every(Number.isFinite)) {
+      // F_0 of this fluid state has no finite norms on the run's velocity grid (e.g. a cell the fluid
+      // emptied or cooled below what the grid resolves): from here the remainder is not measured
+      const low = (a: ArrayLike<number>) => Math.min(...Array.from(a)).toPrecision(3);
+      this.failed = {
+        time: t,
+        reason:
+          `${this.solver.scheme} fluid: its F_0 gives non-finite remainder norms on the velocity grid ` +
+          `(fluid min n_A ${low(fields.densityA)}, min n_B ${low(fields.densityB)}, min θ ${low(fields.temperature)})`,
+      };
+      return NO_REFERENCE;
     }
     return {
       remainder_L2: norms.l2,

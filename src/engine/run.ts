@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
 import type { Checkpoint } from './checkpoint';
+import type { FluidReferenceStatus } from './remainderMonitor';
 import { SimulationSession } from './session';
 import type { GuardEvent } from './stepGuard';
 
@@ -15,6 +16,11 @@ export interface RunResult {
   /** Only when the step guard halved the time step: how many times, and the dt at the end. */
   readonly halvings?: number;
   readonly dt?: number;
+  /**
+   * The fluid reference at the end: its scheme, and when and why it failed (the remainder columns
+   * are NaN from then on) or handed over to finite volumes (remainderMonitor.ts).
+   */
+  readonly fluidReference: FluidReferenceStatus;
 }
 
 export interface RunOptions {
@@ -94,6 +100,7 @@ export async function runSimulation(
     return {
       steps: session.step,
       backend: session.backendName,
+      fluidReference: session.fluidReference,
       ...(halvings > 0 ? { halvings, dt: session.config.time.dt } : {}),
     };
   } finally {

@@ -15,11 +15,10 @@
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
 import { TIMESERIES_COLUMNS } from '../physics/config';
 import { stepCount } from '../physics/configSchema';
-import type { FluidSolverState } from '../physics/fluid/twoFluidEulerPoisson';
 import { type Checkpoint, CheckpointError, sessionCheckpointContents } from './checkpoint';
 import { CpuBackend } from './cpuBackend';
 import { GpuBackend } from './gpuBackend';
-import { RemainderMonitor } from './remainderMonitor';
+import { type FluidReferenceState, type FluidReferenceStatus, RemainderMonitor } from './remainderMonitor';
 import { type SessionSnapshot, SnapshotMaker } from './snapshot';
 import {
   diagnosticsRow,
@@ -46,7 +45,7 @@ interface GoodState {
   /** In steps of the current Δt (doubled with every halving). */
   step: number;
   readonly state: Float32Array | Float64Array;
-  readonly fluid: FluidSolverState;
+  readonly reference: FluidReferenceState;
   /** How many rows were recorded then, and the latest of them. */
   readonly recorded: number;
   readonly latest: TimeseriesRow;
@@ -166,7 +165,7 @@ export class SimulationSession {
         options,
       });
       try {
-        session.monitor.fluid.restoreState(contents.fluid);
+        session.monitor.restoreState(contents.reference);
       } catch (e) {
         throw new CheckpointError('size', (e as Error).message);
       }
@@ -190,6 +189,15 @@ export class SimulationSession {
 
   get setup(): SimulationSetup {
     return this.setupNow;
+  }
+
+  /**
+   * The fluid reference now (remainderMonitor.ts): its scheme, and when and why it failed (the
+   * remainder columns are NaN from then; the run goes on) or handed over to finite volumes.
+   */
+  get fluidReference(): FluidReferenceStatus {
+    const { scheme, failure, switched } = this.monitor.exportStatus();
+    return { scheme, failure, switched };
   }
 
   /** How many times the guard has halved Δt. */
@@ -290,7 +298,8 @@ export class SimulationSession {
     // right after a checked output the state in memory is the current one: no second readback
     const good = this.lastGood?.step === this.current ? this.lastGood : null;
     const state = good ? good.state : await this.backend.readState();
-    const fluid = good ? good.fluid : this.monitor.fluid.exportState();
+    const reference = good ? good.reference : this.monitor.exportState();
+    const { fluid } = reference;
     const columns = TIMESERIES_COLUMNS;
     const rows = new Float64Array(this.recorded.length * columns.length);
     this.recorded.forEach((row, r) => {
@@ -315,6 +324,9 @@ export class SimulationSession {
         backend: this.backend.name,
         fluidTime: fluid.time,
         fluidSubsteps: fluid.substeps,
+        fluidScheme: reference.scheme,
+        fluidFailure: reference.failure,
+        fluidSwitch: reference.switched,
         halvings: this.halvingsNow,
         baseDt: this.baseConfig.time.dt,
         baseOutputEvery: this.baseConfig.time.outputEvery,
@@ -333,6 +345,7 @@ export class SimulationSession {
         setup: this.setupNow,
         backend: this.backend,
         fluid: this.monitor.fluid,
+        fluidReference: this.fluidReference,
         row: this.latest.row,
       },
       velocityCell,
@@ -388,7 +401,7 @@ export class SimulationSession {
   /** The state, fluid, step and rows of `good` (its step in units of the current Δt). */
   private returnTo(good: GoodState): void {
     this.backend.load(good.state);
-    this.monitor.fluid.restoreState(good.fluid);
+    this.monitor.restoreState(good.reference);
     this.current = good.step;
     if (this.recordRows) this.recorded.length = good.recorded;
     this.latest = { row: good.latest, step: good.step };
@@ -408,7 +421,7 @@ export class SimulationSession {
     this.lastGood = {
       step: this.current,
       state,
-      fluid: this.monitor.fluid.exportState(),
+      reference: this.monitor.exportState(),
       recorded: this.recorded.length,
       latest: this.latest.row,
     };

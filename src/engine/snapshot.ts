@@ -6,12 +6,14 @@
  * An observer: it reads the state and changes nothing. The worker contract (workers/sessionApi.ts)
  * re-exports the type, so the page takes it from there.
  */
+
 import type { TimeseriesRow } from '../physics/config';
 import { cellCentres } from '../physics/initialData';
 import { discreteMaxwellianOnGrid } from '../physics/maxwellian';
 import { MOMENT_COUNT } from '../physics/moments';
 import { fluidCellParameters } from '../physics/remainderNorms';
 import { velocityNodes } from '../physics/velocityGrid';
+import type { FluidReferenceStatus } from './remainderMonitor';
 import { fieldFromMoments, type SimulationSetup, type StepBackend } from './step';
 
 /** What the views draw at one moment of the run. Units: dimensionless (PHYSICS.md §1 scaling). */
@@ -44,6 +46,8 @@ export interface SessionSnapshot {
    * the remainder costs a Newton solve per cell, done at outputs only).
    */
   readonly row: TimeseriesRow;
+  /** Which scheme the fluid reference is, and when and why it failed or handed over. */
+  readonly fluidReference: FluidReferenceStatus;
 }
 
 /** The run at one step, as the session shows it to a snapshot. */
@@ -52,6 +56,7 @@ export interface SnapshotSource {
   readonly time: number;
   readonly totalSteps: number;
   readonly setup: SimulationSetup;
+  readonly fluidReference: FluidReferenceStatus;
   readonly backend: Pick<StepBackend, 'moments' | 'readState'>;
   /** The Euler–Poisson solution at the same time (the fluid solver's fields). */
   readonly fluid: {
@@ -124,6 +129,7 @@ export class SnapshotMaker {
       // the latest output row (its t is this time at an output step, earlier between outputs):
       // measuring the remainder between outputs would cost a Newton solve per cell per snapshot
       row: { ...source.row },
+      fluidReference: source.fluidReference,
     };
   }
 

@@ -23,16 +23,18 @@ import { fieldEnergy, poissonSolveFft } from '../physics/poisson';
 import type { RemainderParameters } from '../physics/remainderNorms';
 import { type VelocityGrid, velocityGrid } from '../physics/velocityGrid';
 
+/** The columns RemainderMonitor measures against the fluid reference (NaN once it has failed). */
+export const REMAINDER_COLUMNS = [
+  'remainder_L2',
+  'remainder_Linf_w',
+  'remainder_field_L2',
+  'remainder_energy',
+  'fluid_density_error_L2',
+  'remainder_gradient_Linf',
+] as const satisfies readonly (keyof TimeseriesRow)[];
+
 /** The kinetic columns of the timeseries (the remainder ones come from RemainderMonitor). */
-export type KineticRow = Omit<
-  TimeseriesRow,
-  | 'remainder_L2'
-  | 'remainder_Linf_w'
-  | 'remainder_field_L2'
-  | 'remainder_energy'
-  | 'fluid_density_error_L2'
-  | 'remainder_gradient_Linf'
->;
+export type KineticRow = Omit<TimeseriesRow, (typeof REMAINDER_COLUMNS)[number]>;
 
 /** Backends evaluate the per-cell sums of the remainder norms (GPU kernel or float64 twin). */
 export interface RemainderSums {

@@ -45,6 +45,7 @@ export const VALIDITY_CSV_COLUMNS = [
   'validity_time_double_nv',
   'nv_change',
   'failed_refinements',
+  'fluid_reference_failed_at',
 ] as const;
 
 /** The rule of the trust check, in words (validity.csv comment, sweep.json). */
@@ -80,6 +81,8 @@ export interface SweepRunOutcome {
   readonly seconds: number;
   /** A rerun (dt/2, 2 n_x) only: its verdict against the run at dt. */
   readonly check?: TrustCheck;
+  /** The time its fluid reference failed (the remainder unknown from there), or null. */
+  readonly referenceFailed?: number | null;
 }
 
 export interface SweepObserver {
@@ -190,83 +193,195 @@ export async function runSweep(
       observer.onSkip?.(finished, i);
       continue;
     }
-    const main: SweepRun = {
-      point: i,
-      points: configs.length,
-      knudsen: eps,
-      halfDt: false,
-      config,
-      totalSteps: stepCount(config),
-    };
-    const series = await runSeries(main);
-    if (signal?.aborted) {
-      cancelled = true;
-      break;
-    }
-    adapter ||= series.adapter;
-    const tValid = validityTime(series.t, series.norms[column], settings.threshold);
-    const normsAtEnd = lastValues(series);
-    observer.onRunEnd?.(main, { validityTime: tValid, steps: series.steps, seconds: series.seconds });
-    let point: SweepPoint = {
-      knudsen: eps,
-      dt: config.time.dt,
-      steps: series.steps,
-      validityTime: tValid,
-      trustworthy: null,
-      normsAtEnd,
-    };
-    // A trust-check rerun of this point: its T_valid and norms at tEnd, and the verdict against the
-    // run at dt; null when the sweep was cancelled during it.
-    const rerunOf = async (run: SweepRun): Promise<SweepRerun | null> => {
-      const series = await runSeries(run);
-      if (signal?.aborted) return null;
-      const t = validityTime(series.t, series.norms[column], settings.threshold);
-      const norms = lastValues(series);
-      const check = refinementCheck(
-        { validityTime: tValid, normAtEnd: normsAtEnd[column] },
-        { validityTime: t, normAtEnd: norms[column] },
-      );
-      observer.onRunEnd?.(run, { validityTime: t, steps: series.steps, seconds: series.seconds, check });
-      return { validityTime: t, normsAtEnd: norms, change: check.change, compared: check.compared };
-    };
-    if (plan.trustCheck) {
-      // Same output times at dt/2: the interpolation of T_valid is then the same in both runs.
-      const half: ResolvedConfig = {
-        ...config,
-        time: { ...config.time, dt: config.time.dt / 2, outputEvery: 2 * config.time.outputEvery },
+    // the point's runs in sweepJobs' order: at dt, then the trust check's reruns
+    const results: Partial<Record<SweepRunKind, SweepRunResult>> = {};
+    for (const job of pointJobs(plan, i)) {
+      const run: SweepRun = {
+        point: i,
+        points: configs.length,
+        knudsen: eps,
+        halfDt: job.kind === 'halfDt',
+        ...(job.kind === 'doubleNx' ? { doubleNx: true } : {}),
+        ...(job.kind === 'doubleNv' ? { doubleNv: true } : {}),
+        config: job.config,
+        totalSteps: stepCount(job.config),
       };
-      const rerun = await rerunOf({ ...main, halfDt: true, config: half, totalSteps: stepCount(half) });
-      if (!rerun) {
+      const series = await runSeries(run);
+      if (signal?.aborted) {
         cancelled = true;
         break;
       }
-      point = { ...point, trustworthy: rerunPasses(rerun), halfDt: { dt: half.time.dt, ...rerun } };
-    }
-    // Same dt and output times on 2 n_x cells, then on 2 N_v points in the same box: only that grid
-    // changes (sweepPlan.refinedNxConfig, refinedNvConfig).
-    for (const axis of ['nx', 'nv'] as const) {
-      if (!(axis === 'nx' ? plan.refineNx : plan.refineNv)) continue;
-      const fine = axis === 'nx' ? refinedNxConfig(config) : refinedNvConfig(config);
-      const flag = axis === 'nx' ? { doubleNx: true } : { doubleNv: true };
-      const rerun = await rerunOf({ ...main, ...flag, config: fine, totalSteps: stepCount(fine) });
-      if (!rerun) {
-        cancelled = true;
-        break;
-      }
-      const record =
-        axis === 'nx'
-          ? { doubleNx: { nx: fine.grid.nx, ...rerun } }
-          : { doubleNv: { nv: fine.grid.nv, ...rerun } };
-      point = { ...point, trustworthy: point.trustworthy !== false && rerunPasses(rerun), ...record };
+      adapter ||= series.adapter;
+      const result = sweepRunResult(series, column, settings.threshold);
+      results[job.kind] = result;
+      const main = results.main!;
+      observer.onRunEnd?.(run, {
+        validityTime: result.validityTime,
+        steps: result.steps,
+        seconds: result.seconds,
+        referenceFailed: result.referenceFailed,
+        ...(job.kind === 'main'
+          ? {}
+          : { check: refinementCheck(outcomeOf(main, column), outcomeOf(result, column)) }),
+      });
     }
     if (cancelled) break;
+    const point = assembleSweepPoint(plan, i, results);
     points.push(point);
     observer.onPoint?.(point, i);
   }
   if (signal?.aborted) cancelled = true;
   const wallSeconds = (performance.now() - started) / 1000;
-  const usable = points.filter((p) => p.trustworthy !== false);
-  return { cancelled, points, fit: sweepFit(usable), fitAll: sweepFit(points), adapter, wallSeconds };
+  return { cancelled, points, ...sweepFits(points), adapter, wallSeconds };
+}
+
+/** The fit over the points not found untrustworthy, and the fit over all of them (SweepOutcome). */
+export function sweepFits(points: readonly SweepPoint[]): { fit: SweepFit; fitAll: SweepFit } {
+  return { fit: sweepFit(points.filter((p) => p.trustworthy !== false)), fitAll: sweepFit(points) };
+}
+
+/** Which run of a point a job is: at dt, or one of the trust check's reruns. */
+export type SweepRunKind = 'main' | 'halfDt' | 'doubleNx' | 'doubleNv';
+
+/**
+ * One run of the sweep as a unit of work of its own (`sim sweep plan` gives each to a Slurm array
+ * task): job `index` is point `point`'s run `kind` with its resolved config.
+ */
+export interface SweepJob {
+  readonly index: number;
+  readonly point: number;
+  readonly kind: SweepRunKind;
+  readonly config: ResolvedConfig;
+}
+
+/** What the sweep keeps of one run: T_valid, the norms at tEnd, where its reference failed. */
+export interface SweepRunResult {
+  readonly validityTime: number | null;
+  readonly normsAtEnd: Record<RemainderColumn, number>;
+  /** The first output without a fluid reference, or null (RunSeries). */
+  readonly referenceFailed: number | null;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly adapter: string;
+}
+
+/** The config of a point's run `kind` (the same output times at dt/2; only one grid doubled). */
+export function jobConfig(config: ResolvedConfig, kind: SweepRunKind): ResolvedConfig {
+  switch (kind) {
+    case 'main':
+      return config;
+    case 'halfDt':
+      return {
+        ...config,
+        time: { ...config.time, dt: config.time.dt / 2, outputEvery: 2 * config.time.outputEvery },
+      };
+    case 'doubleNx':
+      return refinedNxConfig(config);
+    case 'doubleNv':
+      return refinedNvConfig(config);
+  }
+}
+
+/** The runs of point i: at dt, then at dt/2 (trust check), on 2 n_x, on 2 N_v (as the plan asks). */
+function pointJobs(plan: SweepPlan, i: number): Omit<SweepJob, 'index'>[] {
+  const kinds: SweepRunKind[] = [
+    'main',
+    ...(plan.trustCheck ? (['halfDt'] as const) : []),
+    ...(plan.refineNx ? (['doubleNx'] as const) : []),
+    ...(plan.refineNv ? (['doubleNv'] as const) : []),
+  ];
+  return kinds.map((kind) => ({ point: i, kind, config: jobConfig(plan.configs[i]!, kind) }));
+}
+
+/** Every run of the plan, numbered in the order runSweep runs them. */
+export function sweepJobs(plan: SweepPlan): SweepJob[] {
+  return plan.configs.flatMap((_, i) => pointJobs(plan, i)).map((job, index) => ({ index, ...job }));
+}
+
+/** A run's series as the sweep keeps it (T_valid over the outputs that have a fluid reference). */
+export function sweepRunResult(
+  series: RunSeries,
+  column: RemainderColumn,
+  threshold: number,
+): SweepRunResult {
+  return {
+    validityTime: measuredValidityTime(series, column, threshold),
+    normsAtEnd: lastValues(series),
+    referenceFailed: series.referenceFailed,
+    steps: series.steps,
+    seconds: series.seconds,
+    adapter: series.adapter,
+  };
+}
+
+const outcomeOf = (result: SweepRunResult, column: RemainderColumn) => ({
+  validityTime: result.validityTime,
+  normAtEnd: result.normsAtEnd[column],
+});
+
+/**
+ * Point i of the plan from its runs' results (`main` and the reruns the plan asks for): the trust
+ * check of each rerun against the run at dt (validity.ts refinementCheck), the point trustworthy when
+ * every rerun passes and its T_valid was measured. The one assembly of runSweep and `sim sweep merge`.
+ */
+export function assembleSweepPoint(
+  plan: SweepPlan,
+  i: number,
+  results: Partial<Record<SweepRunKind, SweepRunResult>>,
+): SweepPoint {
+  const config = plan.configs[i]!;
+  const { column } = plan;
+  const main = results.main;
+  if (!main) throw new RangeError(`assembleSweepPoint: point ${i} has no run at dt`);
+  const needed = pointJobs(plan, i).map((j) => j.kind);
+  const absent = needed.filter((kind) => !results[kind]);
+  if (absent.length > 0)
+    throw new RangeError(`assembleSweepPoint: point ${i} lacks the run(s) ${absent.join(', ')}`);
+  // the fluid reference failed before the norm crossed: T_valid is unmeasured, not "never"
+  const unmeasured = main.validityTime === null && main.referenceFailed !== null;
+  let point: SweepPoint = {
+    knudsen: config.collisions.knudsen,
+    dt: config.time.dt,
+    steps: main.steps,
+    validityTime: main.validityTime,
+    trustworthy: unmeasured ? false : null,
+    normsAtEnd: main.normsAtEnd,
+    ...(unmeasured ? { referenceFailed: main.referenceFailed! } : {}),
+  };
+  const rerunOf = (result: SweepRunResult): SweepRerun => {
+    const check = refinementCheck(outcomeOf(main, column), outcomeOf(result, column));
+    return {
+      validityTime: result.validityTime,
+      normsAtEnd: result.normsAtEnd,
+      change: check.change,
+      compared: check.compared,
+    };
+  };
+  if (results.halfDt) {
+    const rerun = rerunOf(results.halfDt);
+    point = {
+      ...point,
+      trustworthy: !unmeasured && rerunPasses(rerun),
+      halfDt: { dt: jobConfig(config, 'halfDt').time.dt, ...rerun },
+    };
+  }
+  if (results.doubleNx) {
+    const rerun = rerunOf(results.doubleNx);
+    point = {
+      ...point,
+      trustworthy: point.trustworthy !== false && rerunPasses(rerun),
+      doubleNx: { nx: jobConfig(config, 'doubleNx').grid.nx, ...rerun },
+    };
+  }
+  if (results.doubleNv) {
+    const rerun = rerunOf(results.doubleNv);
+    point = {
+      ...point,
+      trustworthy: point.trustworthy !== false && rerunPasses(rerun),
+      doubleNv: { nv: jobConfig(config, 'doubleNv').grid.nv, ...rerun },
+    };
+  }
+  return point;
 }
 
 /** ln T_valid = intercept + slope · ln(1/ε) by least squares over `points` (those with a T_valid). */
@@ -302,7 +417,10 @@ export function validityCsv(
     '# validity_time_half_dt, trust_change: the rerun at dt/2 and the relative change it made (empty if not run)',
     '# validity_time_double_nx, nx_change: the rerun on 2 n_x cells (same dt) and its change (empty if not run)',
     '# validity_time_double_nv, nv_change: the rerun on 2 N_v points in the same box (same dt) and its change (empty if not run)',
-    '# failed_refinements: the reruns that moved the point by the tolerance or more (dt, nx, nv; "+"-joined)',
+    '# failed_refinements: the reruns that moved the point by the tolerance or more (dt, nx, nv; "+"-joined), ' +
+      'and fluid when the fluid reference failed before T_valid',
+    '# fluid_reference_failed_at: the time the fluid reference failed before the norm crossed the threshold ' +
+      '(validity_time then empty: not measured); empty otherwise',
     VALIDITY_CSV_COLUMNS.join(','),
   ];
   for (const p of points) {
@@ -320,6 +438,7 @@ export function validityCsv(
         number(p.doubleNv?.validityTime),
         number(p.doubleNv?.change),
         failedRefinements(p).join('+'),
+        number(p.referenceFailed),
       ].join(','),
     );
   }
@@ -327,47 +446,70 @@ export function validityCsv(
 }
 
 /** One run's remainder norms at each output. */
-interface RunSeries {
+export interface RunSeries {
   readonly t: number[];
   readonly norms: Record<RemainderColumn, number[]>;
+  /**
+   * The first output without a fluid reference (every remainder column NaN: remainderMonitor.ts),
+   * or null; the norms are not read from there on.
+   */
+  readonly referenceFailed: number | null;
   readonly steps: number;
   readonly adapter: string;
   readonly seconds: number;
 }
 
-async function seriesOf(
+export async function seriesOf(
   config: ResolvedConfig,
   runner: SweepRunner,
   signal: AbortSignal | undefined,
   onStep: (step: number) => void,
 ): Promise<RunSeries> {
+  const rows: TimeseriesRow[] = [];
+  const started = performance.now();
+  const result = await runner(
+    config,
+    (row: TimeseriesRow, step) => {
+      rows.push(row);
+      onStep(step);
+    },
+    signal,
+  );
+  return seriesFromRows(rows, result.steps, result.adapter, (performance.now() - started) / 1000);
+}
+
+/** A run's series from its rows (every output, t = 0 first); throws for a row without a remainder column. */
+export function seriesFromRows(
+  rows: readonly TimeseriesRow[],
+  steps: number,
+  adapter: string,
+  seconds: number,
+): RunSeries {
   const t: number[] = [];
   const norms = Object.fromEntries(REMAINDER_COLUMNS.map((c) => [c, [] as number[]])) as Record<
     RemainderColumn,
     number[]
   >;
-  const started = performance.now();
-  const result = await runner(
-    config,
-    (row: TimeseriesRow, step) => {
-      for (const c of ['t', ...REMAINDER_COLUMNS] as const) {
-        if (typeof row[c] !== 'number')
-          throw new Error(`the engine's row at step ${step} has no number for "${c}"`);
-      }
-      t.push(row.t);
-      for (const c of REMAINDER_COLUMNS) norms[c].push(row[c]);
-      onStep(step);
-    },
-    signal,
-  );
+  for (const [i, row] of rows.entries()) {
+    for (const c of ['t', ...REMAINDER_COLUMNS] as const) {
+      if (typeof row[c] !== 'number') throw new Error(`the engine's row ${i} has no number for "${c}"`);
+    }
+    t.push(row.t);
+    for (const c of REMAINDER_COLUMNS) norms[c].push(row[c]);
+  }
   if (t.length === 0) throw new Error('the engine produced no output rows (not even the initial state)');
-  return {
-    t,
-    norms,
-    steps: result.steps,
-    adapter: result.adapter,
-    seconds: (performance.now() - started) / 1000,
-  };
+  const failedAt = t.findIndex((_, i) => REMAINDER_COLUMNS.every((c) => Number.isNaN(norms[c][i])));
+  return { t, norms, referenceFailed: failedAt < 0 ? null : t[failedAt]!, steps, adapter, seconds };
+}
+
+/**
+ * T_valid of a run: validity.ts validityTime over the outputs that have a fluid reference (a
+ * non-finite norm after it failed is not a crossing: the remainder is unknown there).
+ */
+function measuredValidityTime(series: RunSeries, column: RemainderColumn, threshold: number): number | null {
+  const { t, norms, referenceFailed } = series;
+  const kept = referenceFailed === null ? t.length : t.indexOf(referenceFailed);
+  return validityTime(t.slice(0, kept), norms[column].slice(0, kept), threshold);
 }
 
 function lastValues(series: RunSeries): Record<RemainderColumn, number> {

@@ -107,8 +107,12 @@ export interface RemainderConfig {
   readonly threshold: number;
   /** Which norm defines the validity time. */
   readonly norm: 'energy' | 'L2' | 'Linf' | 'field';
-  /** Fluid solver beside the kinetic run: finite volume (MUSCL) or pseudo-spectral. */
-  readonly fluid?: 'finiteVolume' | 'spectral';
+  /**
+   * The fluid reference F_0 is computed by: "auto" (default) the pseudo-spectral scheme while its
+   * state is resolved (the x-discretisation of the kinetic run's trigonometric transport), handing
+   * over to finite volumes when a front steepens (fluid/smoothness.ts); or one scheme throughout.
+   */
+  readonly fluid?: 'auto' | 'finiteVolume' | 'spectral';
 }
 
 export const DEFAULT_REMAINDER: RemainderConfig = {
@@ -118,7 +122,7 @@ export const DEFAULT_REMAINDER: RemainderConfig = {
   l: 7,
   threshold: 1,
   norm: 'energy',
-  fluid: 'finiteVolume',
+  fluid: 'auto',
 };
 
 export interface SimulationConfig {

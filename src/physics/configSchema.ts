@@ -107,7 +107,9 @@ const remainderSchema = v.object(
     ),
     threshold: positive(`${POSITIVE} (T_valid = first time the norm exceeds it)`),
     norm: v.picklist(['energy', 'L2', 'Linf', 'field'], '"energy", "L2", "Linf" or "field"'),
-    fluid: v.optional(v.picklist(['finiteVolume', 'spectral'], '"finiteVolume" or "spectral" (optional)')),
+    fluid: v.optional(
+      v.picklist(['auto', 'finiteVolume', 'spectral'], '"auto", "finiteVolume" or "spectral" (optional)'),
+    ),
   },
   'an object {order, k, kappa0, l, threshold, norm[, fluid]}',
 );

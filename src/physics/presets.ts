@@ -31,7 +31,7 @@ export interface Preset {
   readonly config: SimulationConfig;
 }
 
-const REMAINDER: RemainderConfig = { ...DEFAULT_REMAINDER, fluid: 'finiteVolume' };
+const REMAINDER: RemainderConfig = DEFAULT_REMAINDER;
 
 function ion(
   name: string,

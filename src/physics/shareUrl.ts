@@ -102,7 +102,7 @@ const CODECS: readonly Codec[] = [
   {
     key: 'fluid',
     path: 'remainder.fluid',
-    encode: (c) => remainderOf(c).fluid ?? DEFAULT_REMAINDER.fluid ?? 'finiteVolume',
+    encode: (c) => remainderOf(c).fluid ?? DEFAULT_REMAINDER.fluid ?? 'auto',
   },
 ];
 
@@ -183,7 +183,7 @@ export function decodeShareParams(input: URLSearchParams | string): DecodedShare
         l: numberOf(raw('l')),
         threshold: numberOf(raw('thr')),
         norm: raw('norm'),
-        fluid: raw('fluid'), // optional, as in the config contract (absent: finiteVolume)
+        fluid: raw('fluid'), // optional, as in the config contract (absent: "auto")
       },
     };
     const config = parseConfig(json);

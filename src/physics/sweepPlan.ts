@@ -178,6 +178,11 @@ export interface SweepPoint {
   readonly doubleNx?: SweepRerun & { readonly nx: number };
   /** The rerun on 2 N_v velocity points (same box, same dt), absent without it (SweepPlan.refineNv). */
   readonly doubleNv?: SweepRerun & { readonly nv: number };
+  /**
+   * The time the fluid reference failed (engine/remainderMonitor.ts) before the chosen norm crossed
+   * the threshold: T_valid was not measured and the point is not trustworthy. Absent otherwise.
+   */
+  readonly referenceFailed?: number;
 }
 
 /** A trust-check rerun of a point, and how far it moved the point. */
@@ -195,11 +200,12 @@ export function rerunPasses(rerun: SweepRerun): boolean {
 }
 
 /**
- * Which refinements moved the point by the trust check's tolerance or more ("dt", "nx"); empty when
- * none did or none ran.
+ * Which refinements moved the point by the trust check's tolerance or more ("dt", "nx", "nv"), and
+ * "fluid" when its fluid reference failed before T_valid; empty when none did or none ran.
  */
-export function failedRefinements(point: SweepPoint): ('dt' | 'nx' | 'nv')[] {
-  const failed: ('dt' | 'nx' | 'nv')[] = [];
+export function failedRefinements(point: SweepPoint): ('dt' | 'nx' | 'nv' | 'fluid')[] {
+  const failed: ('dt' | 'nx' | 'nv' | 'fluid')[] = [];
+  if (point.referenceFailed !== undefined) failed.push('fluid');
   if (point.halfDt && !rerunPasses(point.halfDt)) failed.push('dt');
   if (point.doubleNx && !rerunPasses(point.doubleNx)) failed.push('nx');
   if (point.doubleNv && !rerunPasses(point.doubleNv)) failed.push('nv');
@@ -244,6 +250,10 @@ const COMPARED: readonly TrustCheck['compared'][] = ['validity_time', 'norm_at_t
 export function isSweepPoint(value: unknown): value is SweepPoint {
   if (!isObject(value)) return false;
   const { knudsen, dt, steps, validityTime, trustworthy, normsAtEnd, halfDt, doubleNx, doubleNv } = value;
+  const { referenceFailed } = value;
+  if (referenceFailed !== undefined && !(typeof referenceFailed === 'number' && referenceFailed >= 0)) {
+    return false;
+  }
   const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
   if (!positive(knudsen) || !positive(dt) || !(Number.isSafeInteger(steps) && (steps as number) >= 0)) {
     return false;

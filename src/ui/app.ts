@@ -559,6 +559,7 @@ class App {
       setText('remainder-l2', plain(s.row.remainder_L2));
       setText('remainder-linf', plain(s.row.remainder_Linf_w));
       setText('remainder-energy', plain(s.row.remainder_energy));
+      setText('fluid-reference', describeFluidReference(s.fluidReference));
       if (s.step === 0) {
         setText(
           'remainder-floor',
@@ -904,4 +905,18 @@ export async function startApp(): Promise<void> {
   // an ε-sweep that a closed tab or a reload interrupted: shown, and offered for resuming
   await app.restoreSweep();
   document.body.dataset.state = 'ready';
+}
+
+/** The fluid reference's line: its scheme now, and when it handed over or failed (remainderMonitor.ts). */
+export function describeFluidReference(reference: SessionSnapshot['fluidReference']): string {
+  const name = reference.scheme === 'spectral' ? 'spectral' : 'finite volume';
+  const parts = [
+    reference.switched ? `spectral → finite volume at t = ${plain(reference.switched.time, 4)}` : name,
+  ];
+  if (reference.failure) {
+    parts.push(
+      `FAILED at t = ${plain(reference.failure.time, 4)}: the remainder is not measured from then (${reference.failure.reason})`,
+    );
+  }
+  return parts.join('; ');
 }

@@ -440,12 +440,12 @@ export class ValidityPanel {
     for (const text of [
       p.knudsen.toPrecision(4),
       (1 / p.knudsen).toPrecision(4),
-      p.validityTime === null ? `> t_end` : p.validityTime.toPrecision(4),
-      p.trustworthy
-        ? 'yes'
-        : p.failedRefinements && p.failedRefinements.length > 0
-          ? `no (${p.failedRefinements.map((r) => (r === 'dt' ? 'Δt/2' : r === 'nx' ? '2 n_x' : r === 'nv' ? '2 N_v' : r)).join(', ')} moved it ≥ 10 %)`
-          : 'no',
+      p.validityTime !== null
+        ? p.validityTime.toPrecision(4)
+        : p.failedRefinements?.includes('fluid')
+          ? 'not measured'
+          : '> t_end',
+      p.trustworthy ? 'yes' : `no${whyUntrustworthy(p.failedRefinements ?? [])}`,
       norms,
     ]) {
       row.insertCell().textContent = text;
@@ -549,4 +549,15 @@ export class ValidityPanel {
   private exportCsv(): void {
     download(new Blob([this.csv()], { type: 'text/csv' }), 'validity.csv');
   }
+}
+
+/** " (Δt/2, 2 n_x moved it ≥ 10 %; the fluid reference failed)", or "" when no reason is known. */
+function whyUntrustworthy(failed: readonly string[]): string {
+  const name = { dt: 'Δt/2', nx: '2 n_x', nv: '2 N_v' } as Record<string, string>;
+  const moved = failed.filter((r) => r !== 'fluid').map((r) => name[r] ?? r);
+  const reasons = [
+    ...(moved.length > 0 ? [`${moved.join(', ')} moved it ≥ 10 %`] : []),
+    ...(failed.includes('fluid') ? ['the fluid reference failed before T_valid'] : []),
+  ];
+  return reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
 }

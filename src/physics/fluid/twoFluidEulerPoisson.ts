@@ -50,7 +50,8 @@ import {
   toPrimitives,
 } from './variables';
 
-export type FluidScheme = NonNullable<RemainderConfig['fluid']>;
+/** The two discretisations ("auto" in a config is the remainder monitor's choice between them). */
+export type FluidScheme = Exclude<NonNullable<RemainderConfig['fluid']>, 'auto'>;
 
 /** The fluid's primitive state on the periodic cell-centred grid (n_x = densityA.length cells). */
 export interface FluidState {
@@ -125,7 +126,7 @@ export interface FluidConfigInput {
   readonly grid: Pick<GridConfig, 'nx' | 'length'>;
   readonly perturbation: PerturbationConfig;
   readonly field?: { readonly enabled: boolean };
-  readonly remainder?: { readonly fluid?: FluidScheme };
+  readonly remainder?: { readonly fluid?: RemainderConfig['fluid'] };
 }
 
 /**
@@ -172,7 +173,9 @@ export function fluidParamsFromConfig(config: FluidConfigInput): Required<FluidS
     masses: [a.mass, b.mass],
     charges: [a.charge, b.charge],
     fieldEnabled: config.field?.enabled ?? true,
-    scheme: config.remainder?.fluid ?? 'finiteVolume',
+    // a solver on its own cannot hand over ("auto" is the remainder monitor's): finite volumes,
+    // which capture shocks, unless the config asks for the spectral scheme
+    scheme: config.remainder?.fluid === 'spectral' ? 'spectral' : 'finiteVolume',
   };
 }
 

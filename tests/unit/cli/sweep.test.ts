@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSimulation } from '../../../src/cli/run';
 import { registerSweepCommand, VALIDITY_CSV_COLUMNS } from '../../../src/cli/sweep';
+import { REMAINDER_COLUMNS } from '../../../src/engine/step';
 import { WebGpuUnavailableError } from '../../../src/gpu/context';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../../../src/physics/config';
 import { stepCount } from '../../../src/physics/configSchema';
@@ -317,6 +318,62 @@ describe('sim sweep with a fake engine', () => {
     expect(svg).toContain('fit: none');
     expect(svg).toContain(`below the threshold up to tEnd = ${T_END}`);
     expect(stderr).toContain('T_valid = never');
+  });
+});
+
+describe('sim sweep when the fluid reference fails (remainder columns NaN from then: remainderMonitor.ts)', () => {
+  /** The fake engine of the trust checks, its reference failing at t = 5 for ε < 0.01 in every run. */
+  const failingReference = (): RunSimulation => {
+    const inner = fakeRunner([]);
+    return (config, backend, onRow, options) =>
+      inner(
+        config,
+        backend,
+        (row, step, total) => {
+          if (config.collisions.knudsen < 0.01 && row.t >= 5) {
+            for (const c of REMAINDER_COLUMNS) row[c] = Number.NaN;
+          }
+          onRow(row, step, total);
+        },
+        options,
+      );
+  };
+  it('a failure before the crossing: T_valid not measured, the point not trustworthy ("fluid"), left out of the fit', async () => {
+    const out = join(tmp, 'reference-fails');
+    const { code, stderr } = await sim(
+      ['--config', writeConfig(sweepConfig()), '--knudsen', '0.1,0.05,0.001', '--out', out],
+      failingReference(),
+    );
+    expect(code, stderr).toBe(0);
+    const { rows } = readCsv(join(out, 'validity.csv'));
+    // ε = 0.001 crosses at T = ε^−0.4 (1 + K(dt/ε)^4) ≈ 7.9 in the fake, after the failure at t = 5
+    expect(expectedT('remainder_energy', 0.001, DT)).toBeGreaterThan(5);
+    expect(rows.map((r) => [r.validity_time === '', r.trustworthy])).toEqual([
+      [false, 'true'],
+      [false, 'true'],
+      [true, 'false'],
+    ]);
+    expect(rows.map((r) => r.failed_refinements!.split('+')[0])).toEqual(['', '', 'fluid']);
+    expect(Number(rows[2]!.fluid_reference_failed_at)).toBe(5);
+    expect(rows[0]!.fluid_reference_failed_at).toBe('');
+    const summary = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+    expect(summary.fit.knudsen).toEqual([0.1, 0.05]);
+    expect(summary.points[2]).toMatchObject({ validityTime: null, trustworthy: false, referenceFailed: 5 });
+    expect(stderr).toContain('ε = 0.001: the fluid reference failed at t = 5');
+  });
+  it('a failure after the crossing leaves T_valid as measured', async () => {
+    const out = join(tmp, 'reference-fails-late');
+    const { code, stderr } = await sim(
+      ['--config', writeConfig(sweepConfig({ threshold: 0.2 })), '--knudsen', '0.005', '--out', out],
+      failingReference(),
+    );
+    expect(code, stderr).toBe(0);
+    const { rows } = readCsv(join(out, 'validity.csv'));
+    const t = Number(rows[0]!.validity_time);
+    expect(Math.abs(t - expectedT('remainder_energy', 0.005, DT, 0.2)) / t).toBeLessThan(1e-8);
+    expect(t).toBeLessThan(5);
+    expect(rows[0]!.fluid_reference_failed_at).toBe('');
+    expect(rows[0]!.failed_refinements).not.toContain('fluid');
   });
 });
 

@@ -3,7 +3,8 @@
  * error `fluid_density_error_L2` at a fixed time falls like ε over ε = 0.04, 0.02, 0.01 (each halving
  * within 30 % of a halving): no ε-independent floor. The issue's wave: A (m 1, e 1), B (m 1.1, e 2),
  * one θ, isentropic amplitude 0.05, ℓ = 4π, n_x 8, N_v 16 in the automatic box (withAccurateAutomaticBox,
- * as `sim run` chooses it), Maxwell molecules, spectral fluid, automatic Δt by time.dtRule "expansion"
+ * as `sim run` chooses it), Maxwell molecules, the default fluid reference ("auto": spectral on this
+ * smooth wave, the run asserts no hand-over), automatic Δt by time.dtRule "expansion"
  * (λ̄ = 1 at every ε, the validity sweep's default), float64 CPU backend, t = 0.0625 (≥ 10 times the
  * initial layer ε/ν̄ at ε = 0.04). Also the issue's second test, on the same runs: the remainder
  * (F_ε − F_0)/ε at that t does not grow as ε falls (with n = 0 it is F_1 + O(ε), order one).
@@ -31,7 +32,6 @@ function issueWave(knudsen: number) {
     grid: { nx: 8, length: 4 * Math.PI, nv: 16, vmax: null },
     perturbation: { kind: 'isentropic', amplitude: 0.05, mode: 1 },
     time: { dt: null, tEnd: T, outputEvery: 1, dtRule: 'expansion' },
-    remainder: { order: 0, k: 6, kappa0: 0.01, l: 7, threshold: 1, norm: 'energy', fluid: 'spectral' },
   });
   return resolveConfig(withAccurateAutomaticBox(parsed).config).config;
 }
@@ -39,7 +39,9 @@ function issueWave(knudsen: number) {
 async function densityErrorAtT(knudsen: number) {
   const config = issueWave(knudsen);
   const rows: TimeseriesRow[] = [];
-  await runSimulation(config, null, (row) => rows.push(row), { guard: false });
+  const result = await runSimulation(config, null, (row) => rows.push(row), { guard: false });
+  expect(config.remainder?.fluid).toBe('auto');
+  expect(result.fluidReference).toEqual({ scheme: 'spectral', failure: null, switched: null });
   const last = rows.at(-1)!;
   expect(last.t).toBeCloseTo(T, 12);
   return { error: last.fluid_density_error_L2, remainder: last.remainder_energy, config };

@@ -147,7 +147,7 @@ const invalid: [string, (c: Json) => void, string][] = [
   ['remainder.threshold', remainder((r) => (r.threshold = -1)), POSITIVE],
   ['remainder.norm', remainder((r) => (r.norm = 'L1')), '"energy", "L2", "Linf" or "field"'],
   ['remainder.norm', remainder((r) => (r.norm = 'linf')), '"energy", "L2", "Linf" or "field"'],
-  ['remainder.fluid', remainder((r) => (r.fluid = 'weno')), '"finiteVolume" or "spectral"'],
+  ['remainder.fluid', remainder((r) => (r.fluid = 'weno')), '"auto", "finiteVolume" or "spectral"'],
 ];
 
 describe('parseConfig refuses each broken field with its path and allowed range', () => {
@@ -221,11 +221,11 @@ describe('parseConfig accepts', () => {
       l: 7,
       threshold: 1,
       norm: 'energy',
-      fluid: 'finiteVolume',
+      fluid: 'auto',
     });
   });
 
-  it('a "remainder" section as given, its optional fluid defaulting to finiteVolume', () => {
+  it('a "remainder" section as given, its optional fluid defaulting to auto', () => {
     const c = base();
     c.remainder = { ...REMAINDER, k: 10, kappa0: 0.5, l: 7.5, threshold: 0.2, norm: 'Linf', extra: 1 };
     expect(parseConfig(c).remainder).toEqual({
@@ -237,7 +237,7 @@ describe('parseConfig accepts', () => {
       norm: 'Linf',
     });
     delete c.remainder.fluid;
-    expect(parseConfig(c).remainder.fluid).toBe('finiteVolume');
+    expect(parseConfig(c).remainder.fluid).toBe('auto');
   });
 
   it('nx = 1 with mode 0 (homogeneous)', () => {
