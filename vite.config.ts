@@ -48,6 +48,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // a one-node Slurm started and stopped by the test (scripts/slurm/local-cluster.sh): root
+          name: 'cluster',
+          include: ['tests/cluster/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           // The page's wall-clock promises (issue 16: data within 10 s of load on SwiftShader, a
           // preset switch within 2 s): a group of its own (groupOrder 1; Vitest runs groups one
           // after another: the parallel unit tests before it, the sequential gpu and e2e files

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The system packages the GPU and browser tests need (WEBGPU-TESTING.md): Chromium (the e2e
-// browser, and SwiftShader's Vulkan driver for Dawn) and the Vulkan loader. As root with apt-get,
+// The system packages the GPU, browser and cluster tests need (WEBGPU-TESTING.md): Chromium (the e2e
+// browser, and SwiftShader's Vulkan driver for Dawn), the Vulkan loader, and Slurm with munge. As root with apt-get,
 // install what is missing; otherwise stop and say exactly what to install. Never skip silently.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,6 +22,10 @@ function missing() {
   const packages = [];
   if (!existsSync(chromium) || !existsSync(swiftShaderIcd)) packages.push('chromium');
   if (!hasVulkanLoader()) packages.push('libvulkan1');
+  // the cluster test (tests/cluster/slurm.test.ts) runs a one-node Slurm: scripts/slurm/local-cluster.sh
+  if (!['/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/bin/sbatch'].every(existsSync))
+    packages.push('slurm-wlm');
+  if (!existsSync('/usr/sbin/munged')) packages.push('munge');
   return packages;
 }
 
@@ -32,7 +36,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = existsSync('/usr/bin/apt-get');
 if (!isRoot || !hasApt) {
   console.error(
-    `The GPU and browser tests need these system packages: ${packages.join(' ')}.\n` +
+    `The GPU, browser and cluster tests need these system packages: ${packages.join(' ')}.\n` +
       (hasApt
         ? `Install them with:\n  sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\n`
         : 'Install Chromium and the Vulkan loader (libvulkan.so.1) with your system package manager, and set\n' +
@@ -40,10 +44,19 @@ if (!isRoot || !hasApt) {
   );
   process.exit(1);
 }
-console.error(`Installing system packages for the GPU and browser tests: ${packages.join(' ')}`);
+console.error(`Installing system packages for the GPU, browser and cluster tests: ${packages.join(' ')}`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
+// Slurm without its recommends (no mail, no X): what a one-node cluster on this machine needs
+const cluster = packages.filter((p) => p === 'slurm-wlm' || p === 'munge');
+const rest = packages.filter((p) => !cluster.includes(p));
+if (rest.length > 0) execFileSync('apt-get', ['install', '-y', '-qq', ...rest], { stdio: 'inherit', env });
+if (cluster.length > 0) {
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...cluster], {
+    stdio: 'inherit',
+    env,
+  });
+}
 packages = missing();
 if (packages.length > 0) {
   console.error(`Still missing after apt-get install: ${packages.join(' ')}`);

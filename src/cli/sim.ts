@@ -17,6 +17,7 @@ import { DEFAULT_PROBE } from '../physics/probe';
 import { InvalidParameterError, velocityGrid } from '../physics/velocityGrid';
 import { type RunSimulation, registerRunCommand } from './run';
 import { registerSweepCommand } from './sweep';
+import { registerClusterCommands } from './sweepCluster';
 import { registerTransportCommand } from './transport';
 
 function positiveInteger(field: string) {
@@ -225,7 +226,7 @@ const engine: RunSimulation = async (config, backend, onRow, options = {}) => {
   }
 };
 registerRunCommand(program, engine);
-registerSweepCommand(program, engine);
+registerClusterCommands(registerSweepCommand(program, engine), engine);
 registerTransportCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -7,14 +7,13 @@
  * (b) a truncated, a byte-flipped and a wrong-version checkpoint, and a valid file that is not a
  *     session's, each exit with status 2 and their own one-line message, touching no file.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src/engine/checkpoint';
-import { buildCliBundle } from '../../support/cli';
+import { buildCliBundle, smallCollisionalConfig, spawnCli } from '../../support/cli';
 
 const repo = join(import.meta.dirname, '../../..');
 // inside the repository, so that the bundle's external imports resolve from its node_modules
@@ -22,18 +21,7 @@ const bundleDir = join(repo, 'node_modules/.cache', `vpb-cli-test-${randomBytes(
 const cli = join(bundleDir, 'sim.js');
 
 /** Collisions and field on: ~0.3 s a step on the CPU backend, 24 steps, an output every 2. */
-const CONFIG = {
-  species: [
-    { name: 'A', mass: 1, charge: 1, diameter: 1, density: 1, temperature: 1, drift: [0, 0, 0] },
-    { name: 'B', mass: 1.2, charge: -1, diameter: 1, density: 0.7, temperature: 1, drift: [0, 0, 0] },
-  ],
-  collisions: { enabled: true, gamma: 0, knudsen: 0.3 },
-  field: { enabled: true },
-  // a deliberately small grid (fast, not accurate): its exchange-rate error is accepted
-  grid: { nx: 4, length: 6, nv: 8, vmax: 4, tolerance: 0.5 },
-  perturbation: { kind: 'isentropic', amplitude: 0.1, mode: 1 },
-  time: { dt: 0.05, tEnd: 1.2, outputEvery: 2 },
-};
+const CONFIG = smallCollisionalConfig({ dt: 0.05, tEnd: 1.2, outputEvery: 2 });
 
 let tmp = '';
 let configPath = '';
@@ -48,24 +36,7 @@ afterAll(() => {
   rmSync(bundleDir, { recursive: true, force: true });
 });
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-function start(args: string[]): { child: ChildProcess; exited: Promise<Exit> } {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  const exited = new Promise<Exit>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
-  });
-  return { child, exited };
-}
-
+const start = (args: string[]) => spawnCli(cli, args);
 const sim = (args: string[]) => start(args).exited;
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {

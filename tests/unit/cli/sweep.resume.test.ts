@@ -19,7 +19,7 @@ import type { RunSimulation } from '../../../src/cli/run';
 import { registerSweepCommand, SWEEP_PROGRESS_FILE } from '../../../src/cli/sweep';
 import { TIMESERIES_COLUMNS, type TimeseriesRow } from '../../../src/physics/config';
 import { stepCount } from '../../../src/physics/configSchema';
-import { buildCliBundle, simInProcess } from '../../support/cli';
+import { buildCliBundle, simInProcess, smallCollisionalConfig } from '../../support/cli';
 
 const repo = join(import.meta.dirname, '../../..');
 const examplesDir = join(repo, 'examples');
@@ -89,7 +89,7 @@ describe('sim sweep resumes an interrupted sweep (fake engine)', () => {
     const expected = readFileSync(join(straight, 'validity.csv'), 'utf8');
     // the point at ε = 0.001 is not trustworthy: only one of its runs at dt and dt/2 crossed the
     // threshold; the one on 2 n_x cells (same dt) crossed where the run at dt did
-    expect(expected).toMatch(/^0\.001,7\.9\d*,false,0\.01,.*,,Infinity,7\.9\d*,0\.0+,,,dt$/m);
+    expect(expected).toMatch(/^0\.001,7\.9\d*,false,0\.01,.*,,Infinity,7\.9\d*,0\.0+,,,dt,$/m);
 
     const out = join(tmp, 'fake-interrupted');
     const crashed = await sweep(
@@ -147,19 +147,10 @@ describe('sim sweep killed between points (built CLI, CPU backend)', () => {
   }, 120_000);
   afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
-  const cliConfig = {
-    species: [
-      { name: 'A', mass: 1, charge: 1, diameter: 1, density: 1, temperature: 1, drift: [0, 0, 0] },
-      { name: 'B', mass: 1.2, charge: -1, diameter: 1, density: 0.7, temperature: 1, drift: [0, 0, 0] },
-    ],
-    collisions: { enabled: true, gamma: 0, knudsen: 0.3 },
-    field: { enabled: true },
-    // a deliberately small grid (fast, not accurate): its exchange-rate error is accepted
-    grid: { nx: 4, length: 6, nv: 8, vmax: 4, tolerance: 0.5 },
-    perturbation: { kind: 'isentropic', amplitude: 0.1, mode: 1 },
-    time: { dt: 0.05, tEnd: 0.3, outputEvery: 1 },
-    remainder: { order: 0, k: 6, kappa0: 0.01, l: 7, threshold: 0.05, norm: 'L2' },
-  };
+  const cliConfig = smallCollisionalConfig(
+    { dt: 0.05, tEnd: 0.3, outputEvery: 1 },
+    { order: 0, k: 6, kappa0: 0.01, l: 7, threshold: 0.05, norm: 'L2' },
+  );
 
   function start(args: string[]) {
     const child = spawn(process.execPath, [join(bundleDir, 'sim.js'), ...args], {
