@@ -15,7 +15,7 @@ import { describeFloorCheck } from '../physics/floorCheck';
 import { navierStokesWave } from '../physics/fluid/navierStokesWave';
 import { remainderBall } from '../physics/remainderBall';
 import { describeTimeStepCheck } from '../physics/timeStepCheck';
-import type { ConfigAccepted, ConfigRefusal, SessionSnapshot } from '../workers/sessionApi';
+import type { ConfigAccepted, ConfigRefusal, LiveFloorStatus, SessionSnapshot } from '../workers/sessionApi';
 import { type ConfigOrigin, ControlPanel, type RunState } from './controls';
 import { download, snapshotJson, timeseriesCsv } from './export';
 import { type AdapterKind, GPU_PRESET_NX, presetForAdapter, SOFTWARE_MAX_NX } from './parameters';
@@ -446,9 +446,29 @@ class App {
     }
   }
 
-  /** What advance() says happened besides stepping: a device-loss recovery, rollbacks of Δt. */
-  private report(value: { readonly recovered?: string; readonly rollbacks?: readonly string[] }): void {
+  /**
+   * What advance() says happened besides stepping: a device-loss recovery, rollbacks of Δt, the live
+   * floor (engine/liveFloor.ts) when it is on.
+   */
+  private report(value: {
+    readonly recovered?: string;
+    readonly rollbacks?: readonly string[];
+    readonly floor?: LiveFloorStatus;
+    readonly floorStopped?: string;
+  }): void {
     const t = this.latest?.time ?? null;
+    if (value.floor?.state === 'live') {
+      this.showFloorCheck(`live: ${describeFloorCheck(value.floor.check)}`, value.floor.check.aboveFloor);
+    } else if (value.floor) {
+      this.showFloorCheck(
+        `live: catching up from t = 0 (t = ${plain(value.floor.time, 3)} of ${plain(value.floor.target, 3)})`,
+      );
+    }
+    if (value.floorStopped) {
+      this.showFloorCheck(value.floorStopped, false);
+      byTestId<HTMLInputElement>('live-floor').checked = false;
+      this.log.add(value.floorStopped, 'warning', t);
+    }
     if (value.recovered) this.log.add(`recovered: ${value.recovered}`, 'warning', t);
     for (const line of value.rollbacks ?? []) {
       this.log.add(`rolled back: ${line}`, 'warning', t);
@@ -672,6 +692,16 @@ class App {
         return { text: describeTimeStepCheck(check), good: check.trustworthy };
       },
     );
+    const live = byTestId<HTMLInputElement>('live-floor');
+    live.addEventListener('change', async () => {
+      const refused = await this.queue.remote.setLiveFloor(live.checked);
+      if (refused) {
+        live.checked = false;
+        this.showFloorCheck(refused, false);
+      } else if (live.checked) {
+        this.showFloorCheck('live: starts with the next step (from t = 0, catching up)');
+      }
+    });
     this.wireRerunCheck(
       'check-floor',
       'floor check',

@@ -163,6 +163,9 @@ export type InitResult =
   | { readonly ok: true; readonly report: import('../gpu/context').AdapterReport }
   | { readonly ok: false; readonly reason: string; readonly advice: string };
 
+/** The live floor after an advance (engine/liveFloor.ts). */
+export type LiveFloorStatus = import('../engine/liveFloor').LiveFloorStatus;
+
 export interface SimulationWorkerApi {
   /** Acquires the GPU (or reports why there is none: the CPU float64 backend is then used). */
   init(): Promise<InitResult>;
@@ -192,6 +195,12 @@ export interface SimulationWorkerApi {
      * with the likely cause (CFL, grid too coarse, ε regime).
      */
     readonly rollbacks?: readonly string[];
+    /**
+     * With the live floor on (setLiveFloor): the floor at the latest output, or how far its catch-up
+     * is; a line saying why it stopped when it had to (a Δt the guard halved, a failure).
+     */
+    readonly floor?: LiveFloorStatus;
+    readonly floorStopped?: string;
   }>;
   /**
    * Not queued behind the session calls: the advance running now returns before its next step
@@ -234,6 +243,13 @@ export interface SimulationWorkerApi {
    * its own, its remainder at the run's ε compared with the run's. Needs collisions on.
    */
   checkFloor(onProgress?: (fraction: number) => void): Promise<import('../physics/floorCheck').FloorCheck>;
+  /**
+   * The floor kept live (engine/liveFloor.ts): a second session, the run's ε → 0 limit, advanced in
+   * lock-step (twice the work per step); switched on mid-run it catches up from t = 0, as many
+   * extra steps per advance as the advance took. Kept across reset and configure until switched
+   * off. Resolves to null, or to why it cannot run (collisions off).
+   */
+  setLiveFloor(on: boolean): Promise<string | null>;
   /** Why the device was lost, if it was. */
   deviceLostReason(): string | null;
   /**

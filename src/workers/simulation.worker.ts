@@ -18,6 +18,7 @@ import * as Comlink from 'comlink';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint';
 import { DeviceWatch } from '../engine/deviceLoss';
 import { floorCheck } from '../engine/floorCheck';
+import { LiveFloor, type LiveFloorStatus } from '../engine/liveFloor';
 import { momentsProbe, type ProbeResult } from '../engine/momentsProbe';
 import { RecoveringSession } from '../engine/recoveringSession';
 import { runSimulation } from '../engine/run';
@@ -63,6 +64,9 @@ let lost: string | null = null;
 let hadGpu = false;
 
 let session: RecoveringSession | null = null;
+/** The live floor (setLiveFloor): wanted by the page, and the floor session when it runs. */
+let liveFloorWanted = false;
+let liveFloor: LiveFloor | null = null;
 let sessionConfig: ParsedConfig | null = null;
 let queue: Promise<unknown> = Promise.resolve();
 let sweepAbort: AbortController | null = null;
@@ -242,6 +246,42 @@ function quadratureErrorOf(config: ResolvedConfig): Pick<ConfigAccepted, 'quadra
     : {};
 }
 
+function dropLiveFloor(): void {
+  liveFloor?.destroy();
+  liveFloor = null;
+}
+
+/**
+ * The live floor after an advance of `taken` steps of the running session: created when wanted
+ * (from t = 0), then advanced toward the run's step by at most 2·taken steps (the run's steps and
+ * as many to catch up: a catch-up costs the run half its pace; 4 when the run stood still, e.g. at
+ * tEnd), and compared at the run's latest output.
+ */
+async function followLiveFloor(
+  s: RecoveringSession,
+  taken: number,
+): Promise<{ floor?: LiveFloorStatus; floorStopped?: string }> {
+  if (!liveFloorWanted) return {};
+  const run = s.session;
+  if (!run.baseConfig.collisions.enabled) return {};
+  if (run.halvings > 0) {
+    if (!liveFloor) return {};
+    dropLiveFloor();
+    return {
+      floorStopped: 'the live floor stopped: the step guard halved Δt (the floor check button still works)',
+    };
+  }
+  try {
+    liveFloor ??= await LiveFloor.create(run.baseConfig, await currentDevice());
+    await liveFloor.follow(run.step, Math.max(2 * taken, 4));
+    return { floor: liveFloor.status(run.latestRow, run.lastOutputStep) };
+  } catch (e) {
+    dropLiveFloor();
+    liveFloorWanted = false;
+    return { floorStopped: `the live floor stopped: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
 const sessionApi: SessionApi = {
   async init(): Promise<InitResult> {
     try {
@@ -271,6 +311,7 @@ const sessionApi: SessionApi = {
       session?.destroy();
       session = next;
       sessionConfig = accepted.parsed;
+      dropLiveFloor();
       return {
         ok: true,
         config: accepted.config,
@@ -286,13 +327,16 @@ const sessionApi: SessionApi = {
     return serial(async () => {
       const s = running();
       const generation = advanceGeneration;
+      const before = s.session.step;
       const advanced = await s.advance(
         Math.max(0, Math.floor(Number.isFinite(steps) ? steps : 0)),
         () => advanceGeneration !== generation,
       );
+      const floor = await followLiveFloor(s, s.session.step - before);
       const shown = await s.snapshot(velocityCell);
       const recovered = [advanced.recovered, shown.recovered].filter(Boolean).join('; ');
       return {
+        ...floor,
         rows: advanced.rows,
         snapshot: sendSnapshot(shown.snapshot),
         done: s.session.done,
@@ -315,6 +359,7 @@ const sessionApi: SessionApi = {
     return serial(async () => {
       const s = running();
       await s.reset();
+      dropLiveFloor();
       return sendSnapshot((await s.snapshot(velocityCell)).snapshot);
     });
   },
@@ -329,6 +374,17 @@ const sessionApi: SessionApi = {
 
   checkFloor(onProgress?: (fraction: number) => void): Promise<FloorCheck> {
     return rerunCheck(floorCheck, onProgress);
+  },
+
+  setLiveFloor(on: boolean): Promise<string | null> {
+    return serial(async () => {
+      liveFloorWanted = on;
+      if (!on) dropLiveFloor();
+      const config = session?.session.baseConfig;
+      return on && config && !config.collisions.enabled
+        ? 'the live floor needs collisions on: its run is the collision step’s ε → 0 limit'
+        : null;
+    });
   },
 
   saveCheckpoint(): Promise<Uint8Array> {
@@ -352,6 +408,7 @@ const sessionApi: SessionApi = {
       }
       session?.destroy();
       session = next;
+      dropLiveFloor();
       const { baseConfig, config } = next.session;
       sessionConfig = parseConfig(baseConfig);
       let warnings: string[] = [];

@@ -548,6 +548,54 @@ describe('the interactive app (issue 6)', () => {
     await page.getByRole('button', { name: 'Pause' }).waitFor();
   });
 
+  it('keeps the floor live beside the readouts when asked, and names the fluid reference (issue 20)', async () => {
+    const collisional: SimulationConfig = {
+      ...SMALL,
+      collisions: { ...SMALL.collisions, enabled: true, gamma: 0, knudsen: 0.1 },
+    };
+    const second = await openApp(shareUrl(inject('baseUrl'), collisional));
+    try {
+      // the default reference on this smooth wave: spectral, no hand-over
+      await second.waitForFunction(
+        () => document.querySelector('[data-testid="fluid-reference"]')?.textContent === 'spectral',
+        undefined,
+        { timeout: 60_000 },
+      );
+      await second.getByTestId('live-floor').check();
+      await second.getByRole('button', { name: 'Play' }).click();
+      await second.waitForFunction(
+        () =>
+          /^live: at t = /.test(
+            document.querySelector('[data-testid="remainder-discretisation-floor"]')?.textContent ?? '',
+          ),
+        undefined,
+        { timeout: 120_000 },
+      );
+      const text = (await second.getByTestId('remainder-discretisation-floor').textContent()) ?? '';
+      const match = /^live: at t = (\S+) the floor .* is L² (\S+) \(run (\S+)×\)/.exec(text);
+      expect(match, text).not.toBeNull();
+      expect(Number(match![1])).toBeGreaterThan(0);
+      expect(Number.isFinite(Number(match![2]))).toBe(true);
+      // it follows the run: a later output shows a later time
+      const first = Number(match![1]);
+      await second.waitForFunction(
+        (t0) => {
+          const m = /^live: at t = (\S+)/.exec(
+            document.querySelector('[data-testid="remainder-discretisation-floor"]')?.textContent ?? '',
+          );
+          return m !== null && Number(m[1]) > t0;
+        },
+        first,
+        { timeout: 120_000 },
+      );
+      await second.getByTestId('live-floor').uncheck();
+      expect(await second.evaluate(() => document.body.dataset.run)).toBe('playing');
+    } finally {
+      await second.close();
+    }
+    expect(errors).toEqual([]);
+  }, 300_000);
+
   it('the share URL reproduces the parameters in a new page', async () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     expect(await page.getByTestId('run-state').textContent()).toBe('paused');
