@@ -18,17 +18,22 @@ fail() {
   exit 1
 }
 
-# stop the daemons and wait until they have exited (slurmctld saves its state on the way out)
+# stop the daemons (by their pid files: no procps needed) and wait until they have exited
+# (slurmctld saves its state on the way out)
 stop() {
-  pkill -x slurmd 2>/dev/null || true
-  pkill -x slurmctld 2>/dev/null || true
+  local pids=()
+  for d in slurmd slurmctld; do
+    [ -s "$dir/$d.pid" ] && pids+=("$(cat "$dir/$d.pid")")
+  done
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for _ in $(seq 100); do
-    pgrep -x slurmd >/dev/null || pgrep -x slurmctld >/dev/null || return 0
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
     sleep 0.1
   done
-  pkill -9 -x slurmd 2>/dev/null || true
-  pkill -9 -x slurmctld 2>/dev/null || true
-  sleep 0.2
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  rm -f "$dir/slurmd.pid" "$dir/slurmctld.pid"
   return 0
 }
 
@@ -60,13 +65,14 @@ fi
 chown -R munge:munge /etc/munge /var/lib/munge /var/log/munge /run/munge
 chmod 0700 /etc/munge && chmod 0400 /etc/munge/munge.key
 if ! munge -n >/dev/null 2>&1; then
-  pkill -x munged 2>/dev/null || true
+  [ -s /run/munge/munged.pid ] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
   runuser -u munge -- /usr/sbin/munged --force || fail "munged did not start (see /var/log/munge/munged.log)"
   for _ in $(seq 50); do munge -n >/dev/null 2>&1 && break; sleep 0.1; done
   munge -n >/dev/null 2>&1 || fail "munge does not answer"
 fi
 
-host=$(hostname -s)
+# the short host name, as slurmd reports itself (no `hostname` binary needed)
+host=$(cut -d. -f1 /proc/sys/kernel/hostname)
 cpus=$(nproc)
 memory=$(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 / 2))
 cat >"$conf" <<CONF
@@ -96,7 +102,7 @@ PartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$conf"
 /usr/sbin/slurmctld -f "$conf" || fail "slurmctld did not start"
-/usr/sbin/slurmd -f "$conf" || fail "slurmd did not start"
+/usr/sbin/slurmd -f "$conf" -N "$host" || fail "slurmd did not start"
 for _ in $(seq 100); do
   state=$(sinfo -h -o %T 2>/dev/null | head -n 1 || true)
   [ "$state" = idle ] && break
