@@ -144,7 +144,12 @@ describe('SimulationSession on the GPU (field on, collisionless: the session log
     const result = await runSimulation(CONFIG, gpu.device, (row, step, total) =>
       expected.push([row, step, total]),
     );
-    expect(result).toEqual({ steps: 5, backend: 'webgpu' });
+    // the default fluid reference on this smooth wave: spectral throughout, no failure
+    expect(result).toEqual({
+      steps: 5,
+      backend: 'webgpu',
+      fluidReference: { scheme: 'spectral', failure: null, switched: null },
+    });
     expect(expected.map(([row, step, total]) => [row.t, step, total])).toEqual([
       [0, 0, 5],
       [0.2, 2, 5],
