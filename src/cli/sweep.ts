@@ -104,13 +104,7 @@ export function registerSweepCommand(
       'also rerun each point on 2 N_v velocity points in the same box (about 8× the work of a run)',
     );
   withOneLineErrors<SweepOptions>(command, io, async (options, stderr) => {
-    for (const [key, flag] of [
-      ['config', '--config <file.json>'],
-      ['knudsen', '--knudsen <list>'],
-      ['out', '--out <dir>'],
-    ] as const) {
-      if (options[key] === undefined) throw new InvalidInputError(`required option '${flag}' not specified`);
-    }
+    requireSweepInputs(options);
     const progress = new RunProgress(stderr);
     try {
       await execute(options as Required<SweepOptions>, runner, stderr, progress);
@@ -119,6 +113,21 @@ export function registerSweepCommand(
     }
   });
   return command;
+}
+
+/**
+ * --config, --knudsen and --out, which `sim sweep` and `sim sweep plan` require: checked here, in
+ * the action, because commander checks a parent's required options before it dispatches to a
+ * subcommand. The message is commander's own.
+ */
+export function requireSweepInputs(options: { config?: string; knudsen?: number[]; out?: string }): void {
+  for (const [key, flag] of [
+    ['config', '--config <file.json>'],
+    ['knudsen', '--knudsen <list>'],
+    ['out', '--out <dir>'],
+  ] as const) {
+    if (options[key] === undefined) throw new InvalidInputError(`required option '${flag}' not specified`);
+  }
 }
 
 async function execute(

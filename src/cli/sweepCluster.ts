@@ -52,6 +52,7 @@ import {
   messageOf,
   parseKnudsenList,
   RunProgress,
+  requireSweepInputs,
   restoreNonFinite,
   wrapInput,
   writeSweepOutputs,
@@ -257,13 +258,7 @@ function positiveInteger(flag: string) {
 }
 
 function writePlan(options: PlanOptions, stderr: TextSink): void {
-  for (const [key, flag] of [
-    ['config', '--config <file.json>'],
-    ['knudsen', '--knudsen <list>'],
-    ['out', '--out <dir>'],
-  ] as const) {
-    if (options[key] === undefined) throw new InvalidInputError(`required option '${flag}' not specified`);
-  }
+  requireSweepInputs(options);
   const out = resolve(options.out!);
   if (existsSync(join(out, PLAN_FILE))) {
     throw new InvalidInputError(`${out} already holds a plan (${PLAN_FILE}): choose a new --out directory`);

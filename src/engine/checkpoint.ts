@@ -25,7 +25,7 @@ import { parseConfig, stepCount } from '../physics/configSchema';
 import type { FluidScheme, FluidSolverState } from '../physics/fluid/twoFluidEulerPoisson';
 import { MOMENT_COUNT } from '../physics/moments';
 import type { FluidReferenceState } from './remainderMonitor';
-import { REMAINDER_COLUMNS } from './step';
+import { FLUID_REFERENCE_COLUMNS } from './step';
 import { MAX_HALVINGS } from './stepGuard';
 
 export const CHECKPOINT_MAGIC = 'VPBCKPT\0';
@@ -345,7 +345,7 @@ export function sessionCheckpointContents(checkpoint: Checkpoint): SessionCheckp
     );
   }
   // NaN is the remainder columns' value once the fluid reference has failed; nowhere else
-  const observed = new Set<string>(REMAINDER_COLUMNS);
+  const observed = new Set<string>(FLUID_REFERENCE_COLUMNS);
   flat.forEach((value, k) => {
     if (!Number.isFinite(value) && !observed.has(names[k % names.length]!))
       bad('format', `a recorded row has a non-finite ${names[k % names.length]}`);

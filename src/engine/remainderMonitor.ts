@@ -29,7 +29,7 @@ import {
   type RemainderParameters,
   remainderNormsFromSums,
 } from '../physics/remainderNorms';
-import type { RemainderSums, SimulationSetup } from './step';
+import { FLUID_REFERENCE_COLUMNS, type RemainderSums, type SimulationSetup } from './step';
 
 export interface RemainderRow {
   remainder_L2: number;
@@ -66,14 +66,9 @@ export interface FluidReferenceState {
 export type FluidReferenceStatus = Omit<FluidReferenceState, 'fluid'>;
 
 /** The remainder columns of a row without a fluid reference. */
-const NO_REFERENCE: RemainderRow = {
-  remainder_L2: Number.NaN,
-  remainder_Linf_w: Number.NaN,
-  remainder_field_L2: Number.NaN,
-  remainder_energy: Number.NaN,
-  fluid_density_error_L2: Number.NaN,
-  remainder_gradient_Linf: Number.NaN,
-};
+const NO_REFERENCE: RemainderRow = Object.fromEntries(
+  FLUID_REFERENCE_COLUMNS.map((c) => [c, Number.NaN]),
+) as Record<(typeof FLUID_REFERENCE_COLUMNS)[number], number>;
 
 export class RemainderMonitor {
   private solver: TwoFluidEulerPoisson;

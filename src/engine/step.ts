@@ -23,8 +23,11 @@ import { fieldEnergy, poissonSolveFft } from '../physics/poisson';
 import type { RemainderParameters } from '../physics/remainderNorms';
 import { type VelocityGrid, velocityGrid } from '../physics/velocityGrid';
 
-/** The columns RemainderMonitor measures against the fluid reference (NaN once it has failed). */
-export const REMAINDER_COLUMNS = [
+/**
+ * The columns RemainderMonitor measures against the fluid reference (NaN once it has failed): the
+ * remainder norms of physics/sweepPlan.ts REMAINDER_COLUMNS and the two beside them.
+ */
+export const FLUID_REFERENCE_COLUMNS = [
   'remainder_L2',
   'remainder_Linf_w',
   'remainder_field_L2',
@@ -34,7 +37,7 @@ export const REMAINDER_COLUMNS = [
 ] as const satisfies readonly (keyof TimeseriesRow)[];
 
 /** The kinetic columns of the timeseries (the remainder ones come from RemainderMonitor). */
-export type KineticRow = Omit<TimeseriesRow, (typeof REMAINDER_COLUMNS)[number]>;
+export type KineticRow = Omit<TimeseriesRow, (typeof FLUID_REFERENCE_COLUMNS)[number]>;
 
 /** Backends evaluate the per-cell sums of the remainder norms (GPU kernel or float64 twin). */
 export interface RemainderSums {

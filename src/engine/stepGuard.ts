@@ -17,7 +17,7 @@
  */
 import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
 import { resolveConfig, timeStepLimits } from '../physics/configSchema';
-import { REMAINDER_COLUMNS } from './step';
+import { FLUID_REFERENCE_COLUMNS } from './step';
 
 export const NEGATIVE_FRACTION = 0.05;
 export const MASS_DRIFT = 1e-3;
@@ -37,7 +37,7 @@ export function assessHealth(
   row: TimeseriesRow,
   initial: TimeseriesRow,
 ): HealthVerdict {
-  const observed = new Set<string>(REMAINDER_COLUMNS);
+  const observed = new Set<string>(FLUID_REFERENCE_COLUMNS);
   for (const [name, value] of Object.entries(row)) {
     if (observed.has(name)) continue;
     if (!Number.isFinite(value)) return { ok: false, problem: `${name} = ${value} (not finite)` };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSimulation } from '../../../src/cli/run';
 import { registerSweepCommand, VALIDITY_CSV_COLUMNS } from '../../../src/cli/sweep';
-import { REMAINDER_COLUMNS } from '../../../src/engine/step';
+import { FLUID_REFERENCE_COLUMNS } from '../../../src/engine/step';
 import { WebGpuUnavailableError } from '../../../src/gpu/context';
 import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../../../src/physics/config';
 import { stepCount } from '../../../src/physics/configSchema';
@@ -331,7 +331,7 @@ describe('sim sweep when the fluid reference fails (remainder columns NaN from t
         backend,
         (row, step, total) => {
           if (config.collisions.knudsen < 0.01 && row.t >= 5) {
-            for (const c of REMAINDER_COLUMNS) row[c] = Number.NaN;
+            for (const c of FLUID_REFERENCE_COLUMNS) row[c] = Number.NaN;
           }
           onRow(row, step, total);
         },

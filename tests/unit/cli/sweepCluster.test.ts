@@ -43,6 +43,14 @@ afterAll(() => {
 const start = (args: string[]) => spawnCli(cli, args);
 const sim = (args: string[]) => start(args).exited;
 
+/** `sim sweep point` of each pair's two jobs at once, pair after pair; every one must succeed. */
+async function runJobsInPairs(dir: string, pairs: readonly (readonly number[])[]): Promise<void> {
+  for (const pair of pairs) {
+    const exits = await Promise.all(pair.map((i) => sim(['sweep', 'point', dir, String(i)])));
+    for (const e of exits) expect(e.code, e.stderr).toBe(0);
+  }
+}
+
 const read = (path: string) => readFileSync(path, 'utf8');
 /** sweep.json without what differs between a merge and a single process by nature. */
 const comparable = (path: string) => {
@@ -108,14 +116,11 @@ describe('sim sweep plan / point / merge in separate processes', () => {
     expect(sbatch).toContain('#SBATCH --array=0-5');
     expect(sbatch).toMatch(/sweep point '.*plan' "\$SLURM_ARRAY_TASK_ID"/);
     expect(sbatch).not.toContain('#SBATCH --gres'); // --backend cpu: no GPU request
-    for (const pair of [
+    await runJobsInPairs(plan, [
       [4, 1],
       [5, 0],
       [2, 3],
-    ]) {
-      const exits = await Promise.all(pair.map((i) => sim(['sweep', 'point', plan, String(i)])));
-      for (const e of exits) expect(e.code, e.stderr).toBe(0);
-    }
+    ]);
     // a finished job is not rerun
     const again = await sim(['sweep', 'point', plan, '3']);
     expect(again.code).toBe(0);
@@ -195,13 +200,10 @@ describe('sim sweep plan --vary: one sweep per combination, and slopes.csv', () 
     expect(
       stored.jobs.map((j: { config: { collisions: { gamma: number } } }) => j.config.collisions.gamma),
     ).toEqual([0, 0, 1, 1]);
-    for (const pair of [
+    await runJobsInPairs(dir, [
       [0, 3],
       [2, 1],
-    ]) {
-      const exits = await Promise.all(pair.map((i) => sim(['sweep', 'point', dir, String(i)])));
-      for (const e of exits) expect(e.code, e.stderr).toBe(0);
-    }
+    ]);
     const merged = await sim(['sweep', 'merge', dir]);
     expect(merged.code, merged.stderr).toBe(0);
     const lines = read(join(dir, 'slopes.csv')).trimEnd().split('\n');

@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src/engine/checkpoint';
 import { SimulationSession } from '../../../src/engine/session';
-import { REMAINDER_COLUMNS } from '../../../src/engine/step';
+import { FLUID_REFERENCE_COLUMNS } from '../../../src/engine/step';
 import type { ResolvedConfig, TimeseriesRow } from '../../../src/physics/config';
 import { TIMESERIES_COLUMNS } from '../../../src/physics/config';
 import { parseConfig, resolveConfig } from '../../../src/physics/configSchema';
@@ -36,7 +36,7 @@ const strongWave = (fluid: Fluid): ResolvedConfig =>
     }),
   ).config;
 
-const KINETIC = TIMESERIES_COLUMNS.filter((c) => !(REMAINDER_COLUMNS as readonly string[]).includes(c));
+const KINETIC = TIMESERIES_COLUMNS.filter((c) => !(FLUID_REFERENCE_COLUMNS as readonly string[]).includes(c));
 
 async function runToEnd(config: ResolvedConfig) {
   const session = await SimulationSession.create(config, null);
@@ -64,7 +64,7 @@ describe('a fluid reference that fails does not stop the kinetic run', () => {
     expect(failure!.time).toBeGreaterThan(switched!.time);
     for (const row of auto.rows) {
       for (const c of KINETIC) expect(Number.isFinite(row[c]), `${c} at t = ${row.t}`).toBe(true);
-      for (const c of REMAINDER_COLUMNS) {
+      for (const c of FLUID_REFERENCE_COLUMNS) {
         // the remainder is measured until the failure and not after it
         expect(Number.isNaN(row[c]), `${c} at t = ${row.t}`).toBe(row.t >= failure!.time);
       }
