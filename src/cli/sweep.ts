@@ -26,7 +26,7 @@ import {
   type SweepPoint,
   type SweepResume,
 } from '../physics/sweepPlan';
-import { TRUST_TOLERANCE, validityPlotSvg } from '../physics/validity';
+import { modelDescription, TRUST_TOLERANCE, theoremCoverage, validityPlotSvg } from '../physics/validity';
 import { InvalidParameterError } from '../physics/velocityGrid';
 import {
   InvalidInputError,
@@ -96,12 +96,12 @@ export function registerSweepCommand(
     )
     .option(
       '--no-trust-check',
-      `skip the reruns at dt/2 and on 2 n_x cells (a point is trustworthy when each changes T_valid by < ${100 * TRUST_TOLERANCE} %)`,
+      `skip the reruns at dt/2, on 2 n_x cells and on 2 N_v points (a point is trustworthy when each changes T_valid by < ${100 * TRUST_TOLERANCE} %)`,
     )
-    .option('--no-refine-nx', 'skip only the rerun on 2 n_x cells (the trust check then refines dt alone)')
+    .option('--no-refine-nx', 'skip the rerun on 2 n_x cells')
     .option(
-      '--refine-nv',
-      'also rerun each point on 2 N_v velocity points in the same box (about 8× the work of a run)',
+      '--no-refine-nv',
+      'skip the rerun on 2 N_v velocity points in a √2 × wider box (about 8× the work of a run)',
     );
   withOneLineErrors<SweepOptions>(command, io, async (options, stderr) => {
     requireSweepInputs(options);
@@ -147,7 +147,8 @@ async function execute(
       trustCheckOff: 'pass --no-trust-check',
       refineNx: options.refineNx,
       refineNxOff: 'pass --no-refine-nx',
-      refineNv: options.refineNv === true,
+      refineNv: options.refineNv,
+      refineNvOff: 'pass --no-refine-nv',
     }),
   );
   const { configs, settings, column } = plan;
@@ -168,7 +169,7 @@ async function execute(
   stderr.write(
     `sweep: ${configs.length} Knudsen number${configs.length === 1 ? '' : 's'}, T_valid = first time ` +
       `${column} > ${settings.threshold}, backend ${options.backend}, automatic dt by time.dtRule "${plan.dtRule}"` +
-      `${options.trustCheck ? `, each point rerun at dt/2${plan.refineNx ? ', on 2 n_x cells' : ''}${plan.refineNv ? ', on 2 N_v points' : ''} (trust check)` : ', no trust check'}\n`,
+      `${options.trustCheck ? `, each point rerun at dt/2${plan.refineNx ? ', on 2 n_x cells' : ''}${plan.refineNv ? ', on 2 N_v points in a √2 × wider box' : ''} (trust check)` : ', no trust check'}\n`,
   );
 
   const progressPath = join(options.out, SWEEP_PROGRESS_FILE);
@@ -288,7 +289,6 @@ export interface SweepOutputs {
 export function writeSweepOutputs(out: string, o: SweepOutputs, stderr: TextSink): void {
   const { plan, points, fit, fitAll, trustCheck } = o;
   const { settings, column, theorem } = plan;
-  const gamma = o.config.collisions.gamma;
   const tEnd = o.config.time.tEnd;
   const csv = validityCsv(points, column, settings, tEnd, trustCheck);
   const svg = validityPlotSvg(
@@ -306,8 +306,11 @@ export function writeSweepOutputs(out: string, o: SweepOutputs, stderr: TextSink
     description:
       'T_valid(ε) = first time the chosen remainder norm exceeds the threshold (PHYSICS.md §3). fit: ' +
       'ln T_valid = intercept + slope · ln(1/ε) by least squares over the trustworthy points (the unchecked ' +
-      'ones with --no-trust-check); fitAll: over every point with a T_valid. theorem.y: Theorem 1.1 ' +
-      'guarantees T = O(ε^−y), a guaranteed scaling, not a prediction of the measured time.',
+      'ones with --no-trust-check); fitAll: over every point with a T_valid. theorem: the measured ' +
+      'remainder is F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε^r with (n, r) = (theorem.n, theorem.r); ' +
+      'theorem.modelSlope: the slope (n+1−r)/(n+1) of the secular-growth model (README, a model, not a ' +
+      'bound); theorem.y: Theorem 1.1 guarantees T = O(ε^−y) only where theorem.applies (n = 2k − 1, ' +
+      'r = k, k ≥ 6), a guaranteed scaling, not a prediction of the measured time.',
     norm: settings.norm,
     column,
     threshold: settings.threshold,
@@ -316,7 +319,7 @@ export function writeSweepOutputs(out: string, o: SweepOutputs, stderr: TextSink
     dtRule: plan.dtRule,
     fit: { over: trustCheck ? 'trustworthy points' : 'unchecked points', ...fitJson(fit) },
     fitAll: fitJson(fitAll),
-    theorem: { ...theorem, guarantee: 'T = O(ε^−y): a guaranteed scaling, not a prediction' },
+    theorem: { ...theorem, coverage: theoremCoverage(theorem), model: modelDescription(theorem) },
     points,
     ...(o.missing ? { missing: o.missing } : {}),
     backend: o.backend,
@@ -333,7 +336,7 @@ export function writeSweepOutputs(out: string, o: SweepOutputs, stderr: TextSink
   writeAtomically(jsonPath, `${JSON.stringify(summary, null, 2)}\n`);
   stderr.write(
     `sweep: ${fit.slope === null ? `no fit (${fit.n} ${trustCheck ? 'trustworthy' : 'usable'} point${fit.n === 1 ? '' : 's'} with a T_valid; a slope needs 2${trustCheck && points.some((p) => p.trustworthy === false) ? `: ${describeFailures(points)}` : ''})` : `slope of ln T_valid against ln(1/ε) = ${fmt(fit.slope)} ± ${fit.slopeError === null ? '? (2 points)' : fmt(fit.slopeError)} over ${fit.n} points`}; ` +
-      `theorem: T = O(ε^−y), y(${settings.k}, ${gamma}) = ${fmt(theorem.y)} (a guaranteed scaling, not a prediction)\n`,
+      `${modelDescription(theorem)}; ${theoremCoverage(theorem)}\n`,
   );
   stderr.write(`wrote ${csvPath}, ${svgPath} and ${jsonPath} in ${fmt(o.wallSeconds)} s\n`);
 }
@@ -348,7 +351,7 @@ function describeFailures(points: readonly SweepPoint[]): string {
 
 /** The progress file of an unfinished sweep in its --out directory. */
 export const SWEEP_PROGRESS_FILE = 'sweep-progress.json';
-const SWEEP_PROGRESS_VERSION = 1;
+const SWEEP_PROGRESS_VERSION = 2; // 2: the 2 N_v rerun on by default, in a √2 × wider box
 
 /** What decides a sweep's points: the parsed config, the ε list, the trust check (and its 2 n_x rerun), the backend. */
 export function sweepInputHash(

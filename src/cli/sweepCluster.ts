@@ -186,6 +186,7 @@ function sweepPlanOf(config: ParsedConfig, options: StoredOptions): SweepPlan {
     refineNx: options.refineNx,
     refineNxOff: 'plan with --no-refine-nx',
     refineNv: options.refineNv,
+    refineNvOff: 'plan with --no-refine-nv',
   });
 }
 
@@ -209,9 +210,9 @@ export function registerClusterCommands(sweep: Command, runner: RunSimulation, i
         .choices(['gpu', 'cpu'])
         .default('gpu'),
     )
-    .option('--no-trust-check', 'no reruns at dt/2 and on 2 n_x cells (as for sim sweep)')
+    .option('--no-trust-check', 'no reruns at dt/2, on 2 n_x cells and on 2 N_v points (as for sim sweep)')
     .option('--no-refine-nx', 'no rerun on 2 n_x cells')
-    .option('--refine-nv', 'also a rerun on 2 N_v velocity points in the same box')
+    .option('--no-refine-nv', 'no rerun on 2 N_v velocity points in a √2 × wider box')
     .option(
       '--checkpoint-every <steps>',
       'each job writes a checkpoint every this many steps (a preempted task resumes from it)',
@@ -272,7 +273,7 @@ function writePlan(options: PlanOptions, stderr: TextSink): void {
     backend: options.backend,
     trustCheck: options.trustCheck,
     refineNx: options.refineNx,
-    refineNv: options.refineNv === true,
+    refineNv: options.refineNv !== false,
     checkpointEvery: options.checkpointEvery,
   };
   const vary = options.vary ?? [];
@@ -598,7 +599,8 @@ function mergePlan(dir: string, stderr: TextSink): boolean {
         String(fit.n),
         String(plan.configs.length),
         String(missing.length),
-        String(plan.theorem.y),
+        String(plan.theorem.modelSlope),
+        plan.theorem.applies ? String(plan.theorem.y) : '',
         combo.name === '.' ? '.' : combo.name,
       ].join(','),
     );
@@ -611,11 +613,14 @@ function mergePlan(dir: string, stderr: TextSink): boolean {
       'fit_points',
       'points',
       'missing_points',
+      'model_slope',
       'theorem_y',
       'directory',
     ];
     const csv = [
-      '# sim sweep merge: the fitted slope of ln T_valid against ln(1/ε) of each combination (over its trustworthy points)',
+      '# sim sweep merge: the fitted slope of ln T_valid against ln(1/ε) of each combination (over its trustworthy points); ' +
+        'model_slope: the secular-growth model (n+1−r)/(n+1) of the measured remainder; theorem_y: Theorem 1.1, ' +
+        'empty where it does not cover (n, r) (it takes n = 2k − 1, r = k, k ≥ 6)',
       header.join(','),
       ...slopes,
     ].join('\n');

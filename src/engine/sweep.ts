@@ -416,7 +416,7 @@ export function validityCsv(
     '# dt: the time step of the run; *_at_tEnd: the four remainder norms at t = tEnd (run at dt)',
     '# validity_time_half_dt, trust_change: the rerun at dt/2 and the relative change it made (empty if not run)',
     '# validity_time_double_nx, nx_change: the rerun on 2 n_x cells (same dt) and its change (empty if not run)',
-    '# validity_time_double_nv, nv_change: the rerun on 2 N_v points in the same box (same dt) and its change (empty if not run)',
+    '# validity_time_double_nv, nv_change: the rerun on 2 N_v points in a √2 × wider box (same dt) and its change (empty if not run)',
     '# failed_refinements: the reruns that moved the point by the tolerance or more (dt, nx, nv; "+"-joined), ' +
       'and fluid when the fluid reference failed before T_valid',
     '# fluid_reference_failed_at: the time the fluid reference failed before the norm crossed the threshold ' +

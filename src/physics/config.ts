@@ -97,6 +97,11 @@ export interface TimeConfig {
 export interface RemainderConfig {
   /** Truncation order n of the expansion (only 0: F_0 alone). */
   readonly order: 0;
+  /**
+   * Scaling r of the remainder F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε^r, 1 ≤ r ≤ max(n, 1): with n = 0
+   * only 1 (optional, default 1; remainderScaling).
+   */
+  readonly scaling?: 1;
   /** The theorem's k ≥ 6 (for y(k, γ) and κ̃(t)). */
   readonly k: number;
   /** κ0 in κ̃(t) = κ0 (1 + (1+t)^{−2/(2k−1)}), 0 < κ0 ≪ 1. */

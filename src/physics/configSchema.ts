@@ -98,6 +98,8 @@ const KAPPA0 = 'a finite number in (0, 1) (κ0 in κ̃(t), 0 < κ0 ≪ 1; defaul
 const remainderSchema = v.object(
   {
     order: v.literal(0, 'only 0 (the truncated expansion is F_0 alone for now)'),
+    // F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε^r with 1 ≤ r ≤ max(n, 1) (paper eq. 1.12): with n = 0, r = 1
+    scaling: v.optional(v.literal(1, 'only 1 with remainder.order 0 (1 ≤ r ≤ max(n, 1), optional)')),
     k: integerIn(6, Number.MAX_SAFE_INTEGER, "an integer ≥ 6 (the theorem's k)"),
     kappa0: v.pipe(v.number(KAPPA0), v.finite(KAPPA0), v.gtValue(0, KAPPA0), v.ltValue(1, KAPPA0)),
     l: v.pipe(
@@ -111,7 +113,7 @@ const remainderSchema = v.object(
       v.picklist(['auto', 'finiteVolume', 'spectral'], '"auto", "finiteVolume" or "spectral" (optional)'),
     ),
   },
-  'an object {order, k, kappa0, l, threshold, norm[, fluid]}',
+  'an object {order, k, kappa0, l, threshold, norm[, scaling, fluid]}',
 );
 
 const configSchema = v.pipe(

@@ -133,6 +133,14 @@ export function remainderLogWeight(
 }
 
 /**
+ * The scaling r of the measured remainder F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε^r (the paper's Remark 1.1,
+ * eq. 1.12): remainder.scaling, default 1 (1 ≤ r ≤ max(n, 1); with n = 0 only r = 1).
+ */
+export function remainderScaling(settings: RemainderConfig): number {
+  return settings.scaling ?? 1;
+}
+
+/**
  * The exponent y of Theorem 1.1's validity time T = O(ε^{−y}) (PHYSICS.md §3):
  * y = (2k−3)/(2(2k−1)) for −1 ≤ γ ≤ 1, y = (2k−3)/((1−γ)(2k−1)) for −3 < γ < −1. Continuous at
  * γ = −1 (both give (2k−3)/(2(2k−1))); k = Infinity gives the limit 1/2 (γ ≥ −1), 1/(1−γ) (γ < −1).

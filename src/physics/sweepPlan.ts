@@ -8,8 +8,14 @@
 import type { DtRule } from './collision/stiffness';
 import type { RemainderConfig, ResolvedConfig } from './config';
 import { MAX_NX, MAX_STEPS, type ParsedConfig, resolveConfig, stepCount } from './configSchema';
-import { theoremExponent } from './remainder';
-import { REMAINDER_NORM_COLUMN, TRUST_TOLERANCE, type TrustCheck } from './validity';
+import { remainderScaling, theoremExponent } from './remainder';
+import {
+  REMAINDER_NORM_COLUMN,
+  type TheoremReference,
+  TRUST_TOLERANCE,
+  type TrustCheck,
+  validityReference,
+} from './validity';
 import { InvalidParameterError, SUPPORTED_NV } from './velocityGrid';
 
 /** The remainder columns the sweep reads from every row (config.ts TIMESERIES_COLUMNS). */
@@ -30,11 +36,12 @@ export interface SweepPlan {
   readonly warnings: readonly string[];
   readonly settings: RemainderConfig;
   readonly column: RemainderColumn;
-  readonly theorem: { readonly y: number; readonly k: number; readonly gamma: number };
+  /** What is known of T_valid(ε) for the measured (n, r): the model's slope, the theorem where it applies. */
+  readonly theorem: TheoremReference;
   readonly trustCheck: boolean;
   /** Each point also rerun on 2 n_x cells (refinedNxConfig), part of the trust check (issue 20). */
   readonly refineNx: boolean;
-  /** Each point also rerun on 2 N_v velocity points in the same box (refinedNvConfig); opt-in. */
+  /** Each point also rerun on 2 N_v velocity points in a √2 × wider box (refinedNvConfig), part of the trust check. */
   readonly refineNv: boolean;
   /** The automatic Δt's rule at every point (sweepDtRule). */
   readonly dtRule: DtRule;
@@ -65,10 +72,15 @@ export interface SweepPlanOptions {
   /** How the user turns the 2 n_x rerun off, quoted in the n_x refusal (the CLI: "pass --no-refine-nx"). */
   readonly refineNxOff?: string;
   /**
-   * Rerun every point on 2 N_v points per velocity axis in the same box too (default false: 8× the
-   * work of a step and 8× its memory; on the issue's wave N_v 8 and 16 gave the same floor).
+   * Rerun every point on the refined velocity grid too (refinedNvConfig; default: with the trust
+   * check). It costs 8× the work and memory of a step, but the velocity grid enters the remainder
+   * twice, neither of which a dt or n_x rerun sees: the discrete Maxwellian's fluxes (an Euler-level
+   * error, divided by ε) and the collision operator's resolution and kernel truncation (the
+   * Navier–Stokes-level F_1 the n = 0 remainder reads).
    */
   readonly refineNv?: boolean;
+  /** How the user turns the velocity rerun off, quoted in the N_v refusal (the CLI: "pass --no-refine-nv"). */
+  readonly refineNvOff?: string;
 }
 
 /**
@@ -92,11 +104,12 @@ export function planSweep(
       parsed.grid.nx,
     );
   }
-  const refineNv = trustCheck && (options.refineNv ?? false);
+  const refineNv = trustCheck && (options.refineNv ?? true);
   if (refineNv && !(SUPPORTED_NV as readonly number[]).includes(2 * parsed.grid.nv)) {
     throw new InvalidParameterError(
       'grid.nv',
-      `at most ${Math.max(...SUPPORTED_NV) / 2} when the trust check reruns each point on 2 N_v velocity points`,
+      `at most ${Math.max(...SUPPORTED_NV) / 2} when the trust check reruns each point on 2 N_v velocity points ` +
+        `(or ${options.refineNvOff ?? 'turn that rerun off'})`,
       parsed.grid.nv,
     );
   }
@@ -110,7 +123,13 @@ export function planSweep(
   const settings: RemainderConfig = parsed.remainder;
   const column = REMAINDER_NORM_COLUMN[settings.norm];
   const gamma = parsed.collisions.gamma;
-  const theorem = { y: theoremExponent(settings.k, gamma), k: settings.k, gamma };
+  const theorem = validityReference(
+    settings.order,
+    remainderScaling(settings),
+    settings.k,
+    gamma,
+    theoremExponent(settings.k, gamma),
+  );
   const warnings = new Set<string>();
   const dtRule = sweepDtRule(parsed);
   const configs = knudsen.map((eps) => {
@@ -155,11 +174,14 @@ export function refinedNxConfig(config: ResolvedConfig): ResolvedConfig {
 }
 
 /**
- * The trust check's velocity refinement: 2 N_v points in the same box (so the kernel truncation R
- * stays, and only Δv and the quadrature change), the same dt and output times.
+ * The trust check's velocity refinement: 2 N_v points on a box √2 × wider, the same dt and output
+ * times. Both velocity-grid errors then shrink: the spacing Δv by 1/√2 (the quadrature of the
+ * discrete Maxwellian's moments, the collision operator's resolution) and the kernel truncation
+ * R = 2S by √2 with the box (PHYSICS.md §4; the box's truncation is what a finer grid in the same
+ * box cannot see, README issue 16).
  */
 export function refinedNvConfig(config: ResolvedConfig): ResolvedConfig {
-  return { ...config, grid: { ...config.grid, nv: 2 * config.grid.nv } };
+  return { ...config, grid: { ...config.grid, nv: 2 * config.grid.nv, vmax: Math.SQRT2 * config.grid.vmax } };
 }
 
 /** The record of one ε in sweep.json (and one row of validity.csv). */

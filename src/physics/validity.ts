@@ -147,10 +147,68 @@ export interface ValidityPoint {
   readonly tEnd?: number;
 }
 
+/**
+ * What is known of T_valid(ε) for the remainder a run measures, F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε^r
+ * (PHYSICS.md §3; the paper's Remark 1.1, eq. 1.12), each part labelled for what it is.
+ * - The theorem's y(k, γ) (Theorem 1.1: T = O(ε^{−y}) guaranteed) covers only n = 2k − 1, r = k,
+ *   k ≥ 6 (`applies`); y is kept for the record where it does not apply, and is not drawn.
+ * - The secular-growth model (`modelSlope`): in a periodic box the kinetic wave damps at a rate
+ *   O(ε) (viscosity, heat conduction, diffusion) while the truncated expansion carries that damping
+ *   only to order n, so F_ε − Σ_{i≤n} ε^i F_i ≈ (εct)^{n+1}/(n+1)! · A for εct ≪ 1, and F_R crosses
+ *   a threshold at t ∝ ε^{−(n+1−r)/(n+1)}: the slope of log T_valid against log(1/ε) is
+ *   (n + 1 − r)/(n + 1), 0 for the n = 0, r = 1 remainder (README, issue 18). A model, not a bound.
+ */
 export interface TheoremReference {
   readonly y: number;
   readonly k: number;
   readonly gamma: number;
+  /** The measured remainder's truncation order n and scaling r. */
+  readonly n: number;
+  readonly r: number;
+  /** Theorem 1.1 covers (n, r): n = 2k − 1, r = k, k ≥ 6. */
+  readonly applies: boolean;
+  /** The secular-growth model's slope (n + 1 − r)/(n + 1) of log T_valid against log(1/ε). */
+  readonly modelSlope: number;
+}
+
+/**
+ * The reference of a remainder measured at truncation order n and scaling r, for the theorem's k
+ * and γ (theoremExponent gives y).
+ */
+export function validityReference(
+  n: number,
+  r: number,
+  k: number,
+  gamma: number,
+  y: number,
+): TheoremReference {
+  return {
+    y,
+    k,
+    gamma,
+    n,
+    r,
+    applies: k >= 6 && n === 2 * k - 1 && r === k,
+    modelSlope: (n + 1 - r) / (n + 1),
+  };
+}
+
+/** The line that says what the theorem covers: its y where it applies, why it is not drawn where not. */
+export function theoremCoverage(theorem: TheoremReference): string {
+  const y = `y(k, γ) = y(${fmt(theorem.k)}, ${fmt(theorem.gamma)}) = ${fmt(theorem.y)}`;
+  return theorem.applies
+    ? `theorem: T = O(ε^{−y}), ${y} (a guaranteed scaling, not a prediction)`
+    : `no theorem covers (n, r) = (${theorem.n}, ${theorem.r}): Theorem 1.1 takes n = 2k − 1, r = k, k ≥ 6 ` +
+        `(its ${y} is not drawn)`;
+}
+
+/** The line that names the secular-growth model's slope for (n, r). */
+export function modelDescription(theorem: TheoremReference): string {
+  const { n, r } = theorem;
+  return (
+    `model (secular growth, not a bound): T_valid ∝ ε^{−(n+1−r)/(n+1)}, slope ${fmt(theorem.modelSlope)} ` +
+    `for (n, r) = (${n}, ${r})`
+  );
 }
 
 export interface PlotOptions {
@@ -159,14 +217,22 @@ export interface PlotOptions {
 }
 
 const PLOT = { left: 78, right: 24, top: 44, height: 320, legendLine: 19 } as const;
-const COLOURS = { point: '#1f5fa8', fit: '#1f5fa8', theorem: '#c0392b', axis: '#333', grid: '#ddd' };
+const COLOURS = {
+  point: '#1f5fa8',
+  fit: '#1f5fa8',
+  theorem: '#c0392b',
+  model: '#2e7d32',
+  axis: '#333',
+  grid: '#ddd',
+};
 
 /**
  * A self-contained SVG (no scripts, no external fonts) of log T_valid against log(1/ε): log axes
  * with 1-2-5 (or decade) ticks, the measured points (filled = trustworthy, hollow = not or not
- * checked), the fitted line with "slope = s ± σ", the theorem's slope y as a dashed reference line
- * through the first trustworthy point (smallest 1/ε; the first measured point if none is
- * trustworthy), and a legend under the plot.
+ * checked), the fitted line with "slope = s ± σ", the secular-growth model's slope as a dotted
+ * reference line and the theorem's y as a dashed one (only where the theorem covers the measured
+ * (n, r): TheoremReference), both through the first trustworthy point (smallest 1/ε; the first
+ * measured point if none is trustworthy), and a legend under the plot.
  */
 export function validityPlotSvg(
   points: readonly ValidityPoint[],
@@ -188,13 +254,15 @@ export function validityPlotSvg(
     fit.slope !== null && fit.intercept !== null
       ? lineAt(fit.slope, 0, fit.intercept / Math.LN10)
       : undefined;
-  const theoremLine = anchor
-    ? lineAt(theorem.y, Math.log10(1 / anchor.knudsen), Math.log10(anchor.validityTime!))
-    : undefined;
+  const through = (slope: number) =>
+    anchor ? lineAt(slope, Math.log10(1 / anchor.knudsen), Math.log10(anchor.validityTime!)) : undefined;
+  // the theorem's line only where the theorem covers the measured remainder (TheoremReference)
+  const theoremLine = theorem.applies ? through(theorem.y) : undefined;
+  const modelLine = through(theorem.modelSlope);
   const ys = [
     ...measured.map((p) => Math.log10(p.validityTime!)),
     ...sorted.filter((p) => p.validityTime === null && p.tEnd).map((p) => Math.log10(p.tEnd!)),
-    ...[fitLine, theoremLine].flatMap((f) => (f ? [f(x0), f(x1)] : [])),
+    ...[fitLine, theoremLine, modelLine].flatMap((f) => (f ? [f(x0), f(x1)] : [])),
   ];
   const [y0, y1] = padded(ys.length > 0 ? ys : [0], 0.08);
   const px = (lx: number) => PLOT.left + ((lx - x0) / (x1 - x0)) * plotWidth;
@@ -202,7 +270,7 @@ export function validityPlotSvg(
 
   const out: string[] = [];
   const legendTop = bottom + 62;
-  const height = legendTop + 5 * PLOT.legendLine + 6;
+  const height = legendTop + 6 * PLOT.legendLine + 6;
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
       'font-family="sans-serif" font-size="12">',
@@ -249,7 +317,9 @@ export function validityPlotSvg(
     `<line x1="${r(px(x0))}" y1="${r(py(f(x0)))}" x2="${r(px(x1))}" y2="${r(py(f(x1)))}" ${style} clip-path="url(#plot-area)"/>`;
   const theoremStyle = `stroke="${COLOURS.theorem}" stroke-width="1.5" stroke-dasharray="7 5"`;
   const fitStyle = `stroke="${COLOURS.fit}" stroke-width="1.5"`;
+  const modelStyle = `stroke="${COLOURS.model}" stroke-width="1.5" stroke-dasharray="2 4"`;
   if (theoremLine) out.push(segment(theoremLine, theoremStyle));
+  if (modelLine) out.push(segment(modelLine, modelStyle));
   if (fitLine) out.push(segment(fitLine, fitStyle));
   // Points: circles where T_valid is known, ▲ at tEnd (a lower bound) where it never crossed.
   for (const p of sorted) {
@@ -285,7 +355,7 @@ export function validityPlotSvg(
     text(
       lx + 36,
       ly(0),
-      `T_valid, trustworthy: changes by < ${100 * TRUST_TOLERANCE} % at dt/2 and on 2 n_x cells`,
+      `T_valid, trustworthy: changes by < ${100 * TRUST_TOLERANCE} % at dt/2, on 2 n_x cells and on 2 N_v points`,
     ),
     symbol(1, 'white'),
     text(lx + 36, ly(1), 'T_valid, not trustworthy or not checked'),
@@ -293,12 +363,19 @@ export function validityPlotSvg(
     text(lx + 36, ly(2), 'threshold not reached by tEnd (drawn at tEnd: T_valid > tEnd)'),
     `<line x1="${lx}" y1="${ly(3) - 4}" x2="${lx + 28}" y2="${ly(3) - 4}" ${fitStyle}/>`,
     text(lx + 36, ly(3), fitText),
-    `<line x1="${lx}" y1="${ly(4) - 4}" x2="${lx + 28}" y2="${ly(4) - 4}" ${theoremStyle}/>`,
+    `<line x1="${lx}" y1="${ly(4) - 4}" x2="${lx + 28}" y2="${ly(4) - 4}" ${modelStyle}/>`,
     text(
       lx + 36,
       ly(4),
-      `theorem: T = O(ε^{−y}), y(k, γ) = y(${fmt(theorem.k)}, ${fmt(theorem.gamma)}) = ${fmt(theorem.y)} ` +
-        `(a guaranteed scaling, not a prediction)${anchor ? '' : '; not drawn: no measured point'}${anchorNote}`,
+      `${modelDescription(theorem)}${anchor ? '' : '; not drawn: no measured point'}${anchorNote}`,
+    ),
+    ...(theorem.applies
+      ? [`<line x1="${lx}" y1="${ly(5) - 4}" x2="${lx + 28}" y2="${ly(5) - 4}" ${theoremStyle}/>`]
+      : []),
+    text(
+      lx + 36,
+      ly(5),
+      `${theoremCoverage(theorem)}${theorem.applies ? `${anchor ? '' : '; not drawn: no measured point'}${anchorNote}` : ''}`,
     ),
     '</svg>',
   );

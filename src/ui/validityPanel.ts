@@ -1,8 +1,9 @@
 /**
  * Validity-time recording (PHYSICS.md §3): an ε-sweep of the current set-up runs in the worker;
  * its points arrive one by one into a table and onto the log–log plot of T_valid against 1/ε, with
- * the least-squares slope (physics/validity.ts, the CLI's fit) and the theorem's y(k, γ) as a
- * dashed reference through the first trustworthy point (a guaranteed scaling, not a prediction).
+ * the least-squares slope (physics/validity.ts, the CLI's fit), the secular-growth model's slope
+ * as a dotted reference and the theorem's y(k, γ) as a dashed one only where the theorem covers the
+ * measured (n, r) (a guaranteed scaling, not a prediction), both through the first trustworthy point.
  * A progress bar follows the sweep; Cancel stops it after the current step, keeping its points.
  *
  * The sweep's set-up, ε list and finished points are stored in IndexedDB (sweepStore.ts)
@@ -14,8 +15,14 @@
  */
 import * as Comlink from 'comlink';
 import type { SimulationConfig } from '../physics/config';
-import { theoremExponent } from '../physics/remainder';
-import { logLogFit } from '../physics/validity';
+import { remainderScaling, theoremExponent } from '../physics/remainder';
+import {
+  logLogFit,
+  modelDescription,
+  type TheoremReference,
+  theoremCoverage,
+  validityReference,
+} from '../physics/validity';
 import type {
   SweepOptions,
   SweepPointReport,
@@ -107,14 +114,18 @@ export class ValidityPanel {
     this.tableBody = byTestId<HTMLTableElement>(root, 'sweep-table').tBodies[0]!;
     this.fitText = byTestId(root, 'sweep-fit');
     this.plot = new LinePlot(byTestId(root, 'plot-validity'), {
-      title: 'Validity time T_valid(ε): measured points, fit, theorem',
+      title: 'Validity time T_valid(ε): measured points, fit, model, theorem',
       xLabel: '1/ε (dimensionless)',
       yLabel: 'T_valid (dimensionless time)',
       logX: true,
       logY: true,
       height: 240,
       series: [
-        { label: 'T_valid, trustworthy (Δt/2 and 2 n_x reruns < 10 %)', stroke: '#1f5fa8', pointsOnly: true },
+        {
+          label: 'T_valid, trustworthy (Δt/2, 2 n_x and 2 N_v reruns < 10 %)',
+          stroke: '#1f5fa8',
+          pointsOnly: true,
+        },
         { label: 'T_valid, not trustworthy', stroke: '#1f5fa8', pointsOnly: true, hollow: true },
         {
           label: 'threshold not reached: t_end (lower bound)',
@@ -124,7 +135,13 @@ export class ValidityPanel {
         },
         { label: 'least-squares fit', stroke: '#1f5fa8', width: 1.5 },
         {
-          label: "theorem's y(k, γ) slope (guaranteed scaling)",
+          label: 'model: secular growth, slope (n+1−r)/(n+1) (not a bound)',
+          stroke: '#2e7d32',
+          dash: [2, 4],
+          width: 1.5,
+        },
+        {
+          label: "theorem's y(k, γ) slope (guaranteed scaling; only where it covers (n, r))",
           stroke: '#c0392b',
           dash: [7, 5],
           width: 1.5,
@@ -460,12 +477,14 @@ export class ValidityPanel {
     }
   }
 
-  private theorem(): { y: number; k: number; gamma: number } | null {
+  /** What is known for the measured (n, r): the model's slope, the theorem where it applies. */
+  private theorem(): TheoremReference | null {
     const c = this.swept ?? this.hooks.config();
-    const k = remainderOf(c).k;
+    const remainder = remainderOf(c);
     const gamma = c.collisions.gamma;
     try {
-      return { y: this.last?.theoremExponent ?? theoremExponent(k, gamma), k, gamma };
+      const y = this.last?.theoremExponent ?? theoremExponent(remainder.k, gamma);
+      return validityReference(remainder.order, remainderScaling(remainder), remainder.k, gamma, y);
     } catch {
       return null;
     }
@@ -487,14 +506,18 @@ export class ValidityPanel {
     const anchor = measured.find((p) => p.trustworthy) ?? measured[0];
     const fitAt = (x: number) =>
       fit.slope !== null && fit.intercept !== null ? Math.exp(fit.intercept) * x ** fit.slope : null;
-    const theoremAt = (x: number) =>
-      anchor && theorem ? anchor.validityTime! * (x * anchor.knudsen) ** theorem.y : null;
+    // both reference lines through the anchor; the theorem's only where it covers (n, r)
+    const through = (slope: number | null) => (x: number) =>
+      anchor && slope !== null ? anchor.validityTime! * (x * anchor.knudsen) ** slope : null;
+    const modelAt = through(theorem ? theorem.modelSlope : null);
+    const theoremAt = through(theorem?.applies ? theorem.y : null);
     this.plot.setData([
       xs,
       sorted.map((p) => (p.validityTime !== null && p.trustworthy ? p.validityTime : null)),
       sorted.map((p) => (p.validityTime !== null && !p.trustworthy ? p.validityTime : null)),
       sorted.map((p) => (p.validityTime === null ? tEnd : null)),
       xs.map(fitAt),
+      xs.map(modelAt),
       xs.map(theoremAt),
     ]);
     if (xs.length === 0) {
@@ -510,9 +533,7 @@ export class ValidityPanel {
       slope.slope === null
         ? `fit: none yet (${fit.n} point${fit.n === 1 ? '' : 's'} with a measured T_valid; 2 needed)`
         : `fitted slope = ${slope.slope.toPrecision(3)}${slope.error === null ? ' (2 points: no error estimate)' : ` ± ${slope.error.toPrecision(2)}`}`;
-    const theoremText = theorem
-      ? `theorem: T = O(ε^−y), y(k = ${theorem.k}, γ = ${theorem.gamma}) = ${theorem.y.toPrecision(3)} — a guaranteed scaling, not a prediction`
-      : '';
+    const theoremText = theorem ? `${modelDescription(theorem)}. ${theoremCoverage(theorem)}` : '';
     const atStart = this.points.filter((p) => p.validityTime !== null && !(p.validityTime > 0)).length;
     const atStartText =
       atStart > 0

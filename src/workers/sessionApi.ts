@@ -216,8 +216,8 @@ export interface SimulationWorkerApi {
   rows(): Promise<readonly TimeseriesRow[]>;
   /**
    * An ε-sweep of the current config; points arrive through the callbacks (Comlink.proxy). Runs
-   * on sessions of its own (the running session is untouched), each point rerun at dt/2 (trust
-   * check). A refused sweep resolves with `refusal` set; a second sweep while one runs rejects.
+   * on sessions of its own (the running session is untouched), each point rerun at dt/2, on 2 n_x
+   * cells and on 2 N_v points in a √2 × wider box (trust check). A refused sweep resolves with `refusal` set; a second sweep while one runs rejects.
    * `options` resumes an interrupted sweep (its config and finished points); a GPU device
    * lost during a run is re-acquired and only that run is redone (SweepProgress.recovered).
    */

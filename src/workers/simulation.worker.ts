@@ -508,7 +508,7 @@ const sessionApi: SessionApi = {
         const kept = computed.length + resumed.length;
         const note =
           `the GPU device was lost (${reason}) during point ${run.point + 1} of ${run.points} ` +
-          `(ε = ${run.knudsen}, the run at ${run.halfDt ? 'dt/2' : 'dt'}); ${how}` +
+          `(ε = ${run.knudsen}, the run ${run.doubleNx ? 'on 2 n_x cells' : run.doubleNv ? 'on 2 N_v points' : run.halfDt ? 'at dt/2' : 'at dt'}); ${how}` +
           `; redoing that run, the ${kept} finished point${kept === 1 ? '' : 's'} kept`;
         recoveries.push(note);
         return note;

@@ -19,6 +19,7 @@ import {
 import { acceptConfig } from '../../../src/physics/configAcceptance';
 import { presetById } from '../../../src/physics/presets';
 import type { SweepPlan } from '../../../src/physics/sweepPlan';
+import { validityReference } from '../../../src/physics/validity';
 import type { SessionSnapshot } from '../../../src/workers/sessionApi';
 import { maxRelativeError } from '../../support/compare';
 import { testGpu } from '../../support/gpu';
@@ -216,7 +217,7 @@ describe('runSweep: cancellation keeps the finished points (fake runner, no GPU)
       warnings: [],
       settings: { ...DEFAULT_REMAINDER, threshold: 0.5 },
       column: 'remainder_energy',
-      theorem: { y: 0.45, k: 6, gamma: 0 },
+      theorem: validityReference(0, 1, 6, 0, 0.45),
       trustCheck: true,
       refineNx: false,
       refineNv: false,

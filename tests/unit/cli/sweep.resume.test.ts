@@ -88,8 +88,8 @@ describe('sim sweep resumes an interrupted sweep (fake engine)', () => {
     expect(reference.code, reference.stderr).toBe(0);
     const expected = readFileSync(join(straight, 'validity.csv'), 'utf8');
     // the point at ε = 0.001 is not trustworthy: only one of its runs at dt and dt/2 crossed the
-    // threshold; the one on 2 n_x cells (same dt) crossed where the run at dt did
-    expect(expected).toMatch(/^0\.001,7\.9\d*,false,0\.01,.*,,Infinity,7\.9\d*,0\.0+,,,dt,$/m);
+    // threshold; the ones on 2 n_x cells and on 2 N_v points (same dt) crossed where the run at dt did
+    expect(expected).toMatch(/^0\.001,7\.9\d*,false,0\.01,.*,,Infinity,7\.9\d*,0\.0+,7\.9\d*,0\.0+,dt,$/m);
 
     const out = join(tmp, 'fake-interrupted');
     const crashed = await sweep(
@@ -105,7 +105,7 @@ describe('sim sweep resumes an interrupted sweep (fake engine)', () => {
     const calls: number[] = [];
     const resumed = await sweep(['--config', config, '--knudsen', KNUDSEN, '--out', out], fakeRunner(calls));
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(calls).toEqual([0.01, 0.01, 0.01]); // the last point only: at dt, at dt/2, on 2 n_x cells
+    expect(calls).toEqual([0.01, 0.01, 0.01, 0.01]); // the last point only: at dt, at dt/2, on 2 n_x, on 2 N_v
     expect(resumed.stderr).toMatch(/resuming from .*sweep-progress\.json: 2 of 3 points already finished/);
     expect(resumed.stderr).toMatch(/\[1\/3\] ε = 0\.1: finished by an earlier run, skipped/);
     expect(resumed.stderr).toMatch(/\[2\/3\] ε = 0\.001: finished by an earlier run, skipped/);

@@ -122,19 +122,24 @@ describe('sim sweep with a fake engine', () => {
       expect(code, stderr).toBe(0);
       expect(readdirSync(out).sort()).toEqual(['sweep.json', 'validity.csv', 'validity.svg']);
 
-      // Each ε run at dt, then at dt/2 with the same output times, then on 2 n_x cells at dt.
+      // Each ε run at dt, then at dt/2 with the same output times, then on 2 n_x cells at dt, then
+      // on 2 N_v points in a √2 × wider box at dt.
+      const box = calls[0]!.config.grid.vmax;
       expect(
         calls.map((c) => [
           c.config.collisions.knudsen,
           c.config.time.dt,
           c.config.time.outputEvery,
           c.config.grid.nx,
+          c.config.grid.nv,
+          c.config.grid.vmax,
         ]),
       ).toEqual(
         KNUDSEN.flatMap((eps) => [
-          [eps, DT, 10, 32],
-          [eps, DT / 2, 20, 32],
-          [eps, DT, 10, 64],
+          [eps, DT, 10, 32, 32, box],
+          [eps, DT / 2, 20, 32, 32, box],
+          [eps, DT, 10, 64, 32, box],
+          [eps, DT, 10, 32, 64, Math.SQRT2 * box],
         ]),
       );
       expect(calls.every((c) => c.backend === 'cpu')).toBe(true);
@@ -175,7 +180,17 @@ describe('sim sweep with a fake engine', () => {
       // Including the untrusted point spoils the slope: that is why it is left out.
       expect(summary.fitAll.points).toBe(4);
       expect(Math.abs(summary.fitAll.slope - EXPONENT[column])).toBeGreaterThan(0.01);
-      expect(summary.theorem).toMatchObject({ y: theoremExponent(6, 0), k: 6, gamma: 0 });
+      // the measured remainder is (F_ε − F_0)/ε: (n, r) = (0, 1), which no theorem covers
+      expect(summary.theorem).toMatchObject({
+        y: theoremExponent(6, 0),
+        k: 6,
+        gamma: 0,
+        n: 0,
+        r: 1,
+        applies: false,
+        modelSlope: 0,
+      });
+      expect(summary.theorem.coverage).toContain('no theorem covers (n, r) = (0, 1)');
       expect(summary.points.map((p: Json) => p.trustworthy)).toEqual(trust);
       expect(summary.points[3].halfDt.compared).toBe('validity_time');
 
@@ -183,7 +198,7 @@ describe('sim sweep with a fake engine', () => {
       expect(svg.startsWith('<svg')).toBe(true);
       expect(svg.match(/<circle[^\n]*<title>/g)).toHaveLength(4);
       expect(svg).toContain(`slope = ${Number(summary.fit.slope.toPrecision(4))} ± `);
-      expect(svg).toContain('(a guaranteed scaling, not a prediction)');
+      expect(svg).toContain('no theorem covers (n, r) = (0, 1)');
 
       // Progress: a line per run of each point, and the final slope.
       expect(stderr).toContain('sweep: [1/4] ε = 0.1: T_valid = ');
@@ -265,7 +280,7 @@ describe('sim sweep with a fake engine', () => {
     expect(dtOnly.rows.map((r) => r.validity_time_double_nx)).toEqual(['', '', '']);
   });
 
-  it('a velocity-grid error: only --refine-nv sees it (2 N_v in the same box), and says so', async () => {
+  it('a velocity-grid error: the 2 N_v rerun (√2 × wider box) sees it, and says so; --no-refine-nv does not', async () => {
     const knudsen = [1, 0.1];
     const run = async (extra: string[], name: string) => {
       const calls: Call[] = [];
@@ -277,17 +292,19 @@ describe('sim sweep with a fake engine', () => {
       expect(code, stderr).toBe(0);
       return { calls, stderr, ...readCsv(join(out, 'validity.csv')) };
     };
-    const plain = await run([], 'v-error-default');
+    const plain = await run(['--no-refine-nv'], 'v-error-off');
+    expect(plain.calls.every((c) => c.config.grid.nv === 32)).toBe(true);
     expect(plain.rows.map((r) => r.trustworthy)).toEqual(['true', 'true']);
     expect(plain.rows.map((r) => r.validity_time_double_nv)).toEqual(['', '']);
-    const refined = await run(['--refine-nv'], 'v-error-refined');
-    // per ε: dt, dt/2, 2 n_x, then 2 N_v in the same box at dt
+    const refined = await run([], 'v-error-default');
+    // per ε: dt, dt/2, 2 n_x, then 2 N_v in a √2 × wider box at dt
+    const box = refined.calls[0]!.config.grid.vmax;
     expect(refined.calls.map((c) => [c.config.grid.nx, c.config.grid.nv, c.config.grid.vmax])).toEqual(
       knudsen.flatMap(() => [
-        [32, 32, refined.calls[0]!.config.grid.vmax],
-        [32, 32, refined.calls[0]!.config.grid.vmax],
-        [64, 32, refined.calls[0]!.config.grid.vmax],
-        [32, 64, refined.calls[0]!.config.grid.vmax],
+        [32, 32, box],
+        [32, 32, box],
+        [64, 32, box],
+        [32, 64, Math.SQRT2 * box],
       ]),
     );
     // C/(N_v² ε) = 2 % at ε = 1, 20 % at ε = 0.1: the 2 N_v rerun moves the second by > 10 %
@@ -422,6 +439,16 @@ const invalid: [string, () => string, string[], string[]][] = [
     },
     ['--knudsen', '0.1'],
     ['time.dt = 0.000001', 'trust check reruns at dt/2', '--no-trust-check'],
+  ],
+  [
+    'N_v = 64: no 2 N_v rerun possible',
+    () => {
+      const c = sweepConfig();
+      (c.grid as Json).nv = 64;
+      return writeConfig(c);
+    },
+    ['--knudsen', '0.1'],
+    ['grid.nv = 64', 'at most 32', '2 N_v', '--no-refine-nv'],
   ],
 ];
 

@@ -1,6 +1,6 @@
 /**
  * `sim sweep plan | point | merge` (issue 19) on the BUILT CLI in child processes, float64 CPU
- * backend, a small collisional set-up (n_x 4, N_v 8, 12 steps a run):
+ * backend, a small collisional set-up (n_x 4, N_v 8 and its 2 N_v rerun, 12 steps a run):
  * - a plan's jobs run in shuffled order, two at once, then merged, give the single-process sweep's
  *   validity.csv and validity.svg byte for byte and its sweep.json but for wallSeconds and adapter;
  * - a finished job is not rerun; a job killed (SIGKILL) after its first checkpoint and run again
@@ -99,27 +99,31 @@ describe('sim sweep plan / point / merge in separate processes', () => {
       'cpu',
     ]);
     expect(planned.code, planned.stderr).toBe(0);
-    expect(planned.stderr).toContain('6 jobs');
+    expect(planned.stderr).toContain('8 jobs');
     const stored = JSON.parse(read(join(plan, 'plan.json')));
-    // each ε at dt, at dt/2 and on 2 n_x: six resolved configs
+    // each ε at dt, at dt/2, on 2 n_x and on 2 N_v (√2 × wider box): eight resolved configs
     expect(stored.jobs.map((j: { kind: string; knudsen: number }) => `${j.knudsen}:${j.kind}`)).toEqual([
       '0.3:main',
       '0.3:halfDt',
       '0.3:doubleNx',
+      '0.3:doubleNv',
       '0.1:main',
       '0.1:halfDt',
       '0.1:doubleNx',
+      '0.1:doubleNv',
     ]);
     expect(stored.jobs[1].config.time.dt).toBe(stored.jobs[0].config.time.dt / 2);
     expect(stored.jobs[2].config.grid.nx).toBe(8);
+    expect(stored.jobs[3].config.grid).toMatchObject({ nx: 4, nv: 16, vmax: 4 * Math.SQRT2 });
     const sbatch = read(join(plan, 'sweep.sbatch'));
-    expect(sbatch).toContain('#SBATCH --array=0-5');
+    expect(sbatch).toContain('#SBATCH --array=0-7');
     expect(sbatch).toMatch(/sweep point '.*plan' "\$SLURM_ARRAY_TASK_ID"/);
     expect(sbatch).not.toContain('#SBATCH --gres'); // --backend cpu: no GPU request
     await runJobsInPairs(plan, [
       [4, 1],
-      [5, 0],
-      [2, 3],
+      [7, 0],
+      [5, 3],
+      [2, 6],
     ]);
     // a finished job is not rerun
     const again = await sim(['sweep', 'point', plan, '3']);
@@ -208,7 +212,7 @@ describe('sim sweep plan --vary: one sweep per combination, and slopes.csv', () 
     expect(merged.code, merged.stderr).toBe(0);
     const lines = read(join(dir, 'slopes.csv')).trimEnd().split('\n');
     expect(lines[1]).toBe(
-      'collisions.gamma,slope,slope_error,fit_points,points,missing_points,theorem_y,directory',
+      'collisions.gamma,slope,slope_error,fit_points,points,missing_points,model_slope,theorem_y,directory',
     );
     for (const [k, gamma] of [0, 1].entries()) {
       const sub = join(dir, `collisions.gamma=${gamma}`);
@@ -217,7 +221,10 @@ describe('sim sweep plan --vary: one sweep per combination, and slopes.csv', () 
       const row = lines[2 + k]!.split(',');
       expect(row[0]).toBe(String(gamma));
       expect(row[1]).toBe(String(summary.fit.slope ?? ''));
-      expect(Number(row[6])).toBe(summary.theorem.y);
+      // (n, r) = (0, 1): the model's slope 0, and no theorem covers it
+      expect(Number(row[6])).toBe(0);
+      expect(summary.theorem).toMatchObject({ n: 0, r: 1, applies: false, modelSlope: 0 });
+      expect(row[7]).toBe('');
       expect(existsSync(join(sub, 'validity.csv'))).toBe(true);
     }
   }, 300_000);

@@ -127,7 +127,7 @@ describe('stored finished points are checked against the plan', () => {
       resumeFromStored(p, await storedPoints(2)),
     );
     expect(skipped).toEqual([0, 1]);
-    expect(calls.map((c) => c.eps)).toEqual([0.01, 0.01, 0.01]); // the last point: at dt, dt/2, on 2 n_x
+    expect(calls.map((c) => c.eps)).toEqual([0.01, 0.01, 0.01, 0.01]); // the last point: at dt, dt/2, on 2 n_x, on 2 N_v
     expect(validityCsv(outcome.points, p.column, p.settings, 10, true)).toBe(reference.csv);
     expect(outcome.fit).toEqual(reference.outcome.fit);
   });
@@ -183,10 +183,10 @@ describe('a run that fails is redone after a recovery, the finished points kept'
     const reference = await straight();
     const calls: Call[] = [];
     const recovered: string[] = [];
-    // the 5th call is point 2's run at dt/2: point 1 (dt, dt/2, 2 n_x) and point 2's run at dt are finished
+    // the 6th call is point 2's run at dt/2: point 1 (dt, dt/2, 2 n_x, 2 N_v) and point 2's run at dt are finished
     const outcome = await runSweep(
       plan(),
-      fakeRunner(calls, (_call, n) => n === 4),
+      fakeRunner(calls, (_call, n) => n === 5),
       { onRecover: (run, note) => recovered.push(`${run.point}:${run.halfDt}:${note}`) },
       undefined,
       undefined,
@@ -194,17 +194,20 @@ describe('a run that fails is redone after a recovery, the finished points kept'
     );
     expect(recovered).toEqual(['1:true:recovered from "the GPU device was lost (simulated)" in point 2']);
     // once each, but point 2 at dt/2 twice (the interrupted attempt and its repeat); each point's
-    // third run is the one on 2 n_x cells at dt
+    // third and fourth runs are the ones on 2 n_x cells and on 2 N_v points at dt
     expect(calls.map((c) => `${c.eps}@${c.dt}`)).toEqual([
       '0.1@0.01',
       '0.1@0.005',
       '0.1@0.01',
+      '0.1@0.01',
       '0.001@0.01',
       '0.001@0.005',
       '0.001@0.005',
+      '0.001@0.01',
       '0.001@0.01',
       '0.01@0.01',
       '0.01@0.005',
+      '0.01@0.01',
       '0.01@0.01',
     ]);
     expect(outcome.points).toEqual(reference.outcome.points);

@@ -8,6 +8,7 @@ import {
   refinementCheck,
   type ValidityPoint,
   validityPlotSvg,
+  validityReference,
   validityTime,
 } from '../../../src/physics/validity';
 
@@ -164,7 +165,20 @@ describe('validityPlotSvg', () => {
     points.map((p) => 1 / p.knudsen),
     points.map((p) => (p.trustworthy ? p.validityTime : null)),
   );
-  const svg = validityPlotSvg(points, fit, { y: 9 / 22, k: 6, gamma: 0 });
+  // the remainder the product measures, (n, r) = (0, 1): no theorem covers it
+  const svg = validityPlotSvg(points, fit, validityReference(0, 1, 6, 0, 9 / 22));
+  // (n, r) = (2k − 1, k): the theorem's own remainder
+  const covered = validityPlotSvg(points, fit, validityReference(11, 6, 6, 0, 9 / 22));
+  /** The plotted line drawn with `dash` (its <line> in the plot area, not the legend's), as numbers. */
+  const lineWith = (doc: string, dash: string) =>
+    doc
+      .split('\n')
+      .filter(
+        (l) => l.startsWith('<line') && l.includes(`stroke-dasharray="${dash}"`) && l.includes('clip-path'),
+      )
+      .map((l) =>
+        Object.fromEntries([...l.matchAll(/(x1|y1|x2|y2)="([-\d.]+)"/g)].map((m) => [m[1], Number(m[2])])),
+      );
 
   it('is a well-formed, self-contained SVG document', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
@@ -173,12 +187,41 @@ describe('validityPlotSvg', () => {
     expect(svg).not.toMatch(/<script|href=|@import/);
   });
 
-  it('has the axis labels, the fit, the theorem reference and its caveat', () => {
+  it('has the axis labels, the fit, the model, and says that no theorem covers (n, r) = (0, 1)', () => {
     expect(svg).toContain('1/ε (Knudsen number⁻¹, dimensionless)');
     expect(svg).toContain('T_valid (dimensionless time)');
     expect(svg).toMatch(/slope = 0\.4\d* ± \? \(2 points: no error estimate\)/);
-    expect(svg).toContain('theorem: T = O(ε^{−y}), y(k, γ) = y(6, 0) = 0.4091');
-    expect(svg).toContain('(a guaranteed scaling, not a prediction)');
+    expect(svg).toContain(
+      'model (secular growth, not a bound): T_valid ∝ ε^{−(n+1−r)/(n+1)}, slope 0 for (n, r) = (0, 1)',
+    );
+    expect(svg).toContain('no theorem covers (n, r) = (0, 1): Theorem 1.1 takes n = 2k − 1, r = k, k ≥ 6');
+    expect(svg).not.toContain('theorem: T = O(ε^{−y})');
+    // the model's line is drawn, flat (slope 0); the theorem's is not
+    const model = lineWith(svg, '2 4');
+    expect(model).toHaveLength(1);
+    expect(model[0]!.y1).toBe(model[0]!.y2);
+    expect(lineWith(svg, '7 5')).toHaveLength(0);
+  });
+
+  it('draws the theorem line with its caveat where the theorem covers (n, r), and the model beside it', () => {
+    checkWellFormed(covered);
+    expect(covered).toContain('theorem: T = O(ε^{−y}), y(k, γ) = y(6, 0) = 0.4091');
+    expect(covered).toContain('(a guaranteed scaling, not a prediction)');
+    expect(covered).toContain('slope 0.5 for (n, r) = (11, 6)');
+    const [theorem] = lineWith(covered, '7 5');
+    const [model] = lineWith(covered, '2 4');
+    // both rise with 1/ε (the y axis points down in SVG), the model (0.5) faster than y = 0.409
+    const rise = (l: { x1: number; y1: number; x2: number; y2: number }) => (l.y1 - l.y2) / (l.x2 - l.x1);
+    expect(rise(theorem!)).toBeGreaterThan(0);
+    expect(rise(model!) / rise(theorem!)).toBeCloseTo(0.5 / (9 / 22), 2);
+  });
+
+  it('validityReference: the theorem applies only at n = 2k − 1, r = k; the model slope (n + 1 − r)/(n + 1)', () => {
+    expect(validityReference(0, 1, 6, 0, 0.4)).toMatchObject({ applies: false, modelSlope: 0 });
+    expect(validityReference(1, 1, 6, 0, 0.4)).toMatchObject({ applies: false, modelSlope: 0.5 });
+    expect(validityReference(11, 6, 6, 0, 0.4)).toMatchObject({ applies: true, modelSlope: 0.5 });
+    expect(validityReference(13, 7, 7, 0, 0.4)).toMatchObject({ applies: true, modelSlope: 0.5 });
+    expect(validityReference(11, 5, 6, 0, 0.4)).toMatchObject({ applies: false, modelSlope: 7 / 12 });
   });
 
   it('one circle per measured point (+2 in the legend): filled when trustworthy, hollow otherwise; ▲ for tEnd', () => {
@@ -193,7 +236,7 @@ describe('validityPlotSvg', () => {
     const empty = validityPlotSvg(
       [{ knudsen: 0.1, validityTime: null, trustworthy: true, tEnd: 5 }],
       logLogFit([10], [null]),
-      { y: 0.3, k: 6, gamma: -2 },
+      validityReference(0, 1, 6, -2, 0.3),
     );
     checkWellFormed(empty);
     expect(empty).toContain('fit: none (0 points with a known T_valid; 2 needed)');
