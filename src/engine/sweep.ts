@@ -62,14 +62,17 @@ export type SweepRunner = (
   signal?: AbortSignal,
 ) => Promise<{ steps: number; adapter: string }>;
 
-/** One run of the sweep: point `point` of `points`, at dt or (halfDt) at dt/2, or (doubleNx) on 2 n_x cells. */
+/**
+ * One run of the sweep: point `point` of `points`, at dt or (halfDt) at dt/2, or (doubleNx) on 2 n_x
+ * cells, or (doubleNv) on 2 N_v points in a √2 × wider box.
+ */
 export interface SweepRun {
   readonly point: number;
   readonly points: number;
   readonly knudsen: number;
   readonly halfDt: boolean;
   readonly doubleNx?: boolean;
-  /** The rerun on 2 N_v velocity points (same box). */
+  /** The rerun on 2 N_v velocity points in a √2 × wider box (refinedNvConfig). */
   readonly doubleNv?: boolean;
   readonly config: ResolvedConfig;
   readonly totalSteps: number;
@@ -79,7 +82,7 @@ export interface SweepRunOutcome {
   readonly validityTime: number | null;
   readonly steps: number;
   readonly seconds: number;
-  /** A rerun (dt/2, 2 n_x) only: its verdict against the run at dt. */
+  /** A rerun (dt/2, 2 n_x, 2 N_v) only: its verdict against the run at dt. */
   readonly check?: TrustCheck;
   /** The time its fluid reference failed (the remainder unknown from there), or null. */
   readonly referenceFailed?: number | null;
@@ -89,7 +92,10 @@ export interface SweepObserver {
   /** A point taken from an earlier, interrupted sweep instead of being run (SweepResume). */
   onSkip?(point: SweepPoint, index: number): void;
   onRunStart?(run: SweepRun): void;
-  /** After each output of a run; `done`/`total`: steps of the whole sweep (for a progress bar). */
+  /**
+   * After each output of a run; `step`: the run's step; `done`/`total`: the work of the whole sweep
+   * in steps of the point's run at dt, weighted by phase-space points (runWork; for a progress bar).
+   */
   onStep?(run: SweepRun, step: number, done: number, total: number): void;
   onRunEnd?(run: SweepRun, outcome: SweepRunOutcome): void;
   /** A point is complete (after its trust check). */
@@ -113,18 +119,24 @@ export interface SweepOutcome {
 }
 
 /**
- * Steps of the whole sweep: each ε at dt, at dt/2 (twice the steps) with the trust check, and on
- * 2 n_x cells (the same steps, each about twice the work) with refineNx, and on 2 N_v points
- * (the same steps, each about 8× the work) with refineNv.
+ * The work of a run in steps of its point's run at dt: its steps times the phase-space points per
+ * step relative to that run's (n_x N_v³). So the rerun at dt/2 counts twice, the one on 2 n_x cells
+ * twice and the one on 2 N_v points 8 times (a lower bound: the collision operator grows faster than
+ * N_v³, measured 8–19× on the CPU, README issue 20), and a progress bar does not sit at 3/4 while
+ * the 2 N_v rerun takes most of the time.
  */
-export function sweepTotalSteps(plan: SweepPlan): number {
-  return plan.configs.reduce((sum, c) => sum + stepsOfPoint(plan, c), 0);
+function runWork(job: ResolvedConfig, main: ResolvedConfig): number {
+  const points = (c: ResolvedConfig) => c.grid.nx * c.grid.nv ** 3;
+  return stepCount(job) * (points(job) / points(main));
 }
 
-function stepsOfPoint(plan: SweepPlan, config: ResolvedConfig): number {
-  return (
-    stepCount(config) * (1 + (plan.trustCheck ? 2 : 0) + (plan.refineNx ? 1 : 0) + (plan.refineNv ? 1 : 0))
-  );
+/** The work of the whole sweep (runWork summed over every run of every point), for SweepObserver.onStep. */
+export function sweepTotalWork(plan: SweepPlan): number {
+  return plan.configs.reduce((sum, _c, i) => sum + workOfPoint(plan, i), 0);
+}
+
+function workOfPoint(plan: SweepPlan, i: number): number {
+  return pointJobs(plan, i).reduce((sum, job) => sum + runWork(job.config, plan.configs[i]!), 0);
 }
 
 /**
@@ -154,24 +166,24 @@ export async function runSweep(
   recover?: SweepRecovery,
 ): Promise<SweepOutcome> {
   const { configs, settings, column } = plan;
-  const total = sweepTotalSteps(plan);
+  const total = sweepTotalWork(plan);
   let done = 0;
   const started = performance.now();
   const points: SweepPoint[] = [];
   let adapter = resume?.adapter ?? '';
   let cancelled = false;
 
-  const runSeries = async (run: SweepRun) => {
+  const runSeries = async (run: SweepRun, work: number) => {
     const before = done;
     for (let recoveries = 0; ; recoveries++) {
       observer.onRunStart?.(run);
       try {
         // a fresh series per attempt: rows of an interrupted attempt are not mixed in
         const series = await seriesOf(run.config, runner, signal, (step) => {
-          done = before + step;
+          done = before + (work * step) / run.totalSteps;
           observer.onStep?.(run, step, done, total);
         });
-        done = before + run.totalSteps;
+        done = before + work;
         return series;
       } catch (e) {
         done = before;
@@ -188,7 +200,7 @@ export async function runSweep(
     const eps = config.collisions.knudsen;
     const finished = resume?.points.get(i);
     if (finished && finished.knudsen === eps) {
-      done += stepsOfPoint(plan, config);
+      done += workOfPoint(plan, i);
       points.push(finished);
       observer.onSkip?.(finished, i);
       continue;
@@ -206,7 +218,7 @@ export async function runSweep(
         config: job.config,
         totalSteps: stepCount(job.config),
       };
-      const series = await runSeries(run);
+      const series = await runSeries(run, runWork(job.config, config));
       if (signal?.aborted) {
         cancelled = true;
         break;

@@ -244,3 +244,27 @@ describe('a run that fails is redone after a recovery, the finished points kept'
     expect(calls.filter((c) => c.eps === 0.001)).toHaveLength(MAX_RUN_RECOVERIES + 1);
   });
 });
+
+describe('the progress of a sweep counts work, not steps', () => {
+  it('each run adds its steps × its phase-space points over the main run’s: dt/2 2×, 2 n_x 2×, 2 N_v 8×', async () => {
+    const p = plan([0.1]);
+    const main = stepCount(p.configs[0]!);
+    const ends: { kind: string; done: number; total: number }[] = [];
+    let last = { done: 0, total: 0 };
+    await runSweep(p, fakeRunner([]), {
+      onStep: (_run, _step, done, total) => {
+        expect(done).toBeGreaterThanOrEqual(last.done); // never goes back
+        last = { done, total };
+      },
+      onRunEnd: (run) =>
+        ends.push({
+          kind: run.doubleNv ? 'nv' : run.doubleNx ? 'nx' : run.halfDt ? 'dt/2' : 'dt',
+          ...last,
+        }),
+    });
+    // the weights relative to the run at dt; the total is their sum, reached at the end
+    expect(ends.map((e) => e.kind)).toEqual(['dt', 'dt/2', 'nx', 'nv']);
+    expect(ends.map((e) => e.done / main)).toEqual([1, 3, 5, 13]);
+    expect(ends.every((e) => e.total === 13 * main)).toBe(true);
+  });
+});
