@@ -26,6 +26,7 @@ import {
 } from '../engine/checkpoint';
 import {
   assembleSweepPoint,
+  describeRunKind,
   type SweepRunKind,
   type SweepRunResult,
   seriesFromRows,
@@ -456,7 +457,7 @@ async function runPoint(
   }
   const job = file.jobs[index]!;
   const plan = plans[job.combo]!;
-  const tag = `point ${index} (ε = ${fmt(job.knudsen)}, ${describeKind(job.kind)}${file.combos.length > 1 ? `, ${file.combos[job.combo]!.name}` : ''})`;
+  const tag = `point ${index} (ε = ${fmt(job.knudsen)}, ${describeRunKind(job.kind)}${file.combos.length > 1 ? `, ${file.combos[job.combo]!.name}` : ''})`;
   if (readPoint(dir, job)) {
     stderr.write(`${tag}: finished by an earlier task, not rerun\n`);
     return;
@@ -520,10 +521,6 @@ async function runPoint(
       `${point.result.referenceFailed === null ? '' : `; the fluid reference failed at t = ${fmt(point.result.referenceFailed)}`}` +
       ` (${result.steps} steps in ${fmt(seconds)} s); wrote ${pointPath(dir, index)}\n`,
   );
-}
-
-function describeKind(kind: SweepRunKind): string {
-  return { main: 'at dt', halfDt: 'at dt/2', doubleNx: 'on 2 n_x', doubleNv: 'on 2 N_v' }[kind];
 }
 
 /**

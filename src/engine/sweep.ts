@@ -255,6 +255,16 @@ export function sweepFits(points: readonly SweepPoint[]): { fit: SweepFit; fitAl
 /** Which run of a point a job is: at dt, or one of the trust check's reruns. */
 export type SweepRunKind = 'main' | 'halfDt' | 'doubleNx' | 'doubleNv';
 
+/** A run kind in words, for logs: "at dt", "at dt/2", "on 2 n_x", "on 2 N_v". */
+export function describeRunKind(kind: SweepRunKind): string {
+  return { main: 'at dt', halfDt: 'at dt/2', doubleNx: 'on 2 n_x', doubleNv: 'on 2 N_v' }[kind];
+}
+
+/** The kind of a run from its flags (SweepRun). */
+export function runKindOf(run: SweepRun): SweepRunKind {
+  return run.doubleNv ? 'doubleNv' : run.doubleNx ? 'doubleNx' : run.halfDt ? 'halfDt' : 'main';
+}
+
 /**
  * One run of the sweep as a unit of work of its own (`sim sweep plan` gives each to a Slurm array
  * task): job `index` is point `point`'s run `kind` with its resolved config.

@@ -8,13 +8,12 @@
 import type { DtRule } from './collision/stiffness';
 import type { RemainderConfig, ResolvedConfig } from './config';
 import { MAX_NX, MAX_STEPS, type ParsedConfig, resolveConfig, stepCount } from './configSchema';
-import { remainderScaling, theoremExponent } from './remainder';
 import {
   REMAINDER_NORM_COLUMN,
+  remainderValidityReference,
   type TheoremReference,
   TRUST_TOLERANCE,
   type TrustCheck,
-  validityReference,
 } from './validity';
 import { InvalidParameterError, SUPPORTED_NV } from './velocityGrid';
 
@@ -123,13 +122,7 @@ export function planSweep(
   const settings: RemainderConfig = parsed.remainder;
   const column = REMAINDER_NORM_COLUMN[settings.norm];
   const gamma = parsed.collisions.gamma;
-  const theorem = validityReference(
-    settings.order,
-    remainderScaling(settings),
-    settings.k,
-    gamma,
-    theoremExponent(settings.k, gamma),
-  );
+  const theorem = remainderValidityReference(settings, gamma);
   const warnings = new Set<string>();
   const dtRule = sweepDtRule(parsed);
   const configs = knudsen.map((eps) => {

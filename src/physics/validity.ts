@@ -6,6 +6,7 @@
  * GUARANTEES T = O(ε^{−y}); it does not predict the measured time, and the plot says so.
  */
 import type { RemainderConfig, TimeseriesRow } from './config';
+import { remainderScaling, theoremExponent } from './remainder';
 
 /** The timeseries column each RemainderConfig.norm reads (PHYSICS.md §3, config.ts). */
 export const REMAINDER_NORM_COLUMN = {
@@ -173,24 +174,16 @@ export interface TheoremReference {
 
 /**
  * The reference of a remainder measured at truncation order n and scaling r, for the theorem's k
- * and γ (theoremExponent gives y).
+ * and γ (y = theoremExponent(k, γ), which throws for k ≤ 3/2).
  */
-export function validityReference(
-  n: number,
-  r: number,
-  k: number,
-  gamma: number,
-  y: number,
-): TheoremReference {
-  return {
-    y,
-    k,
-    gamma,
-    n,
-    r,
-    applies: k >= 6 && n === 2 * k - 1 && r === k,
-    modelSlope: (n + 1 - r) / (n + 1),
-  };
+export function validityReference(n: number, r: number, k: number, gamma: number): TheoremReference {
+  const applies = k >= 6 && n === 2 * k - 1 && r === k;
+  return { y: theoremExponent(k, gamma), k, gamma, n, r, applies, modelSlope: (n + 1 - r) / (n + 1) };
+}
+
+/** The reference of the remainder a config's section measures (its order, scaling and k). */
+export function remainderValidityReference(settings: RemainderConfig, gamma: number): TheoremReference {
+  return validityReference(settings.order, remainderScaling(settings), settings.k, gamma);
 }
 
 /** The line that says what the theorem covers: its y where it applies, why it is not drawn where not. */

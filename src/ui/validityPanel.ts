@@ -15,13 +15,12 @@
  */
 import * as Comlink from 'comlink';
 import type { SimulationConfig } from '../physics/config';
-import { remainderScaling, theoremExponent } from '../physics/remainder';
 import {
   logLogFit,
   modelDescription,
+  remainderValidityReference,
   type TheoremReference,
   theoremCoverage,
-  validityReference,
 } from '../physics/validity';
 import type {
   SweepOptions,
@@ -480,11 +479,8 @@ export class ValidityPanel {
   /** What is known for the measured (n, r): the model's slope, the theorem where it applies. */
   private theorem(): TheoremReference | null {
     const c = this.swept ?? this.hooks.config();
-    const remainder = remainderOf(c);
-    const gamma = c.collisions.gamma;
     try {
-      const y = this.last?.theoremExponent ?? theoremExponent(remainder.k, gamma);
-      return validityReference(remainder.order, remainderScaling(remainder), remainder.k, gamma, y);
+      return remainderValidityReference(remainderOf(c), c.collisions.gamma);
     } catch {
       return null;
     }

@@ -22,7 +22,14 @@ import { LiveFloor, type LiveFloorStatus } from '../engine/liveFloor';
 import { momentsProbe, type ProbeResult } from '../engine/momentsProbe';
 import { RecoveringSession } from '../engine/recoveringSession';
 import { runSimulation } from '../engine/run';
-import { runSweep, type SweepRecovery, type SweepRunner, validityCsv } from '../engine/sweep';
+import {
+  describeRunKind,
+  runKindOf,
+  runSweep,
+  type SweepRecovery,
+  type SweepRunner,
+  validityCsv,
+} from '../engine/sweep';
 import { timeStepCheck } from '../engine/timeStepCheck';
 import { acquireGpu, type GpuContext, WebGpuUnavailableError } from '../gpu/context';
 import { describeQuadratureError, quadratureErrorForConfig } from '../physics/collision/accuracy';
@@ -508,7 +515,7 @@ const sessionApi: SessionApi = {
         const kept = computed.length + resumed.length;
         const note =
           `the GPU device was lost (${reason}) during point ${run.point + 1} of ${run.points} ` +
-          `(ε = ${run.knudsen}, the run ${run.doubleNx ? 'on 2 n_x cells' : run.doubleNv ? 'on 2 N_v points' : run.halfDt ? 'at dt/2' : 'at dt'}); ${how}` +
+          `(ε = ${run.knudsen}, the run ${describeRunKind(runKindOf(run))}); ${how}` +
           `; redoing that run, the ${kept} finished point${kept === 1 ? '' : 's'} kept`;
         recoveries.push(note);
         return note;

@@ -217,7 +217,7 @@ describe('runSweep: cancellation keeps the finished points (fake runner, no GPU)
       warnings: [],
       settings: { ...DEFAULT_REMAINDER, threshold: 0.5 },
       column: 'remainder_energy',
-      theorem: validityReference(0, 1, 6, 0, 0.45),
+      theorem: validityReference(0, 1, 6, 0),
       trustCheck: true,
       refineNx: false,
       refineNv: false,

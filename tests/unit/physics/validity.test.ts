@@ -166,9 +166,9 @@ describe('validityPlotSvg', () => {
     points.map((p) => (p.trustworthy ? p.validityTime : null)),
   );
   // the remainder the product measures, (n, r) = (0, 1): no theorem covers it
-  const svg = validityPlotSvg(points, fit, validityReference(0, 1, 6, 0, 9 / 22));
+  const svg = validityPlotSvg(points, fit, validityReference(0, 1, 6, 0));
   // (n, r) = (2k − 1, k): the theorem's own remainder
-  const covered = validityPlotSvg(points, fit, validityReference(11, 6, 6, 0, 9 / 22));
+  const covered = validityPlotSvg(points, fit, validityReference(11, 6, 6, 0));
   /** The plotted line drawn with `dash` (its <line> in the plot area, not the legend's), as numbers. */
   const lineWith = (doc: string, dash: string) =>
     doc
@@ -217,11 +217,11 @@ describe('validityPlotSvg', () => {
   });
 
   it('validityReference: the theorem applies only at n = 2k − 1, r = k; the model slope (n + 1 − r)/(n + 1)', () => {
-    expect(validityReference(0, 1, 6, 0, 0.4)).toMatchObject({ applies: false, modelSlope: 0 });
-    expect(validityReference(1, 1, 6, 0, 0.4)).toMatchObject({ applies: false, modelSlope: 0.5 });
-    expect(validityReference(11, 6, 6, 0, 0.4)).toMatchObject({ applies: true, modelSlope: 0.5 });
-    expect(validityReference(13, 7, 7, 0, 0.4)).toMatchObject({ applies: true, modelSlope: 0.5 });
-    expect(validityReference(11, 5, 6, 0, 0.4)).toMatchObject({ applies: false, modelSlope: 7 / 12 });
+    expect(validityReference(0, 1, 6, 0)).toMatchObject({ applies: false, modelSlope: 0 });
+    expect(validityReference(1, 1, 6, 0)).toMatchObject({ applies: false, modelSlope: 0.5 });
+    expect(validityReference(11, 6, 6, 0)).toMatchObject({ applies: true, modelSlope: 0.5 });
+    expect(validityReference(13, 7, 7, 0)).toMatchObject({ applies: true, modelSlope: 0.5 });
+    expect(validityReference(11, 5, 6, 0)).toMatchObject({ applies: false, modelSlope: 7 / 12 });
   });
 
   it('one circle per measured point (+2 in the legend): filled when trustworthy, hollow otherwise; ▲ for tEnd', () => {
@@ -236,7 +236,7 @@ describe('validityPlotSvg', () => {
     const empty = validityPlotSvg(
       [{ knudsen: 0.1, validityTime: null, trustworthy: true, tEnd: 5 }],
       logLogFit([10], [null]),
-      validityReference(0, 1, 6, -2, 0.3),
+      validityReference(0, 1, 6, -2),
     );
     checkWellFormed(empty);
     expect(empty).toContain('fit: none (0 points with a known T_valid; 2 needed)');
