@@ -495,7 +495,12 @@ export class HilbertFluid {
     };
     let fieldPart = 0;
     for (let i = 0; i < n; i++) fieldPart += e0[i]! * e1[i]! * dx;
-    return { massA: sum(NA), massB: sum(NB), momentum: [sum(M1), sum(M2), sum(M3)], energy: sum(EN) + fieldPart };
+    return {
+      massA: sum(NA),
+      massB: sum(NB),
+      momentum: [sum(M1), sum(M2), sum(M3)],
+      energy: sum(EN) + fieldPart,
+    };
   }
 
   /** The first-order variables n_1^α, u_1, θ_1 (θ_1 = (p_1 − θ ñ_1)/ñ) and E_1. */
