@@ -78,13 +78,14 @@ export class CpuBackend implements StepBackend {
     const { nx } = config.grid;
     const points = grid.pointsPerCell;
     const knudsen = collisionStepKnudsen(config);
+    const options = { projection: config.collisions.projection };
     for (let i = 0; i < nx; i++) {
       const a = this.state.subarray(i * points, (i + 1) * points);
       const b = this.state.subarray((nx + i) * points, (nx + i + 1) * points);
       const next =
         config.collisions.scheme === 'trapezoidal'
-          ? trapezoidalCollisionStep(a, b, this.tables, config.time.dt, knudsen)
-          : collisionStep(a, b, this.tables, config.time.dt, knudsen);
+          ? trapezoidalCollisionStep(a, b, this.tables, config.time.dt, knudsen, options)
+          : collisionStep(a, b, this.tables, config.time.dt, knudsen, options);
       a.set(next.fA);
       b.set(next.fB);
     }

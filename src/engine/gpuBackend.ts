@@ -22,6 +22,7 @@ import { VelocityMoments } from '../gpu/VelocityMoments';
 import { accuracyQuadrature } from '../physics/collision/accuracy';
 import { collisionStepKnudsen } from '../physics/config';
 import type { RemainderParameters } from '../physics/remainderNorms';
+import { InvalidParameterError } from '../physics/velocityGrid';
 import type { SimulationSetup, StepBackend } from './step';
 
 /** The device could not allocate what a run needs (an 'out-of-memory' error scope caught it). */
@@ -155,6 +156,14 @@ export class GpuBackend implements StepBackend {
    * buffers exceed `device`'s limits; callers may check before building even the initial state.
    */
   static checkFits(device: GPUDevice, setup: SimulationSetup): void {
+    if ((setup.config.collisions.projection ?? 'uniform') !== 'uniform') {
+      // the weighted projection has a float64 twin only (collision/collisionStep.ts CollisionProjection)
+      throw new InvalidParameterError(
+        'collisions.projection',
+        '"uniform" on the GPU backend ("maxwellian" runs on the CPU backend only for now)',
+        setup.config.collisions.projection,
+      );
+    }
     const trapezoidal = (setup.config.collisions.scheme ?? 'exponential') === 'trapezoidal';
     const size = {
       nx: setup.config.grid.nx,

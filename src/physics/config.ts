@@ -36,6 +36,12 @@ export interface CollisionsConfig {
    */
   readonly scheme?: 'exponential' | 'trapezoidal';
   /**
+   * How Q is made to conserve exactly (collision/collisionStep.ts CollisionProjection): "uniform"
+   * (absent: the default, both backends) or "maxwellian" (weighted by the cell's M: the run's
+   * Navier–Stokes level matches the Chapman–Enskog one; CPU backend only for now).
+   */
+  readonly projection?: 'uniform' | 'maxwellian';
+  /**
    * Internal, not part of the file format (the schema drops it): the floor check's run
    * (engine/floorCheck.ts), whose collision step is taken at λ = ∞, F ← M[F] every step: the ε → 0
    * limit of the discrete scheme. The remainder is still measured at `knudsen`.

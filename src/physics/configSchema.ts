@@ -10,6 +10,7 @@
  */
 import * as v from 'valibot';
 import { COLLISION_ACCURACIES } from './collision/accuracy';
+import { COLLISION_PROJECTIONS } from './collision/collisionStep';
 import { COLLISION_STEP_CAP, collisionAccurateStep, DT_RULES } from './collision/stiffness';
 import { COLLISION_SCHEMES } from './collision/trapezoidalStep';
 import {
@@ -73,6 +74,8 @@ const speciesSchema = v.object(
   'an object {name, mass, charge, diameter, density, temperature, drift}',
 );
 
+const PROJECTION =
+  '"uniform" or "maxwellian" (optional; default "uniform": how the collision step conserves; "maxwellian" on the CPU backend only)';
 const SCHEME = `${COLLISION_SCHEMES.map((a) => `"${a}"`).join(', ')} (optional; default "exponential": the collision step's time scheme)`;
 const ACCURACY = `${COLLISION_ACCURACIES.map((a) => `"${a}"`).join(', ')} (optional; default "standard": the collision operator's quadrature sizes)`;
 const GAMMA = 'a finite number in (−3, 1]';
@@ -131,8 +134,9 @@ const configSchema = v.pipe(
           // optional so that configs, checkpoints and links from before the setting keep their meaning
           accuracy: v.optional(v.picklist(COLLISION_ACCURACIES, ACCURACY)),
           scheme: v.optional(v.picklist(COLLISION_SCHEMES, SCHEME)),
+          projection: v.optional(v.picklist(COLLISION_PROJECTIONS, PROJECTION)),
         },
-        'an object {enabled, gamma, knudsen[, accuracy, scheme]}',
+        'an object {enabled, gamma, knudsen[, accuracy, scheme, projection]}',
       ),
       field: v.object({ enabled: v.boolean(BOOLEAN) }, 'an object {enabled}'),
       grid: v.object(

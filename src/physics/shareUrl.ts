@@ -7,13 +7,13 @@
  * Decoding never throws: garbage, NaN, a missing key or a value out of range comes back as a
  * refusal naming the URL parameter and its allowed range, the range text being configSchema's own
  * (parseConfig does the checking, then resolveConfig, so a decoded set-up is one the engine runs).
- * Every key but `fluid`, `acc`, `scheme`, `gtol` and `dtRule` (optional in the config contract too) is required, so a link
+ * Every key but `fluid`, `acc`, `scheme`, `proj`, `gtol` and `dtRule` (optional in the config contract too) is required, so a link
  * cannot silently change meaning when a default changes.
  *
  * Keys: species A/B: nameA, mA (mass, proton masses), eA (charge, units of e), dA (diameter),
  * nA (mean density), TA (temperature θ), uA (drift "u1,u2,u3"); collisions: coll (1/0), gamma,
  * eps (Knudsen number), acc (collisions.accuracy: fast, standard or fine), scheme
- * (collisions.scheme: exponential or trapezoidal); field (1/0); grid: nx, length (period ℓ), nv, vmax (L, or "auto"),
+ * (collisions.scheme: exponential or trapezoidal), proj (collisions.projection: uniform or maxwellian); field (1/0); grid: nx, length (period ℓ), nv, vmax (L, or "auto"),
  * gtol (grid.tolerance);
  * perturbation: kind, amp, mode; time: dt (or "auto"), tEnd, every (outputEvery), dtRule (accurate, expansion or stable); remainder: k,
  * kappa0, l, thr (threshold), norm, fluid; and optionally preset (an id of presets.ts).
@@ -77,6 +77,7 @@ const CODECS: readonly Codec[] = [
   { key: 'eps', path: 'collisions.knudsen', encode: (c) => numberText(c.collisions.knudsen) },
   { key: 'acc', path: 'collisions.accuracy', encode: (c) => c.collisions.accuracy ?? 'standard' },
   { key: 'scheme', path: 'collisions.scheme', encode: (c) => c.collisions.scheme ?? 'exponential' },
+  { key: 'proj', path: 'collisions.projection', encode: (c) => c.collisions.projection ?? 'uniform' },
   { key: 'field', path: 'field.enabled', encode: (c) => bool(c.field.enabled) },
   { key: 'nx', path: 'grid.nx', encode: (c) => numberText(c.grid.nx) },
   { key: 'length', path: 'grid.length', encode: (c) => numberText(c.grid.length) },
@@ -154,6 +155,7 @@ export function decodeShareParams(input: URLSearchParams | string): DecodedShare
         // optional (links from before the setting): absent or "standard" is the default, kept absent
         ...(raw('acc') === undefined || raw('acc') === 'standard' ? {} : { accuracy: raw('acc') }),
         ...(raw('scheme') === undefined || raw('scheme') === 'exponential' ? {} : { scheme: raw('scheme') }),
+        ...(raw('proj') === undefined || raw('proj') === 'uniform' ? {} : { projection: raw('proj') }),
       },
       field: { enabled: booleanOf(raw('field')) },
       grid: {

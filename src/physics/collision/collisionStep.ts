@@ -48,7 +48,7 @@ import {
 } from '../maxwellian';
 import { velocityMoments } from '../moments';
 import type { VelocityGrid } from '../velocityGrid';
-import { conservationProjection } from './conservation';
+import { conservationProjection, weightedConservationProjection } from './conservation';
 import { limitPositivity } from './positivity';
 import { type MixtureTables, mixtureCollisionOperators, realSpectrum } from './spectral';
 
@@ -137,6 +137,39 @@ export interface CollisionStepOptions {
   /** end with the conservative positivity limiter; false only to show why it is there */
   readonly positivity?: boolean;
   readonly order?: CollisionStepOrder;
+  /** How Q is made conservative (CollisionProjection; default "uniform"). */
+  readonly projection?: CollisionProjection;
+}
+
+/**
+ * How the collision step makes Q conserve n_A, n_B, momentum and energy exactly (conservation.ts):
+ * - "uniform": the Euclidean least-squares projection of Gamba & Tharkabhushanam, a correction along
+ *   the polynomials ψ = (1, m v, m|v|²/2) over the whole velocity box (the GPU kernel's; the default).
+ * - "maxwellian": the projection weighted by the cell's bi-Maxwellian M[F^n], a correction along Mψ.
+ * Why the second: the run's first-order deviation F − M (the Navier–Stokes level, PHYSICS.md §3)
+ * must solve 𝓛 g = −(I − P)S with 𝓛's range corrected along Mψ (collision/linearized.ts). The
+ * uniform correction puts polynomial tails into the box corners, where the truncated kernel barely
+ * relaxes them (ν ≈ 1e−7 of its bulk value): there they pile up over the run and feed back into the
+ * heat flux, and they are not shared between the species in proportion to their densities, so even
+ * two identical species inter-diffuse. Measured (issue 18; one gas written as two species, N_v = 16,
+ * L = 6, γ = 0, ε = 0.1, t = 0.2, trapezoidal step): with "uniform" the run's heat flux is 0.64 of
+ * the Chapman–Enskog one and the two copies of the gas drift apart (J_A = 6.6e−5); with
+ * "maxwellian" 0.97 and J_A = 8e−11. Float64 (CPU backend) only for now.
+ */
+export type CollisionProjection = 'uniform' | 'maxwellian';
+export const COLLISION_PROJECTIONS = [
+  'uniform',
+  'maxwellian',
+] as const satisfies readonly CollisionProjection[];
+
+/** The weights of projectedCollisions for a projection: none, or |M| (the discrete M may carry −1e−17s). */
+export type ProjectionWeights = readonly [Float64Array, Float64Array];
+export function projectionWeights(
+  projection: CollisionProjection | undefined,
+  mA: Float64Array,
+  mB: Float64Array,
+): ProjectionWeights | undefined {
+  return projection === 'maxwellian' ? [mA.map(Math.abs), mB.map(Math.abs)] : undefined;
 }
 
 /**
@@ -160,10 +193,29 @@ function secondOrderRelaxationSeries(lambda: number): number {
   return l * l * l * (1 / 6 - l * (1 / 8 - l * (1 / 20 - l * (1 / 72 - l * (1 / 336 - l / 1920)))));
 }
 
-/** Q(F) of both species, projected to exact conservation (conservation.ts). */
-export function projectedCollisions(fA: ArrayLike<number>, fB: ArrayLike<number>, tables: MixtureTables) {
+/**
+ * Q(F) of both species, projected to exact conservation (conservation.ts): along the polynomials ψ
+ * (no weights: the Euclidean projection) or along w ψ (weights w: the step passes |M[F^n]| for
+ * `projection: "maxwellian"`, CollisionProjection).
+ */
+export function projectedCollisions(
+  fA: ArrayLike<number>,
+  fB: ArrayLike<number>,
+  tables: MixtureTables,
+  weights?: ProjectionWeights,
+) {
   const grid = tables.AA.grid;
   const ops = mixtureCollisionOperators(fA, fB, tables);
+  if (weights) {
+    return weightedConservationProjection(
+      ops.qA,
+      ops.qB,
+      grid,
+      tables.AA.pair.alpha.mass,
+      tables.BB.pair.alpha.mass,
+      weights,
+    );
+  }
   return conservationProjection(ops.qA, ops.qB, grid, tables.AA.pair.alpha.mass, tables.BB.pair.alpha.mass);
 }
 
@@ -184,13 +236,14 @@ export function collisionStep(
   const n = grid.pointsPerCell;
   const massA = tables.AA.pair.alpha.mass;
   const massB = tables.BB.pair.alpha.mass;
-  const q = projectedCollisions(fA, fB, tables);
+  const { mA, mB } = discreteMixtureMaxwellian(fA, fB, grid, massA, massB);
+  const weights = projectionWeights(options.projection, mA, mB);
+  const q = projectedCollisions(fA, fB, tables, weights);
   const { nuA, nuB } = lossFrequencies(fA, fB, tables);
   let penalty = 0;
   for (let i = 0; i < n; i++) penalty = Math.max(penalty, nuA[i]!, nuB[i]!);
-  const { mA, mB } = discreteMixtureMaxwellian(fA, fB, grid, massA, massB);
   // Q(M): the spectral method's equilibrium residual, subtracted from every Q(·) below
-  const atEquilibrium = wellBalanced ? projectedCollisions(mA, mB, tables) : null;
+  const atEquilibrium = wellBalanced ? projectedCollisions(mA, mB, tables, weights) : null;
   const balanced = (qa: Float64Array, qb: Float64Array) => {
     if (atEquilibrium) {
       for (let i = 0; i < n; i++) {
@@ -207,7 +260,7 @@ export function collisionStep(
   let nextA = mA.map((m, i) => fA[i]! + b * q0.qA[i]! + c * (m - fA[i]!));
   let nextB = mB.map((m, i) => fB[i]! + b * q0.qB[i]! + c * (m - fB[i]!));
   if (order === 2) {
-    const q1raw = projectedCollisions(nextA, nextB, tables);
+    const q1raw = projectedCollisions(nextA, nextB, tables, weights);
     const q1 = balanced(q1raw.qA, q1raw.qB);
     const [c2, b0, b1] = exponentialWeights2(lambda, dt / knudsen);
     nextA = mA.map((m, i) => fA[i]! + c2 * (m - fA[i]!) + b0 * q0.qA[i]! + b1 * q1.qA[i]!);

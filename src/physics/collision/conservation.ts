@@ -213,15 +213,78 @@ export function conservationProjection(
   massB: number,
 ): { qA: Float64Array; qB: Float64Array } {
   checkLengths(qA, qB, grid);
+  const { gram, rowScale } = scaledConstraintGram(grid, massA, massB);
+  return projectTwice(qA, qB, grid, massA, massB, gram, rowScale, null);
+}
+
+/**
+ * The projection in the metric weighted by 1/w (w > 0 on the grid, [w_A, w_B]): the correction is
+ * carried by w, Q ← Q − W Cᵀ (C W Cᵀ)⁻¹ C Q, W = diag(w). With w = the cell's bi-Maxwellian M the
+ * correction lies along Mψ, the collision invariants times M (the kernel of the linearised operator,
+ * PHYSICS.md §3), so it stays where M is; the unweighted projection corrects along the polynomials ψ
+ * over the whole box. Applied twice (iterative refinement), as the unweighted one.
+ */
+export function weightedConservationProjection(
+  qA: ArrayLike<number>,
+  qB: ArrayLike<number>,
+  grid: VelocityGrid,
+  massA: number,
+  massB: number,
+  weights: readonly [ArrayLike<number>, ArrayLike<number>],
+): { qA: Float64Array; qB: Float64Array } {
+  checkLengths(qA, qB, grid);
+  checkLengths(weights[0], weights[1], grid);
   const { nv } = grid;
   const v = velocityNodes(grid);
   const n = CONSTRAINT_COUNT;
   const row = new Float64Array(n);
-  const { gram, rowScale } = scaledConstraintGram(grid, massA, massB);
+  const gram = new Float64Array(n * n);
+  for (const [w, mass, s] of [
+    [weights[0], massA, 0],
+    [weights[1], massB, 1],
+  ] as const) {
+    for (let i1 = 0; i1 < nv; i1++)
+      for (let i2 = 0; i2 < nv; i2++)
+        for (let i3 = 0; i3 < nv; i3++) {
+          const wi = w[(i1 * nv + i2) * nv + i3]!;
+          if (!(wi >= 0)) throw new RangeError(`weightedConservationProjection: weight ${wi} is not ≥ 0`);
+          constraintRows(v[i1]!, v[i2]!, v[i3]!, mass, s, row);
+          for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) gram[a * n + b]! += wi * row[a]! * row[b]!;
+        }
+  }
+  const rowScale = new Float64Array(n);
+  for (let a = 0; a < n; a++) rowScale[a] = 1 / Math.sqrt(gram[a * n + a]!);
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b <= a; b++) {
+      const g = gram[a * n + b]! * rowScale[a]! * rowScale[b]!;
+      gram[a * n + b] = g;
+      gram[b * n + a] = g;
+    }
+  return projectTwice(qA, qB, grid, massA, massB, gram, rowScale, weights);
+}
+
+/**
+ * Q ← Q − W Cᵀ λ with (C W Cᵀ) λ = C Q (W = I when `weights` is null), from the unit-diagonal Gram
+ * matrix and its row scale, applied twice (one step of iterative refinement).
+ */
+function projectTwice(
+  qA: ArrayLike<number>,
+  qB: ArrayLike<number>,
+  grid: VelocityGrid,
+  massA: number,
+  massB: number,
+  gram: Float64Array,
+  rowScale: Float64Array,
+  weights: readonly [ArrayLike<number>, ArrayLike<number>] | null,
+): { qA: Float64Array; qB: Float64Array } {
+  const { nv } = grid;
+  const v = velocityNodes(grid);
+  const n = CONSTRAINT_COUNT;
+  const row = new Float64Array(n);
   const outA = Float64Array.from(qA);
   const outB = Float64Array.from(qB);
   for (let pass = 0; pass < 2; pass++) {
-    // C Q with the scaled rows.
+    // C Q with the scaled rows
     const cq = new Float64Array(n);
     for (const [q, mass, s] of [
       [outA, massA, 0],
@@ -239,18 +302,19 @@ export function conservationProjection(
     }
     const lambda = solveSpd(gram, cq, n);
     for (let d = 0; d < n; d++) lambda[d]! *= rowScale[d]!;
-    // Q ← Q − Cᵀ λ.
-    for (const [q, mass, s] of [
-      [outA, massA, 0],
-      [outB, massB, 1],
+    // Q ← Q − W Cᵀ λ
+    for (const [q, w, mass, s] of [
+      [outA, weights?.[0] ?? null, massA, 0],
+      [outB, weights?.[1] ?? null, massB, 1],
     ] as const) {
       for (let i1 = 0; i1 < nv; i1++) {
         for (let i2 = 0; i2 < nv; i2++) {
           for (let i3 = 0; i3 < nv; i3++) {
+            const k = (i1 * nv + i2) * nv + i3;
             constraintRows(v[i1]!, v[i2]!, v[i3]!, mass, s, row);
             let c = 0;
             for (let d = 0; d < n; d++) c += row[d]! * lambda[d]!;
-            q[(i1 * nv + i2) * nv + i3]! -= c;
+            q[k]! -= (w === null ? 1 : w[k]!) * c;
           }
         }
       }

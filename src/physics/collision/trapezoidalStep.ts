@@ -53,10 +53,13 @@
 
 import { gmres } from '../krylov';
 import {
+  type CollisionProjection,
   collisionStep,
   discreteMixtureMaxwellian,
   lossFrequencies,
+  type ProjectionWeights,
   projectedCollisions,
+  projectionWeights,
 } from './collisionStep';
 import { conservationProjection } from './conservation';
 import { limitPositivity } from './positivity';
@@ -114,6 +117,8 @@ export interface TrapezoidalStepOptions {
    * and max|F − M| > INITIAL_LAYER_DEVIATION · max M (default true; module comment).
    */
   readonly initialLayer?: boolean;
+  /** How Q is made conservative (collisionStep.ts CollisionProjection; default "uniform"). */
+  readonly projection?: CollisionProjection;
 }
 
 /** The initial-layer switch (TrapezoidalStepOptions.initialLayer). */
@@ -121,8 +126,13 @@ export const INITIAL_LAYER_LAMBDA = 4;
 export const INITIAL_LAYER_DEVIATION = 0.05;
 
 /** Π_C Q(fA, fB) of both species as one vector [A; B] (collisionStep.ts's projectedCollisions). */
-function projectedCollisionVector(f: Float64Array, n: number, tables: MixtureTables): Float64Array {
-  const p = projectedCollisions(f.subarray(0, n), f.subarray(n), tables);
+function projectedCollisionVector(
+  f: Float64Array,
+  n: number,
+  tables: MixtureTables,
+  weights: ProjectionWeights | undefined,
+): Float64Array {
+  const p = projectedCollisions(f.subarray(0, n), f.subarray(n), tables, weights);
   const out = new Float64Array(2 * n);
   out.set(p.qA, 0);
   out.set(p.qB, n);
@@ -144,6 +154,7 @@ export function trapezoidalCollisionStep(
   const massA = tables.AA.pair.alpha.mass;
   const massB = tables.BB.pair.alpha.mass;
   const { mA, mB } = discreteMixtureMaxwellian(fA, fB, grid, massA, massB);
+  const weights = projectionWeights(options.projection, mA, mB);
   const m = new Float64Array(2 * n);
   m.set(mA, 0);
   m.set(mB, n);
@@ -166,7 +177,7 @@ export function trapezoidalCollisionStep(
     }
     if (lambda > INITIAL_LAYER_LAMBDA && deviation > INITIAL_LAYER_DEVIATION * size) {
       // far from M at λ ≫ 1: an initial layer, which the L-stable exponential step removes (module comment)
-      const e = collisionStep(fA, fB, tables, dt, knudsen);
+      const e = collisionStep(fA, fB, tables, dt, knudsen, { projection: options.projection });
       const g = new Float64Array(2 * n);
       for (let i = 0; i < n; i++) {
         g[i] = e.fA[i]! - mA[i]!;
@@ -175,18 +186,20 @@ export function trapezoidalCollisionStep(
       return { fA: e.fA, fB: e.fB, iterations: [0, 0], deviation: g, exponential: true };
     }
   }
-  const qM = projectedCollisionVector(m, n, tables);
+  const qM = projectedCollisionVector(m, n, tables, weights);
   /** Q̃(M ± g) = ±L g + N(g) (polarisation: Q is quadratic). */
   const polarised = (g: Float64Array) => ({
     plus: projectedCollisionVector(
       m.map((x, i) => x + g[i]!),
       n,
       tables,
+      weights,
     ),
     minus: projectedCollisionVector(
       m.map((x, i) => x - g[i]!),
       n,
       tables,
+      weights,
     ),
   });
   const linearPart = ({ plus, minus }: ReturnType<typeof polarised>) =>

@@ -173,4 +173,18 @@ describe('the VPB solver on the GPU', () => {
     );
     gpuBackend.destroy();
   });
+  it('refuses collisions.projection "maxwellian" (float64 only), naming the field; "uniform" fits', () => {
+    const c = config({
+      species: [species('A', 1, 1), { ...species('B', 2, -1), density: 0.7 }],
+      collisions: { enabled: true, gamma: 0, knudsen: 0.05, projection: 'maxwellian' },
+      grid: { nx: 4, length: 6, nv: 8, vmax: 6 },
+      perturbation: { kind: 'isentropic', amplitude: 0.1, mode: 1 },
+      time: { dt: 0.1, tEnd: 0.2, outputEvery: 1 },
+    });
+    expect(() => GpuBackend.checkFits(gpu.device, simulationSetup(c))).toThrow(
+      /collisions\.projection.*CPU backend/,
+    );
+    const uniform = { ...c, collisions: { ...c.collisions, projection: 'uniform' as const } };
+    expect(() => GpuBackend.checkFits(gpu.device, simulationSetup(uniform))).not.toThrow();
+  });
 });

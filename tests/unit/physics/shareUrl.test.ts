@@ -42,7 +42,13 @@ describe('share URL round trip', () => {
         { ...base.species[0], name: 'O+ & co, "ion"', drift: [0.1, -0, 1e-7] },
         { ...base.species[1], charge: -2.5, diameter: 1 / 3 },
       ],
-      collisions: { enabled: true, gamma: -2.999, knudsen: 0.1 / 7, scheme: 'trapezoidal' },
+      collisions: {
+        enabled: true,
+        gamma: -2.999,
+        knudsen: 0.1 / 7,
+        scheme: 'trapezoidal',
+        projection: 'maxwellian',
+      },
       field: { enabled: false },
       grid: { ...base.grid, vmax: 4.1, tolerance: 0.05 },
       perturbation: { kind: 'isentropic', amplitude: -0.3, mode: 2 },
@@ -78,6 +84,7 @@ describe('share URL round trip', () => {
       query((p) => {
         p.delete('fluid');
         p.delete('scheme');
+        p.delete('proj');
         p.delete('dtRule');
         p.delete('gtol');
         p.set('preset', 'no-such-preset');
@@ -122,6 +129,7 @@ const refused: [string, (p: URLSearchParams) => void, string, string][] = [
   ['norm unknown', (p) => p.set('norm', 'H1'), 'norm', '"energy", "L2", "Linf" or "field"'],
   ['fluid unknown', (p) => p.set('fluid', 'lattice'), 'fluid', '"finiteVolume" or "spectral"'],
   ['scheme unknown', (p) => p.set('scheme', 'implicit'), 'scheme', '"exponential", "trapezoidal"'],
+  ['proj unknown', (p) => p.set('proj', 'weighted'), 'proj', '"uniform" or "maxwellian"'],
   ['dtRule unknown', (p) => p.set('dtRule', 'fast'), 'dtRule', '"accurate", "stable"'],
   ['gtol zero', (p) => p.set('gtol', '0'), 'gtol', 'a finite number in (0, 1)'],
 ];
