@@ -131,29 +131,33 @@ function solveSpd(G: Float64Array, b: Float64Array, n: number): Float64Array {
 }
 
 /**
- * The Gram matrix of the unweighted constraint rows (Σ_i row_d(v_i) row_e(v_i) over both species),
- * scaled to unit diagonal: returns the scaled matrix and the scale D (G0 = D⁻¹ G D⁻¹).
+ * The Gram matrix of the constraint rows, Σ_i w_i row_d(v_i) row_e(v_i) over both species (w ≡ 1
+ * when `weights` is null: the unweighted rows), scaled to unit diagonal: returns the scaled matrix
+ * and the scale D (G0 = D⁻¹ G D⁻¹). A weight that is negative or NaN is refused.
  */
 function scaledConstraintGram(
   grid: VelocityGrid,
   massA: number,
   massB: number,
+  weights: readonly [ArrayLike<number>, ArrayLike<number>] | null = null,
 ): { gram: Float64Array; rowScale: Float64Array } {
   const { nv } = grid;
   const v = velocityNodes(grid);
   const n = CONSTRAINT_COUNT;
   const row = new Float64Array(n);
-  // Gram matrix of the unweighted rows (the Δv³ weight is a common factor and drops out).
+  // (the Δv³ weight is a common factor and drops out)
   const gram = new Float64Array(n * n);
-  for (const [mass, s] of [
-    [massA, 0],
-    [massB, 1],
+  for (const [w, mass, s] of [
+    [weights?.[0] ?? null, massA, 0],
+    [weights?.[1] ?? null, massB, 1],
   ] as const) {
     for (let i1 = 0; i1 < nv; i1++) {
       for (let i2 = 0; i2 < nv; i2++) {
         for (let i3 = 0; i3 < nv; i3++) {
+          const wi = w === null ? 1 : w[(i1 * nv + i2) * nv + i3]!;
+          if (!(wi >= 0)) throw new RangeError(`weightedConservationProjection: weight ${wi} is not ≥ 0`);
           constraintRows(v[i1]!, v[i2]!, v[i3]!, mass, s, row);
-          for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) gram[a * n + b]! += row[a]! * row[b]!;
+          for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) gram[a * n + b]! += wi * row[a]! * row[b]!;
         }
       }
     }
@@ -234,32 +238,7 @@ export function weightedConservationProjection(
 ): { qA: Float64Array; qB: Float64Array } {
   checkLengths(qA, qB, grid);
   checkLengths(weights[0], weights[1], grid);
-  const { nv } = grid;
-  const v = velocityNodes(grid);
-  const n = CONSTRAINT_COUNT;
-  const row = new Float64Array(n);
-  const gram = new Float64Array(n * n);
-  for (const [w, mass, s] of [
-    [weights[0], massA, 0],
-    [weights[1], massB, 1],
-  ] as const) {
-    for (let i1 = 0; i1 < nv; i1++)
-      for (let i2 = 0; i2 < nv; i2++)
-        for (let i3 = 0; i3 < nv; i3++) {
-          const wi = w[(i1 * nv + i2) * nv + i3]!;
-          if (!(wi >= 0)) throw new RangeError(`weightedConservationProjection: weight ${wi} is not ≥ 0`);
-          constraintRows(v[i1]!, v[i2]!, v[i3]!, mass, s, row);
-          for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) gram[a * n + b]! += wi * row[a]! * row[b]!;
-        }
-  }
-  const rowScale = new Float64Array(n);
-  for (let a = 0; a < n; a++) rowScale[a] = 1 / Math.sqrt(gram[a * n + a]!);
-  for (let a = 0; a < n; a++)
-    for (let b = 0; b <= a; b++) {
-      const g = gram[a * n + b]! * rowScale[a]! * rowScale[b]!;
-      gram[a * n + b] = g;
-      gram[b * n + a] = g;
-    }
+  const { gram, rowScale } = scaledConstraintGram(grid, massA, massB, weights);
   return projectTwice(qA, qB, grid, massA, massB, gram, rowScale, weights);
 }
 
