@@ -58,8 +58,14 @@ import {
   withAccurateAutomaticBox,
 } from '../physics/collision/gridAccuracy';
 import { collisionStiffness } from '../physics/collision/stiffness';
-import { type ResolvedConfig, TIMESERIES_COLUMNS, type TimeseriesRow } from '../physics/config';
+import {
+  DEFAULT_REMAINDER,
+  type ResolvedConfig,
+  TIMESERIES_COLUMNS,
+  type TimeseriesRow,
+} from '../physics/config';
 import { parseConfig, resolveConfig, stepCount, timeStepLimits } from '../physics/configSchema';
+import { describeRemainder } from '../physics/remainder';
 import { remainderBall } from '../physics/remainderBall';
 import { InvalidParameterError } from '../physics/velocityGrid';
 
@@ -410,6 +416,8 @@ async function execute(
     ...(config.collisions.enabled ? { collisionStep: collisionStiffness(config) } : {}),
     // where the remainder norms are taken, and their t = 0 values: the round-off floor (PHYSICS.md §3)
     remainder: {
+      // what F_R is: remainder.order n, scaling r, the start (issue 18)
+      measured: describeRemainder(config.remainder ?? DEFAULT_REMAINDER),
       ...remainderBall(config),
       // the scheme F_0 came from at the end, and when and why the reference failed (the remainder
       // columns are NaN from then; the kinetic run went on) or handed over to finite volumes
@@ -418,6 +426,7 @@ async function execute(
         remainder_L2: first.remainder_L2,
         remainder_Linf_w: first.remainder_Linf_w,
         remainder_energy: first.remainder_energy,
+        hilbert_residual_L2: first.hilbert_residual_L2,
       },
     },
     // the step guard: the final dt and how often it was halved (0: the config's dt throughout)
@@ -587,7 +596,8 @@ function describeRun(
     `Δv = ${fmt((2 * grid.vmax) / grid.nv)}\n` +
     `time: dt = ${fmt(time.dt)}${automatic.dt ? ' (automatic)' : ''} × ${steps} steps to t = ${time.tEnd}, output every ${time.outputEvery}` +
     (binding ? ` (tightest limit: ${LIMIT_NAMES[binding[0]]} = ${fmt(binding[1])})` : '') +
-    `; backend ${backend}`
+    `; backend ${backend}\n` +
+    `remainder: ${describeRemainder(config.remainder ?? DEFAULT_REMAINDER)}`
   );
 }
 

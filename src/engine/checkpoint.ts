@@ -16,6 +16,7 @@
  * failure is a CheckpointError with its own `kind` and a one-line message.
  */
 import {
+  HILBERT_COLUMNS,
   type ResolvedConfig,
   type SimulationConfig,
   TIMESERIES_COLUMNS,
@@ -23,6 +24,7 @@ import {
 } from '../physics/config';
 import { parseConfig, stepCount } from '../physics/configSchema';
 import type { FluidScheme, FluidSolverState } from '../physics/fluid/twoFluidEulerPoisson';
+import type { HilbertFluidState } from '../physics/hilbert/firstOrderFluid';
 import { MOMENT_COUNT } from '../physics/moments';
 import type { FluidReferenceState } from './remainderMonitor';
 import { FLUID_REFERENCE_COLUMNS } from './step';
@@ -279,11 +281,14 @@ const CRC_TABLE = (() => {
  *                                           start and reset())
  *             rows            f64 [row][column]  every output row so far, columns in extras.columns
  *             distribution64  f64, optional  the CPU backend's float64 state (bit-identical resume)
+ *             fluidFirstOrder f64 [2][6][nx], with remainder.order 1 only: [U_0; U_1] of the
+ *                                           first-order reference (firstOrderReference.ts)
  *   extras    columns, backend ('webgpu' | 'cpu'), fluidTime, fluidSubsteps, fluidScheme,
  *             fluidFailure, fluidSwitch (the fluid reference's scheme now, and when and why it
  *             failed or handed over; absent in older files: the config's scheme, none), halvings (the step
  *             guard's Δt halvings so far), baseDt, baseOutputEvery (the config's own values; the
- *             checkpoint's config carries the current, halved ones)
+ *             checkpoint's config carries the current, halved ones), fluidFirstOrderTime (order 1)
+ *   rows of files older than the hilbert_residual_L2 and fluid1_* columns read NaN there
  *
  * sessionCheckpointContents checks all of it against the config and returns it typed; every
  * failure is a CheckpointError ('format' for a missing or malformed part, 'size' for a length that
@@ -310,6 +315,9 @@ export interface SessionCheckpointContents {
 /** The fluid solver's conserved variables per cell (physics/fluid/variables.ts NVAR). */
 const FLUID_VARIABLES = 6;
 
+/** Row columns appended after checkpoints were first written (absent in older files: NaN). */
+const ADDED_LATER = new Set<string>(HILBERT_COLUMNS);
+
 export function sessionCheckpointContents(checkpoint: Checkpoint): SessionCheckpointContents {
   const bad = (kind: 'format' | 'size', message: string): never => {
     throw new CheckpointError(kind, message);
@@ -335,7 +343,8 @@ export function sessionCheckpointContents(checkpoint: Checkpoint): SessionCheckp
   }
   const names = columns as string[];
   const index = TIMESERIES_COLUMNS.map((c) => names.indexOf(c));
-  const absent = TIMESERIES_COLUMNS.filter((_, k) => index[k]! < 0);
+  // files written before the Hilbert-residual columns existed: those read NaN (not measured then)
+  const absent = TIMESERIES_COLUMNS.filter((c, k) => index[k]! < 0 && !ADDED_LATER.has(c));
   if (absent.length > 0) bad('format', `the rows lack the column(s) ${absent.join(', ')}`);
   const flat = f64('rows', null);
   if (names.length === 0 || flat.length === 0 || flat.length % names.length !== 0) {
@@ -354,7 +363,9 @@ export function sessionCheckpointContents(checkpoint: Checkpoint): SessionCheckp
   for (let r = 0; r < flat.length / names.length; r++) {
     const base = r * names.length;
     rows.push(
-      Object.fromEntries(TIMESERIES_COLUMNS.map((c, k) => [c, flat[base + index[k]!]!])) as TimeseriesRow,
+      Object.fromEntries(
+        TIMESERIES_COLUMNS.map((c, k) => [c, index[k]! < 0 ? Number.NaN : flat[base + index[k]!]!]),
+      ) as TimeseriesRow,
     );
   }
   const integer = (name: string, min: number, max: number): number => {
@@ -405,7 +416,18 @@ export function sessionCheckpointContents(checkpoint: Checkpoint): SessionCheckp
   if (state64 && !state64.every(Number.isFinite))
     bad('format', 'section "distribution64" has a non-finite value');
   const backend = extras.backend === 'webgpu' || extras.backend === 'cpu' ? extras.backend : null;
+  let firstOrder: HilbertFluidState | null = null;
+  if (config.remainder?.order === 1) {
+    const conserved = f64('fluidFirstOrder', 2 * FLUID_VARIABLES * nx);
+    if (!conserved.every(Number.isFinite)) bad('format', 'section "fluidFirstOrder" has a non-finite value');
+    const time = extras.fluidFirstOrderTime;
+    if (!(typeof time === 'number' && Number.isFinite(time) && time >= 0)) {
+      bad('format', `extras.fluidFirstOrderTime = ${JSON.stringify(time)}: allowed a finite number ≥ 0`);
+    }
+    firstOrder = { conserved, time: time as number };
+  }
   const reference: FluidReferenceState = {
+    firstOrder,
     fluid,
     scheme: fluidSchemeOf(extras.fluidScheme, config, bad),
     failure: fluidEventOf('fluidFailure', extras.fluidFailure, bad),

@@ -10,19 +10,12 @@
  * then the first term of the expansion of the discrete kinetic model the run solves, so that grid
  * errors of the operator do not enter the residual at order ε.
  */
-import { accuracyQuadrature } from '../physics/collision/accuracy';
-import { mixtureSpectralTables } from '../physics/collision/spectral';
 import type { ResolvedConfig } from '../physics/config';
 import { fluidStateFromConfig } from '../physics/fluid/twoFluidEulerPoisson';
-import { type FirstHilbertTerm, firstHilbertTerm } from '../physics/hilbert/expansion';
 import type { MicroscopicOptions } from '../physics/hilbert/firstOrder';
-import {
-  type FirstOrderCoefficients,
-  firstOrderCoefficients,
-  HilbertFluid,
-  scaledClosure,
-} from '../physics/hilbert/firstOrderFluid';
+import type { FirstOrderCoefficients } from '../physics/hilbert/firstOrderFluid';
 import { CpuBackend } from './cpuBackend';
+import { FirstOrderReference, hilbertExpansionParts } from './firstOrderReference';
 import { simulationSetup, strangStep } from './step';
 
 export interface HilbertOrderPoint {
@@ -45,35 +38,11 @@ export interface HilbertOrderResult {
 
 /** The F_0, F_1 of a config at t = 0 and at t (the parts that do not depend on ε). */
 export function hilbertTerms(config: ResolvedConfig, time: number, options: MicroscopicOptions = {}) {
-  const [A, B] = config.species;
-  const species = {
-    masses: [A.mass, B.mass] as const,
-    charges: [A.charge, B.charge] as const,
-    fieldEnabled: config.field.enabled,
-  };
-  const setup = simulationSetup(config);
-  const tables = mixtureSpectralTables(
-    setup.grid,
-    [
-      { mass: A.mass, diameter: A.diameter },
-      { mass: B.mass, diameter: B.diameter },
-    ],
-    config.collisions.gamma,
-    accuracyQuadrature(config.collisions.accuracy ?? 'standard', setup.grid.nv),
-  );
-  const background = {
-    densityA: A.density,
-    densityB: B.density,
-    temperature: (A.density * A.temperature + B.density * B.temperature) / (A.density + B.density),
-  };
-  const coefficients = firstOrderCoefficients(background, tables, species, options);
-  const closure = scaledClosure(background, coefficients, config.collisions.gamma);
-  const fluid = new HilbertFluid(fluidStateFromConfig(config), species, closure);
-  const at = (): FirstHilbertTerm =>
-    firstHilbertTerm(fluid.zerothOrderState(), fluid.firstOrderState(), tables, species, options);
-  const start = at();
-  fluid.advance(time);
-  return { coefficients, start, end: at() };
+  const parts = hilbertExpansionParts(config, options);
+  const reference = new FirstOrderReference(fluidStateFromConfig(config), parts);
+  const start = reference.terms();
+  reference.advance(time);
+  return { coefficients: parts.coefficients, start, end: reference.terms() };
 }
 
 /**

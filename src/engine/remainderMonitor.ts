@@ -2,14 +2,17 @@
  * The hydrodynamic limit beside the kinetic run (PHYSICS.md §2, §3): the two-fluid
  * Euler–Poisson solution on the same x grid, advanced in lock-step, and at each output the
  * remainder F_R = (F_ε − F_0)/ε measured against the fluid's discrete bi-Maxwellian F_0 by either
- * backend (GPU kernel or float64 twin). An observer of the run, not part of the step: when the
+ * backend (GPU kernel or float64 twin). With remainder.order 1 the remainder is
+ * F_R = (F_ε − F_0 − εF_1)/ε^r (r = remainder.scaling), F_0 + εF_1 from the first-order reference
+ * (firstOrderReference.ts: U_0 and U_1 in lock-step, one 𝓛⁻¹ solve per cell per output) and the norms
+ * by the float64 twin on the host, for either backend. An observer of the run, not part of the step: when the
  * fluid reference fails (a non-physical state, a non-finite value) the remainder columns read NaN
  * from there on, the failure is recorded with its time and reason, and the kinetic run goes on.
  * With `remainder.fluid: "auto"` the spectral fluid hands over to finite volumes, from the state
  * before the step, when its state stops being resolved (fluid/smoothness.ts) or it fails.
  */
 import type { RemainderConfig } from '../physics/config';
-import { DEFAULT_REMAINDER } from '../physics/config';
+import { DEFAULT_REMAINDER, FIRST_ORDER_COLUMNS } from '../physics/config';
 import { unresolvedVariable } from '../physics/fluid/smoothness';
 import {
   type FluidScheme,
@@ -18,17 +21,26 @@ import {
   fluidStateFromConfig,
   TwoFluidEulerPoisson,
 } from '../physics/fluid/twoFluidEulerPoisson';
+import type { FirstOrderProfiles, HilbertFluidState } from '../physics/hilbert/firstOrderFluid';
 import { mixtureEquilibrium } from '../physics/maxwellian';
 import { MOMENT_COUNT } from '../physics/moments';
-import { logWeightCoefficients, remainderEnergy } from '../physics/remainder';
+import { logWeightCoefficients, remainderEnergy, remainderScaling } from '../physics/remainder';
 import { type RemainderBall, remainderBall } from '../physics/remainderBall';
 import {
+  discreteFluidMaxwellian,
+  FLUID_CELL_FLOATS,
   type FluidFieldsOnGrid,
   fluidCellParameters,
   type RemainderNorms,
   type RemainderParameters,
   remainderNormsFromSums,
+  remainderStateSums,
 } from '../physics/remainderNorms';
+import {
+  FirstOrderReference,
+  type HilbertExpansionParts,
+  hilbertExpansionParts,
+} from './firstOrderReference';
 import { FLUID_REFERENCE_COLUMNS, type RemainderSums, type SimulationSetup } from './step';
 
 export interface RemainderRow {
@@ -39,6 +51,14 @@ export interface RemainderRow {
   fluid_density_error_L2: number;
   /** ε^5 ‖∇_{x,v}(w_γ F_R/√μ_M)‖_{L∞}, the last term of E(t). */
   remainder_gradient_Linf: number;
+  /** ‖F_ε − Σ_{i≤n} ε^i F_i‖ in L²(dx dv), both species, the whole box (no division by ε^r, no weight). */
+  hilbert_residual_L2: number;
+  /** L²_x sizes of U_1 = (n_1^A, n_1^B, u_1, θ_1) and of E_1 (NaN at order 0). */
+  fluid1_density_A_L2: number;
+  fluid1_density_B_L2: number;
+  fluid1_velocity_L2: number;
+  fluid1_temperature_L2: number;
+  fluid1_field_L2: number;
 }
 
 /** When and why the fluid reference stopped (the remainder columns are NaN from `time` on). */
@@ -60,10 +80,12 @@ export interface FluidReferenceState {
   readonly scheme: FluidScheme;
   readonly failure: FluidReferenceFailure | null;
   readonly switched: FluidSchemeSwitch | null;
+  /** [U_0; U_1] of the first-order reference (remainder.order 1), else null. */
+  readonly firstOrder: HilbertFluidState | null;
 }
 
 /** What a reader of the run is told about the reference: scheme, failure, hand-over. */
-export type FluidReferenceStatus = Omit<FluidReferenceState, 'fluid'>;
+export type FluidReferenceStatus = Omit<FluidReferenceState, 'fluid' | 'firstOrder'>;
 
 /** The remainder columns of a row without a fluid reference. */
 const NO_REFERENCE: RemainderRow = Object.fromEntries(
@@ -81,15 +103,19 @@ export class RemainderMonitor {
   readonly settings: RemainderConfig;
   /** θ_M of the global Maxwellian and the trusted velocity balls the norms are taken in. */
   readonly ball: RemainderBall;
+  /** U_0, U_1 and F_0 + εF_1 (remainder.order 1), else null. */
+  private readonly firstOrder: FirstOrderReference | null;
 
   /**
    * The fluid starts from the kinetic initial data's own discrete moments (raw moments, mass 1,
    * [species][cell][MOMENT_COUNT]): per cell the mixture equilibrium (n_A, n_B, u, θ) with the same
-   * n_α, momentum and energy, so that F_0(0) is the discrete Maxwellian of F(0) itself.
+   * n_α, momentum and energy, so that F_0(0) is the discrete Maxwellian of F(0) itself. So does the
+   * first-order reference's U_0 (with U_1(0) = 0); `parts` are its set-up (built here when absent).
    */
   constructor(
     private readonly setup: SimulationSetup,
     initialMoments: Float64Array,
+    parts: HilbertExpansionParts | null = null,
   ) {
     const { config } = setup;
     this.settings = config.remainder ?? DEFAULT_REMAINDER;
@@ -118,6 +144,10 @@ export class RemainderMonitor {
       scheme: choice === 'finiteVolume' ? 'finiteVolume' : 'spectral',
     });
     this.ball = remainderBall(config);
+    this.firstOrder =
+      this.settings.order === 1
+        ? new FirstOrderReference(this.initialState, parts ?? hilbertExpansionParts(config))
+        : null;
   }
 
   /** The Euler–Poisson solver now (a different object after an "auto" hand-over). */
@@ -153,6 +183,17 @@ export class RemainderMonitor {
       // the reference stays at its last good state (finite, physical: checkpoints carry it)
       this.solver.restoreState(before);
       this.failed = { time: before.time, reason: `${this.solver.scheme} fluid: ${problem}` };
+      return;
+    }
+    if (this.firstOrder) {
+      const saved = this.firstOrder.exportState();
+      try {
+        this.firstOrder.advance(dt);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        this.firstOrder.restoreState(saved);
+        this.failed = { time: saved.time, reason: e.message };
+      }
     }
   }
 
@@ -186,6 +227,7 @@ export class RemainderMonitor {
       scheme: this.solver.scheme,
       failure: this.failed,
       switched: this.handedOver,
+      firstOrder: this.firstOrder?.exportState() ?? null,
     };
   }
 
@@ -200,17 +242,23 @@ export class RemainderMonitor {
       this.solver = new TwoFluidEulerPoisson(this.initialState, { scheme: state.scheme });
     }
     this.solver.restoreState(state.fluid);
+    if (this.firstOrder) {
+      if (!state.firstOrder)
+        throw new RangeError('the saved fluid reference has no first-order state (remainder.order 1)');
+      this.firstOrder.restoreState(state.firstOrder);
+    }
     this.failed = state.failure;
     this.handedOver = state.switched;
   }
 
+  /** The norms' parameters at t; `knudsen` is the divisor ε^r of F_R (r = remainder.scaling). */
   kernelParameters(t: number): RemainderParameters {
     const { config } = this.setup;
     const gamma = config.collisions.gamma;
     return {
       masses: [config.species[0].mass, config.species[1].mass],
       charges: [config.species[0].charge, config.species[1].charge],
-      knudsen: config.collisions.knudsen,
+      knudsen: config.collisions.knudsen ** remainderScaling(this.settings),
       thetaM: this.ball.thetaM,
       gamma,
       weight: logWeightCoefficients(gamma, t, this.settings),
@@ -225,23 +273,52 @@ export class RemainderMonitor {
   }
 
   /**
-   * The remainder columns of the timeseries at time t, from the backend's sums and the raw moments;
-   * all NaN once the reference has failed.
+   * The remainder columns of the timeseries at time t, from the backend's sums (order 0) or the state
+   * on the host (order 1), the raw moments and the state F (read back at every output); all NaN once
+   * the reference has failed.
    */
-  async measure(t: number, backend: RemainderSums, moments: Float64Array): Promise<RemainderRow> {
+  async measure(
+    t: number,
+    backend: RemainderSums,
+    moments: Float64Array,
+    state: Float32Array | Float64Array,
+  ): Promise<RemainderRow> {
     if (this.failed) return NO_REFERENCE;
     const { config, grid } = this.setup;
-    const fields = this.fluidFields();
-    const masses = [config.species[0].mass, config.species[1].mass] as const;
-    const cells = fluidCellParameters(grid, fields, masses);
-    const p = this.kernelParameters(t);
-    const sums = await backend.remainderSums(cells, p);
-    const norms: RemainderNorms = remainderNormsFromSums(sums, grid, config.grid.length, p.knudsen);
     const { nx, length } = config.grid;
+    const knudsen = config.collisions.knudsen;
+    const masses = [config.species[0].mass, config.species[1].mass] as const;
+    const p = this.kernelParameters(t);
+    const euler = this.fluidFields();
+    let fields: FluidFieldsOnGrid = euler;
+    let norms: RemainderNorms;
+    let residual: number;
+    let firstOrderSizes: Pick<RemainderRow, (typeof FIRST_ORDER_COLUMNS)[number]>;
+    if (this.firstOrder) {
+      // F_ε − εF_1 against F_0 of U_0: the twin's sums of F_R = (F_ε − F_0 − εF_1)/ε^r
+      const terms = this.firstOrder.terms();
+      fields = this.firstOrder.zerothOrderState();
+      const shifted = Float64Array.from(state, (f, j) => f - knudsen * terms.first[j]!);
+      const cells = fluidCellParameters(grid, fields, masses);
+      norms = remainderNormsFromSums(remainderStateSums(shifted, grid, nx, cells, p), grid, length, knudsen);
+      residual = phaseSpaceDistance(shifted, terms.zeroth, grid, config.grid);
+      firstOrderSizes = firstOrderFluidSizes(terms.fluid1, length);
+    } else {
+      const cells = fluidCellParameters(grid, fields, masses);
+      const sums = await backend.remainderSums(cells, p);
+      norms = remainderNormsFromSums(sums, grid, length, knudsen);
+      residual = phaseSpaceDistance(
+        state,
+        discreteFluidMaxwellians(grid, cells, masses, nx),
+        grid,
+        config.grid,
+      );
+      firstOrderSizes = NO_FIRST_ORDER;
+    }
     let densityError = 0;
     for (const [s, fluid] of [
-      [0, fields.densityA],
-      [1, fields.densityB],
+      [0, euler.densityA],
+      [1, euler.densityB],
     ] as const) {
       let sum = 0;
       for (let i = 0; i < nx; i++) sum += (moments[(s * nx + i) * MOMENT_COUNT]! - fluid[i]!) ** 2;
@@ -251,10 +328,11 @@ export class RemainderMonitor {
       // F_0 of this fluid state has no finite norms on the run's velocity grid (e.g. a cell the fluid
       // emptied or cooled below what the grid resolves): from here the remainder is not measured
       const low = (a: ArrayLike<number>) => Math.min(...Array.from(a)).toPrecision(3);
+      const which = this.firstOrder ? 'first-order reference: U_0' : `${this.solver.scheme} fluid: its F_0`;
       this.failed = {
         time: t,
         reason:
-          `${this.solver.scheme} fluid: its F_0 gives non-finite remainder norms on the velocity grid ` +
+          `${which} gives non-finite remainder norms on the velocity grid ` +
           `(fluid min n_A ${low(fields.densityA)}, min n_B ${low(fields.densityB)}, min θ ${low(fields.temperature)})`,
       };
       return NO_REFERENCE;
@@ -271,6 +349,62 @@ export class RemainderMonitor {
       }),
       fluid_density_error_L2: densityError,
       remainder_gradient_Linf: norms.gradient,
+      hilbert_residual_L2: residual,
+      ...firstOrderSizes,
     };
   }
+}
+
+const NO_FIRST_ORDER = Object.fromEntries(FIRST_ORDER_COLUMNS.map((c) => [c, Number.NaN])) as Record<
+  (typeof FIRST_ORDER_COLUMNS)[number],
+  number
+>;
+
+/** ‖a − b‖ in L²(dx dv) over both species and the whole box, [species][cell][N_v³] layout. */
+function phaseSpaceDistance(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  grid: { readonly dv: number },
+  x: { readonly nx: number; readonly length: number },
+): number {
+  let sum = 0;
+  for (let j = 0; j < a.length; j++) sum += (a[j]! - b[j]!) ** 2;
+  return Math.sqrt(sum * (x.length / x.nx) * grid.dv ** 3);
+}
+
+/** F_0 of every cell from the fluid's cell parameters, [species][cell][N_v³]. */
+function discreteFluidMaxwellians(
+  grid: SimulationSetup['grid'],
+  cells: Float64Array,
+  masses: readonly [number, number],
+  nx: number,
+): Float64Array {
+  const points = grid.pointsPerCell;
+  const out = new Float64Array(2 * nx * points);
+  for (let s = 0; s < 2; s++)
+    for (let i = 0; i < nx; i++) {
+      const cell = cells.subarray(i * FLUID_CELL_FLOATS, (i + 1) * FLUID_CELL_FLOATS);
+      out.set(discreteFluidMaxwellian(grid, cell, s as 0 | 1, masses[s]!), (s * nx + i) * points);
+    }
+  return out;
+}
+
+/** The L²_x sizes of U_1's profiles (velocity: all three components together) and of E_1. */
+function firstOrderFluidSizes(
+  u1: FirstOrderProfiles,
+  length: number,
+): Record<(typeof FIRST_ORDER_COLUMNS)[number], number> {
+  const dx = length / u1.densityA.length;
+  const size = (...arrays: ArrayLike<number>[]) => {
+    let sum = 0;
+    for (const a of arrays) for (let i = 0; i < a.length; i++) sum += a[i]! ** 2;
+    return Math.sqrt(sum * dx);
+  };
+  return {
+    fluid1_density_A_L2: size(u1.densityA),
+    fluid1_density_B_L2: size(u1.densityB),
+    fluid1_velocity_L2: size(...u1.velocity),
+    fluid1_temperature_L2: size(u1.temperature),
+    fluid1_field_L2: size(u1.field),
+  };
 }

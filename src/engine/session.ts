@@ -17,6 +17,7 @@ import { TIMESERIES_COLUMNS } from '../physics/config';
 import { stepCount } from '../physics/configSchema';
 import { type Checkpoint, CheckpointError, sessionCheckpointContents } from './checkpoint';
 import { CpuBackend } from './cpuBackend';
+import { type HilbertExpansionParts, hilbertExpansionParts, wellPreparedState } from './firstOrderReference';
 import { GpuBackend } from './gpuBackend';
 import { type FluidReferenceState, type FluidReferenceStatus, RemainderMonitor } from './remainderMonitor';
 import { type SessionSnapshot, SnapshotMaker } from './snapshot';
@@ -58,9 +59,27 @@ interface SessionParts {
   readonly setup: SimulationSetup;
   readonly backend: StepBackend;
   /** F at t = 0 and its raw moments: what reset() goes back to. */
-  readonly initial: Float32Array<ArrayBuffer>;
+  readonly initial: Float32Array<ArrayBuffer> | Float64Array;
   readonly initialMoments: Float64Array;
+  /** The first-order reference's set-up (remainder.order 1), else null. */
+  readonly expansion: HilbertExpansionParts | null;
   readonly options: SessionOptions;
+}
+
+/**
+ * F at t = 0: the config's perturbed Maxwellians, or with remainder.order 1 and wellPrepared (its
+ * default) F_0(0) + εF_1(0) in float64 (firstOrderReference.ts). The first-order set-up is built here
+ * once (its closure takes 𝓛⁻¹ solves) and handed to the session.
+ */
+function startingState(
+  config: ResolvedConfig,
+  setup: SimulationSetup,
+): { state: Float32Array<ArrayBuffer> | Float64Array; expansion: HilbertExpansionParts | null } {
+  if (config.remainder?.order !== 1) return { state: initialState(setup), expansion: null };
+  const expansion = hilbertExpansionParts(config);
+  const state =
+    config.remainder.wellPrepared === false ? initialState(setup) : wellPreparedState(config, expansion);
+  return { state, expansion };
 }
 
 export class SimulationSession {
@@ -70,8 +89,9 @@ export class SimulationSession {
   private setupNow: SimulationSetup;
   private halvingsNow: number;
   private readonly backend: StepBackend;
-  private readonly initial: Float32Array<ArrayBuffer>;
+  private readonly initial: Float32Array<ArrayBuffer> | Float64Array;
   private readonly initialMoments: Float64Array;
+  private readonly expansion: HilbertExpansionParts | null;
   private readonly recordRows: boolean;
   private readonly guard: boolean;
   private readonly onGuardEvent: ((event: GuardEvent) => void) | undefined;
@@ -93,10 +113,11 @@ export class SimulationSession {
     this.backend = parts.backend;
     this.initial = parts.initial;
     this.initialMoments = parts.initialMoments;
+    this.expansion = parts.expansion;
     this.recordRows = parts.options.recordRows ?? true;
     this.guard = parts.options.guard ?? true;
     this.onGuardEvent = parts.options.onGuardEvent;
-    this.monitor = new RemainderMonitor(parts.setup, parts.initialMoments);
+    this.monitor = new RemainderMonitor(parts.setup, parts.initialMoments, parts.expansion);
     // the t = 0 row (or the checkpoint's rows) replaces these before anyone sees the session
     this.latest = { row: {} as TimeseriesRow, step: -1 };
     this.firstRow = this.latest.row;
@@ -110,9 +131,13 @@ export class SimulationSession {
   ): Promise<SimulationSession> {
     const setup = simulationSetup(config);
     if (device) GpuBackend.checkFits(device, setup); // before the initial state is even computed
-    const state = initialState(setup);
+    const { state, expansion } = startingState(config, setup);
     const backend: StepBackend = device
-      ? await GpuBackend.create(device, setup, state)
+      ? await GpuBackend.create(
+          device,
+          setup,
+          state instanceof Float32Array ? state : Float32Array.from(state),
+        )
       : new CpuBackend(setup, state);
     try {
       const session = new SimulationSession({
@@ -123,6 +148,7 @@ export class SimulationSession {
         backend,
         initial: state,
         initialMoments: await backend.moments(),
+        expansion,
         options,
       });
       await session.output();
@@ -150,6 +176,7 @@ export class SimulationSession {
     const { config, step, rows } = contents;
     const setup = simulationSetup(config);
     const start = !device && contents.state64 ? contents.state64 : contents.state;
+    const { state: initial, expansion } = startingState(config, setup);
     const backend: StepBackend = device
       ? await GpuBackend.create(device, setup, contents.state)
       : new CpuBackend(setup, start);
@@ -160,8 +187,9 @@ export class SimulationSession {
         halvings: contents.halvings,
         setup,
         backend,
-        initial: initialState(setup),
+        initial,
         initialMoments: contents.initialMoments,
+        expansion,
         options,
       });
       try {
@@ -267,10 +295,9 @@ export class SimulationSession {
       this.monitor.advance(this.configNow.time.dt);
       this.current++;
       if (this.current % this.configNow.time.outputEvery !== 0 && this.current !== this.totalSteps) continue;
-      const row = await this.measure(await this.backend.moments());
-      let state: Float32Array | Float64Array | null = null;
+      const state = await this.backend.readState();
+      const row = await this.measure(await this.backend.moments(), state);
       if (this.guard) {
-        state = await this.backend.readState();
         const verdict = assessHealth(state, row, this.firstRow);
         if (!verdict.ok) {
           this.rollBack(verdict.problem, row.t);
@@ -279,7 +306,7 @@ export class SimulationSession {
         }
       }
       this.record(row);
-      if (state) this.keepGood(state);
+      this.keepGood(state);
       produced.push(row);
       onRow?.(row, this.current, this.totalSteps);
     }
@@ -314,6 +341,7 @@ export class SimulationSession {
       rows,
     };
     if (state instanceof Float64Array) sections.distribution64 = state;
+    if (reference.firstOrder) sections.fluidFirstOrder = reference.firstOrder.conserved;
     return {
       config: this.configNow,
       step: this.current,
@@ -327,6 +355,7 @@ export class SimulationSession {
         fluidScheme: reference.scheme,
         fluidFailure: reference.failure,
         fluidSwitch: reference.switched,
+        ...(reference.firstOrder ? { fluidFirstOrderTime: reference.firstOrder.time } : {}),
         halvings: this.halvingsNow,
         baseDt: this.baseConfig.time.dt,
         baseOutputEvery: this.baseConfig.time.outputEvery,
@@ -360,7 +389,7 @@ export class SimulationSession {
     this.assertAlive();
     if (this.halvingsNow > 0) this.retime(this.baseConfig, 0);
     this.backend.load(this.initial);
-    this.monitor = new RemainderMonitor(this.setupNow, this.initialMoments);
+    this.monitor = new RemainderMonitor(this.setupNow, this.initialMoments, this.expansion);
     this.current = 0;
     this.recorded = [];
     this.snapshots.forget();
@@ -429,7 +458,8 @@ export class SimulationSession {
 
   /** The row at the current step, recorded (as `sim run` does at an output). */
   private async output(): Promise<TimeseriesRow> {
-    const row = await this.measure(await this.backend.moments());
+    const state = await this.backend.readState();
+    const row = await this.measure(await this.backend.moments(), state);
     this.record(row);
     return row;
   }
@@ -440,10 +470,10 @@ export class SimulationSession {
     if (this.current === 0) this.firstRow = row;
   }
 
-  private async measure(moments: Float64Array): Promise<TimeseriesRow> {
+  private async measure(moments: Float64Array, state: Float32Array | Float64Array): Promise<TimeseriesRow> {
     const t = this.current * this.configNow.time.dt;
     const kinetic = diagnosticsRow(this.setupNow, t, moments, fieldFromMoments(this.setupNow, moments));
-    return { ...kinetic, ...(await this.monitor.measure(t, this.backend, moments)) };
+    return { ...kinetic, ...(await this.monitor.measure(t, this.backend, moments, state)) };
   }
 
   private assertAlive(): void {

@@ -16,7 +16,7 @@
  * Also here, shared by both backends and the session: the run's set-up, F at t = 0, E(x) from the
  * moments, and the kinetic columns of a timeseries row.
  */
-import type { ResolvedConfig, TimeseriesRow } from '../physics/config';
+import { HILBERT_COLUMNS, type ResolvedConfig, type TimeseriesRow } from '../physics/config';
 import { perturbedMaxwellian } from '../physics/initialData';
 import { MOMENT_COUNT } from '../physics/moments';
 import { fieldEnergy, poissonSolveFft } from '../physics/poisson';
@@ -25,7 +25,8 @@ import { type VelocityGrid, velocityGrid } from '../physics/velocityGrid';
 
 /**
  * The columns RemainderMonitor measures against the fluid reference (NaN once it has failed): the
- * remainder norms of physics/sweepPlan.ts REMAINDER_COLUMNS and the two beside them.
+ * remainder norms of physics/sweepPlan.ts REMAINDER_COLUMNS, the two beside them, ‖F_ε − Σ_{i≤n} ε^i F_i‖
+ * and the first-order fluid's sizes (config.ts FIRST_ORDER_COLUMNS, NaN at remainder.order 0).
  */
 export const FLUID_REFERENCE_COLUMNS = [
   'remainder_L2',
@@ -34,6 +35,7 @@ export const FLUID_REFERENCE_COLUMNS = [
   'remainder_energy',
   'fluid_density_error_L2',
   'remainder_gradient_Linf',
+  ...HILBERT_COLUMNS,
 ] as const satisfies readonly (keyof TimeseriesRow)[];
 
 /** The kinetic columns of the timeseries (the remainder ones come from RemainderMonitor). */

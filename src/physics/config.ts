@@ -101,13 +101,23 @@ export interface TimeConfig {
 
 /** The Hilbert-expansion remainder and the validity time (PHYSICS.md §3). */
 export interface RemainderConfig {
-  /** Truncation order n of the expansion (only 0: F_0 alone). */
-  readonly order: 0;
   /**
-   * Scaling r of the remainder F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε^r, 1 ≤ r ≤ max(n, 1): with n = 0
+   * Truncation order n of the expansion: 0 (F_0 alone) or 1 (F_0 + εF_1, physics/hilbert/; the
+   * first-order reference of engine/firstOrderReference.ts).
+   */
+  readonly order: 0 | 1;
+  /**
+   * Scaling r of the remainder F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε^r, 1 ≤ r ≤ max(n, 1): with n ≤ 1
    * only 1 (optional, default 1; remainderScaling).
    */
   readonly scaling?: 1;
+  /**
+   * Well-prepared initial data for order n = 1 (issue 18): the kinetic run starts from
+   * F(0) = F_0(0) + εF_1(0) of the config's fluid state (one temperature, fluidStateFromConfig) instead
+   * of the config's perturbed Maxwellians, so that F_R has no O(1) initial layer. Only with order 1;
+   * absent = true there.
+   */
+  readonly wellPrepared?: boolean;
   /** The theorem's k ≥ 6 (for y(k, γ) and κ̃(t)). */
   readonly k: number;
   /** κ0 in κ̃(t) = κ0 (1 + (1+t)^{−2/(2k−1)}), 0 < κ0 ≪ 1. */
@@ -153,6 +163,21 @@ export interface ResolvedConfig extends SimulationConfig {
   readonly time: TimeConfig & { readonly dt: number };
 }
 
+/**
+ * The columns of the first-order fluid U_1 (L²_x sizes of n_1^A, n_1^B, u_1 (all three components),
+ * θ_1, E_1): NaN with remainder.order 0, where U_1 is not computed.
+ */
+export const FIRST_ORDER_COLUMNS = [
+  'fluid1_density_A_L2',
+  'fluid1_density_B_L2',
+  'fluid1_velocity_L2',
+  'fluid1_temperature_L2',
+  'fluid1_field_L2',
+] as const;
+
+/** ‖F_ε − Σ_{i≤n} ε^i F_i‖ and U_1's sizes (issue 18), the last columns of the timeseries. */
+export const HILBERT_COLUMNS = ['hilbert_residual_L2', ...FIRST_ORDER_COLUMNS] as const;
+
 /** timeseries.csv columns, in this order (part of the public contract; more may be appended). */
 export const TIMESERIES_COLUMNS = [
   't',
@@ -176,6 +201,7 @@ export const TIMESERIES_COLUMNS = [
   'remainder_energy',
   'fluid_density_error_L2',
   'remainder_gradient_Linf',
+  ...HILBERT_COLUMNS,
 ] as const;
 
 export type TimeseriesRow = Record<(typeof TIMESERIES_COLUMNS)[number], number>;

@@ -97,12 +97,16 @@ function modeAllowed(nx: unknown): string {
 const CONFIG_OBJECT = 'an object {species, collisions, field, grid, perturbation, time[, remainder]}';
 
 // The remainder and validity-time section (PHYSICS.md §3); optional: absent = DEFAULT_REMAINDER.
+const REMAINDER_ORDER = '0 or 1 (the truncation order n of F_0 + … + ε^n F_n; F_2 and higher are not built)';
+const WELL_PREPARED =
+  'true or false, only with remainder.order 1 (start from F_0(0) + εF_1(0); optional, default true there)';
 const KAPPA0 = 'a finite number in (0, 1) (κ0 in κ̃(t), 0 < κ0 ≪ 1; default 0.01)';
 const remainderSchema = v.object(
   {
-    order: v.literal(0, 'only 0 (the truncated expansion is F_0 alone for now)'),
-    // F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε^r with 1 ≤ r ≤ max(n, 1) (paper eq. 1.12): with n = 0, r = 1
-    scaling: v.optional(v.literal(1, 'only 1 with remainder.order 0 (1 ≤ r ≤ max(n, 1), optional)')),
+    order: v.picklist([0, 1], REMAINDER_ORDER),
+    // F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε^r with 1 ≤ r ≤ max(n, 1) (paper eq. 1.12): with n ≤ 1, r = 1
+    scaling: v.optional(v.literal(1, 'only 1 with remainder.order 0 or 1 (1 ≤ r ≤ max(n, 1), optional)')),
+    wellPrepared: v.optional(v.boolean(WELL_PREPARED)),
     k: integerIn(6, Number.MAX_SAFE_INTEGER, "an integer ≥ 6 (the theorem's k)"),
     kappa0: v.pipe(v.number(KAPPA0), v.finite(KAPPA0), v.gtValue(0, KAPPA0), v.ltValue(1, KAPPA0)),
     l: v.pipe(
@@ -116,7 +120,7 @@ const remainderSchema = v.object(
       v.picklist(['auto', 'finiteVolume', 'spectral'], '"auto", "finiteVolume" or "spectral" (optional)'),
     ),
   },
-  'an object {order, k, kappa0, l, threshold, norm[, scaling, fluid]}',
+  'an object {order, k, kappa0, l, threshold, norm[, scaling, wellPrepared, fluid]}',
 );
 
 const configSchema = v.pipe(
@@ -194,6 +198,24 @@ const configSchema = v.pipe(
     ),
     ['perturbation', 'mode'],
   ),
+  // Well-prepared data are those of an expansion with a first-order term (issue 18).
+  v.forward(
+    v.partialCheck(
+      [['remainder']],
+      (c) => c.remainder?.wellPrepared === undefined || c.remainder.order === 1,
+      WELL_PREPARED,
+    ),
+    ['remainder', 'wellPrepared'],
+  ),
+  // F_1's microscopic part is 𝓛⁻¹ of the streaming of M: there is no F_1 without collisions.
+  v.forward(
+    v.partialCheck(
+      [['remainder'], ['collisions', 'enabled']],
+      (c) => c.remainder?.order !== 1 || c.collisions.enabled,
+      `${REMAINDER_ORDER}; 1 needs collisions.enabled true (F_1 = 𝓛⁻¹ of the streaming of F_0)`,
+    ),
+    ['remainder', 'order'],
+  ),
 );
 
 /** A parsed config: the optional sections are filled in, so `remainder` is always set. */
@@ -212,7 +234,11 @@ export function parseConfig(json: unknown): ParsedConfig {
   const { species, remainder, ...rest } = result.output;
   const pair: readonly [SpeciesConfig, SpeciesConfig] = [species[0]!, species[1]!];
   const filled: RemainderConfig = remainder
-    ? { ...remainder, fluid: remainder.fluid ?? DEFAULT_REMAINDER.fluid }
+    ? {
+        ...remainder,
+        fluid: remainder.fluid ?? DEFAULT_REMAINDER.fluid,
+        ...(remainder.order === 1 ? { wellPrepared: remainder.wellPrepared ?? true } : {}),
+      }
     : { ...DEFAULT_REMAINDER };
   return { species: pair, ...rest, remainder: filled };
 }

@@ -141,6 +141,24 @@ export function remainderScaling(settings: RemainderConfig): number {
 }
 
 /**
+ * The remainder a config measures, in words: F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε^r written out for its
+ * (n, r), and the start (the config's Maxwellians, or well-prepared F_0(0) + εF_1(0)).
+ */
+export function describeRemainder(settings: RemainderConfig): string {
+  const r = remainderScaling(settings);
+  const divisor = r === 1 ? 'ε' : `ε^${r}`;
+  if (settings.order === 0) return `F_R = (F_ε − F_0)/${divisor} (remainder.order 0)`;
+  const start =
+    settings.wellPrepared === false
+      ? "the config's Maxwellians (not well prepared: an O(1) initial layer in F_R)"
+      : 'well-prepared F_0(0) + εF_1(0)';
+  return (
+    `F_R = (F_ε − F_0 − εF_1)/${divisor} (remainder.order 1; start: ${start}; ` +
+    'F_1 takes one 𝓛⁻¹ solve per cell per output, float64 on the host)'
+  );
+}
+
+/**
  * The exponent y of Theorem 1.1's validity time T = O(ε^{−y}) (PHYSICS.md §3):
  * y = (2k−3)/(2(2k−1)) for −1 ≤ γ ≤ 1, y = (2k−3)/((1−γ)(2k−1)) for −3 < γ < −1. Continuous at
  * γ = −1 (both give (2k−3)/(2(2k−1))); k = Infinity gives the limit 1/2 (γ ≥ −1), 1/(1−γ) (γ < −1).

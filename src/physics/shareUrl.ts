@@ -7,7 +7,7 @@
  * Decoding never throws: garbage, NaN, a missing key or a value out of range comes back as a
  * refusal naming the URL parameter and its allowed range, the range text being configSchema's own
  * (parseConfig does the checking, then resolveConfig, so a decoded set-up is one the engine runs).
- * Every key but `fluid`, `acc`, `scheme`, `proj`, `gtol` and `dtRule` (optional in the config contract too) is required, so a link
+ * Every key but `fluid`, `acc`, `scheme`, `proj`, `gtol`, `dtRule`, `ord` and `wp` (optional in the config contract too) is required, so a link
  * cannot silently change meaning when a default changes.
  *
  * Keys: species A/B: nameA, mA (mass, proton masses), eA (charge, units of e), dA (diameter),
@@ -15,8 +15,8 @@
  * eps (Knudsen number), acc (collisions.accuracy: fast, standard or fine), scheme
  * (collisions.scheme: exponential or trapezoidal), proj (collisions.projection: uniform or maxwellian); field (1/0); grid: nx, length (period ℓ), nv, vmax (L, or "auto"),
  * gtol (grid.tolerance);
- * perturbation: kind, amp, mode; time: dt (or "auto"), tEnd, every (outputEvery), dtRule (accurate, expansion or stable); remainder: k,
- * kappa0, l, thr (threshold), norm, fluid; and optionally preset (an id of presets.ts).
+ * perturbation: kind, amp, mode; time: dt (or "auto"), tEnd, every (outputEvery), dtRule (accurate, expansion or stable); remainder: ord
+ * (order n, 0 or 1; absent 0), wp (wellPrepared 1/0, read with ord 1 only), k, kappa0, l, thr (threshold), norm, fluid; and optionally preset (an id of presets.ts).
  */
 import { DEFAULT_REMAINDER, type SimulationConfig } from './config';
 import { type ParsedConfig, parseConfig, resolveConfig } from './configSchema';
@@ -95,6 +95,13 @@ const CODECS: readonly Codec[] = [
   { key: 'tEnd', path: 'time.tEnd', encode: (c) => numberText(c.time.tEnd) },
   { key: 'every', path: 'time.outputEvery', encode: (c) => numberText(c.time.outputEvery) },
   { key: 'dtRule', path: 'time.dtRule', encode: (c) => c.time.dtRule ?? 'accurate' },
+  { key: 'ord', path: 'remainder.order', encode: (c) => numberText(remainderOf(c).order) },
+  // meaningful with ord 1 only (absent or ignored with ord 0, as the config has no such field there)
+  {
+    key: 'wp',
+    path: 'remainder.wellPrepared',
+    encode: (c) => bool(remainderOf(c).order === 1 && remainderOf(c).wellPrepared !== false),
+  },
   { key: 'k', path: 'remainder.k', encode: (c) => numberText(remainderOf(c).k) },
   { key: 'kappa0', path: 'remainder.kappa0', encode: (c) => numberText(remainderOf(c).kappa0) },
   { key: 'l', path: 'remainder.l', encode: (c) => numberText(remainderOf(c).l) },
@@ -179,7 +186,9 @@ export function decodeShareParams(input: URLSearchParams | string): DecodedShare
         ...(raw('dtRule') === undefined || raw('dtRule') === 'accurate' ? {} : { dtRule: raw('dtRule') }),
       },
       remainder: {
-        order: 0,
+        // optional: links written before order 1 existed are order 0
+        order: raw('ord') === undefined ? 0 : numberOf(raw('ord')),
+        ...(raw('ord') === '1' && raw('wp') !== undefined ? { wellPrepared: booleanOf(raw('wp')) } : {}),
         k: numberOf(raw('k')),
         kappa0: numberOf(raw('kappa0')),
         l: numberOf(raw('l')),

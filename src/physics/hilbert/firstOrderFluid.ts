@@ -218,6 +218,12 @@ export interface FirstOrderProfiles {
   readonly field: Float64Array;
 }
 
+/** HilbertFluid's state: [U_0; U_1] (2 × NVAR × n_x conserved values) and its time. */
+export interface HilbertFluidState {
+  readonly conserved: Float64Array;
+  readonly time: number;
+}
+
 export interface HilbertFluidOptions {
   /** Courant number on max(|u_1| + c) of U_0. Default 0.4. */
   readonly cfl?: number;
@@ -457,6 +463,22 @@ export class HilbertFluid {
     }
     this.elapsed += dt;
     this.checkComposition();
+  }
+
+  /** [U_0; U_1] and the time, copied (a rollback or a checkpoint carries it). */
+  exportState(): HilbertFluidState {
+    return { conserved: Float64Array.from(this.state), time: this.elapsed };
+  }
+
+  /** Back to an exported state; throws a RangeError for one of another grid size. */
+  restoreState(saved: HilbertFluidState): void {
+    if (saved.conserved.length !== this.state.length) {
+      throw new RangeError(
+        `first-order fluid: a saved state of ${saved.conserved.length} values, this grid needs ${this.state.length}`,
+      );
+    }
+    this.state.set(saved.conserved);
+    this.elapsed = saved.time;
   }
 
   /** The zeroth-order state (F_0's fluid) as primitive profiles and its field E_0. */

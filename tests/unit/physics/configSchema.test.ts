@@ -134,16 +134,42 @@ const invalid: [string, (c: Json) => void, string][] = [
   [
     'remainder',
     (c) => (c.remainder = 5),
-    'an object {order, k, kappa0, l, threshold, norm[, scaling, fluid]}',
+    'an object {order, k, kappa0, l, threshold, norm[, scaling, wellPrepared, fluid]}',
   ],
   [
     'remainder',
     (c) => (c.remainder = null),
-    'an object {order, k, kappa0, l, threshold, norm[, scaling, fluid]}',
+    'an object {order, k, kappa0, l, threshold, norm[, scaling, wellPrepared, fluid]}',
   ],
-  ['remainder.order', remainder((r) => (r.order = 1)), 'only 0'],
-  ['remainder.order', remainder((r) => delete r.order), 'only 0'],
-  ['remainder.scaling', remainder((r) => (r.scaling = 2)), 'only 1 with remainder.order 0'],
+  ['remainder.order', remainder((r) => (r.order = 2)), '0 or 1'],
+  ['remainder.order', remainder((r) => (r.order = 0.5)), '0 or 1'],
+  ['remainder.order', remainder((r) => delete r.order), '0 or 1'],
+  ['remainder.scaling', remainder((r) => (r.scaling = 2)), 'only 1 with remainder.order 0 or 1'],
+  [
+    'remainder.scaling',
+    remainder((r) => {
+      r.order = 1;
+      r.scaling = 2;
+    }),
+    '1 ≤ r ≤ max(n, 1)',
+  ],
+  ['remainder.wellPrepared', remainder((r) => (r.wellPrepared = true)), 'only with remainder.order 1'],
+  [
+    'remainder.wellPrepared',
+    remainder((r) => {
+      r.order = 1;
+      r.wellPrepared = 'yes';
+    }),
+    'true or false',
+  ],
+  [
+    'remainder.order',
+    (c: Json) => {
+      c.remainder = { ...REMAINDER, order: 1 };
+      c.collisions.enabled = false;
+    },
+    'needs collisions.enabled true',
+  ],
   ['remainder.scaling', remainder((r) => (r.scaling = 0)), '1 ≤ r ≤ max(n, 1)'],
   ['remainder.k', remainder((r) => (r.k = 5)), 'an integer ≥ 6'],
   ['remainder.k', remainder((r) => (r.k = 6.5)), 'an integer ≥ 6'],
@@ -192,6 +218,18 @@ describe('parseConfig refuses each broken field with its path and allowed range'
 });
 
 describe('parseConfig accepts', () => {
+  it('remainder.order 1, with well-prepared data by default (issue 18) and only there', () => {
+    const first = base();
+    first.collisions.enabled = true;
+    first.remainder = { ...REMAINDER, order: 1 };
+    expect(parseConfig(first).remainder).toMatchObject({ order: 1, wellPrepared: true });
+    first.remainder.wellPrepared = false;
+    expect(parseConfig(first).remainder).toMatchObject({ order: 1, wellPrepared: false });
+    const zeroth = base();
+    zeroth.remainder = { ...REMAINDER };
+    expect(parseConfig(zeroth).remainder).not.toHaveProperty('wellPrepared');
+  });
+
   it('every example, with extra keys ignored and dropped', () => {
     const names = readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
     expect(names).toEqual(

@@ -60,6 +60,20 @@ describe('share URL round trip', () => {
     if (decoded.ok) expect(Object.is(decoded.config.species[0].drift[1], -0)).toBe(true);
   });
 
+  it('carries remainder.order 1 and its well-prepared switch (issue 18)', () => {
+    const base = f1.config;
+    for (const wellPrepared of [true, false]) {
+      const config: SimulationConfig = {
+        ...base,
+        remainder: { ...base.remainder!, order: 1, wellPrepared },
+      };
+      const params = encodeShareParams(config);
+      expect(params.get('ord')).toBe('1');
+      expect(params.get('wp')).toBe(wellPrepared ? '1' : '0');
+      expect(decodeShareParams(params)).toEqual({ ok: true, config });
+    }
+  });
+
   it('writes readable keys, preset first; shareUrl replaces the query of the page address', () => {
     const params = encodeShareParams(f1.config, f1.id);
     expect([...params.keys()]).toEqual(SHARE_KEYS);
@@ -87,12 +101,20 @@ describe('share URL round trip', () => {
         p.delete('proj');
         p.delete('dtRule');
         p.delete('gtol');
+        p.delete('ord');
+        p.delete('wp');
         p.set('preset', 'no-such-preset');
       }),
     );
     expect(decoded).toEqual({ ok: true, config: f1.config });
   });
 });
+
+/** ord = 1 and one more parameter set. */
+const orderOneWith = (key: string, value: string) => (p: URLSearchParams) => {
+  p.set('ord', '1');
+  p.set(key, value);
+};
 
 // [case, edit of the f1-layer query, parameter named, fragment of the allowed range]
 const refused: [string, (p: URLSearchParams) => void, string, string][] = [
@@ -132,6 +154,9 @@ const refused: [string, (p: URLSearchParams) => void, string, string][] = [
   ['proj unknown', (p) => p.set('proj', 'weighted'), 'proj', '"uniform" or "maxwellian"'],
   ['dtRule unknown', (p) => p.set('dtRule', 'fast'), 'dtRule', '"accurate", "stable"'],
   ['gtol zero', (p) => p.set('gtol', '0'), 'gtol', 'a finite number in (0, 1)'],
+  ['order 2', (p) => p.set('ord', '2'), 'ord', '0 or 1'],
+  ['order 1 without collisions', orderOneWith('coll', '0'), 'ord', 'needs collisions.enabled true'],
+  ['wp not a flag', orderOneWith('wp', 'yes'), 'wp', 'true or false'],
 ];
 
 describe('share URL refusals name the parameter and its allowed range', () => {
