@@ -255,7 +255,8 @@ export class TimeSeriesPlots {
 
   constructor(remainder: HTMLElement, drifts: HTMLElement, entropy: HTMLElement) {
     this.remainder = new LinePlot(remainder, {
-      title: 'Remainder F_R = (F_ε − F_0)/ε: norms and the energy E(t)',
+      // n = 0 or 1 (Controls → Remainder → order n); the readouts follow the chosen n
+      title: 'Remainder F_R = (F_ε − Σ_{i≤n} ε^i F_i)/ε: norms and the energy E(t)',
       xLabel: 't (dimensionless)',
       yLabel: 'norm (dimensionless, log)',
       logY: true,
