@@ -53,7 +53,7 @@ export interface RemainderRow {
   remainder_gradient_Linf: number;
   /** ‖F_ε − Σ_{i≤n} ε^i F_i‖ in L²(dx dv), both species, the whole box (no division by ε^r, no weight). */
   hilbert_residual_L2: number;
-  /** L²_x sizes of U_1 = (n_1^A, n_1^B, u_1, θ_1) and of E_1 (NaN at order 0). */
+  /** L²_x sizes of U_1 = (n_1^A, n_1^B, u_1, θ_1) and of E_1 (0 at order 0: no first-order term). */
   fluid1_density_A_L2: number;
   fluid1_density_B_L2: number;
   fluid1_velocity_L2: number;
@@ -355,7 +355,8 @@ export class RemainderMonitor {
   }
 }
 
-const NO_FIRST_ORDER = Object.fromEntries(FIRST_ORDER_COLUMNS.map((c) => [c, Number.NaN])) as Record<
+/** At order 0 the truncated expansion has no first-order term: U_1's sizes are 0 (rows stay finite). */
+const NO_FIRST_ORDER = Object.fromEntries(FIRST_ORDER_COLUMNS.map((c) => [c, 0])) as Record<
   (typeof FIRST_ORDER_COLUMNS)[number],
   number
 >;

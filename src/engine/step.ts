@@ -26,7 +26,7 @@ import { type VelocityGrid, velocityGrid } from '../physics/velocityGrid';
 /**
  * The columns RemainderMonitor measures against the fluid reference (NaN once it has failed): the
  * remainder norms of physics/sweepPlan.ts REMAINDER_COLUMNS, the two beside them, ‖F_ε − Σ_{i≤n} ε^i F_i‖
- * and the first-order fluid's sizes (config.ts FIRST_ORDER_COLUMNS, NaN at remainder.order 0).
+ * and the first-order fluid's sizes (config.ts FIRST_ORDER_COLUMNS, 0 at remainder.order 0).
  */
 export const FLUID_REFERENCE_COLUMNS = [
   'remainder_L2',

@@ -165,7 +165,7 @@ export interface ResolvedConfig extends SimulationConfig {
 
 /**
  * The columns of the first-order fluid U_1 (L²_x sizes of n_1^A, n_1^B, u_1 (all three components),
- * θ_1, E_1): NaN with remainder.order 0, where U_1 is not computed.
+ * θ_1, E_1): 0 with remainder.order 0, whose truncated expansion has no first-order term.
  */
 export const FIRST_ORDER_COLUMNS = [
   'fluid1_density_A_L2',
