@@ -72,15 +72,18 @@ export function hilbertExpansionParts(
   return { species, tables, coefficients, closure, options };
 }
 
-/** F_0, F_1 of a fluid pair now. */
-function termsOf(fluid: HilbertFluid, parts: HilbertExpansionParts): FirstHilbertTerm {
-  return firstHilbertTerm(
-    fluid.zerothOrderState(),
-    fluid.firstOrderState(),
+/** F_0, F_1 of a fluid pair now, with U_0 (and E_0) and U_1's profiles they were built from. */
+function termsOf(fluid: HilbertFluid, parts: HilbertExpansionParts) {
+  const zerothState = fluid.zerothOrderState();
+  const fluid1 = fluid.firstOrderState();
+  const terms: FirstHilbertTerm = firstHilbertTerm(
+    zerothState,
+    fluid1,
     parts.tables,
     parts.species,
     parts.options,
   );
+  return { ...terms, zerothState, fluid1 };
 }
 
 /**
@@ -149,9 +152,9 @@ export class FirstOrderReference {
     this.fluid.advance(dt);
   }
 
-  /** F_0 and F_1 on the grid now, and U_1's profiles. */
-  terms(): FirstHilbertTerm & { readonly fluid1: ReturnType<HilbertFluid['firstOrderState']> } {
-    return { ...termsOf(this.fluid, this.parts), fluid1: this.fluid.firstOrderState() };
+  /** F_0 and F_1 on the grid now, U_0's profiles and E_0 (F_0's fluid), and U_1's profiles. */
+  terms(): ReturnType<typeof termsOf> {
+    return termsOf(this.fluid, this.parts);
   }
 
   /** U_0's primitive profiles (F_0's fluid) now. */

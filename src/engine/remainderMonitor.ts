@@ -27,8 +27,7 @@ import { MOMENT_COUNT } from '../physics/moments';
 import { logWeightCoefficients, remainderEnergy, remainderScaling } from '../physics/remainder';
 import { type RemainderBall, remainderBall } from '../physics/remainderBall';
 import {
-  discreteFluidMaxwellian,
-  FLUID_CELL_FLOATS,
+  discreteFluidMaxwellians,
   type FluidFieldsOnGrid,
   fluidCellParameters,
   type RemainderNorms,
@@ -297,7 +296,7 @@ export class RemainderMonitor {
     if (this.firstOrder) {
       // F_ε − εF_1 against F_0 of U_0: the twin's sums of F_R = (F_ε − F_0 − εF_1)/ε^r
       const terms = this.firstOrder.terms();
-      fields = this.firstOrder.zerothOrderState();
+      fields = terms.zerothState;
       const shifted = Float64Array.from(state, (f, j) => f - knudsen * terms.first[j]!);
       const cells = fluidCellParameters(grid, fields, masses);
       norms = remainderNormsFromSums(remainderStateSums(shifted, grid, nx, cells, p), grid, length, knudsen);
@@ -307,12 +306,7 @@ export class RemainderMonitor {
       const cells = fluidCellParameters(grid, fields, masses);
       const sums = await backend.remainderSums(cells, p);
       norms = remainderNormsFromSums(sums, grid, length, knudsen);
-      residual = phaseSpaceDistance(
-        state,
-        discreteFluidMaxwellians(grid, cells, masses, nx),
-        grid,
-        config.grid,
-      );
+      residual = phaseSpaceDistance(state, discreteFluidMaxwellians(grid, cells, masses), grid, config.grid);
       firstOrderSizes = NO_FIRST_ORDER;
     }
     let densityError = 0;
@@ -371,23 +365,6 @@ function phaseSpaceDistance(
   let sum = 0;
   for (let j = 0; j < a.length; j++) sum += (a[j]! - b[j]!) ** 2;
   return Math.sqrt(sum * (x.length / x.nx) * grid.dv ** 3);
-}
-
-/** F_0 of every cell from the fluid's cell parameters, [species][cell][N_v³]. */
-function discreteFluidMaxwellians(
-  grid: SimulationSetup['grid'],
-  cells: Float64Array,
-  masses: readonly [number, number],
-  nx: number,
-): Float64Array {
-  const points = grid.pointsPerCell;
-  const out = new Float64Array(2 * nx * points);
-  for (let s = 0; s < 2; s++)
-    for (let i = 0; i < nx; i++) {
-      const cell = cells.subarray(i * FLUID_CELL_FLOATS, (i + 1) * FLUID_CELL_FLOATS);
-      out.set(discreteFluidMaxwellian(grid, cell, s as 0 | 1, masses[s]!), (s * nx + i) * points);
-    }
-  return out;
 }
 
 /** The L²_x sizes of U_1's profiles (velocity: all three components together) and of E_1. */

@@ -90,6 +90,23 @@ export function discreteFluidMaxwellian(
   return discreteMaxwellianOnGrid(grid, cell, species, mass);
 }
 
+/** F_0 of every cell from its parameters (fluidCellParameters), [species][cell][N_v³]. */
+export function discreteFluidMaxwellians(
+  grid: VelocityGrid,
+  cells: Float64Array,
+  masses: readonly [number, number],
+): Float64Array {
+  const points = grid.pointsPerCell;
+  const nx = cells.length / FLUID_CELL_FLOATS;
+  const out = new Float64Array(2 * nx * points);
+  for (let s = 0; s < 2; s++)
+    for (let i = 0; i < nx; i++) {
+      const cell = cells.subarray(i * FLUID_CELL_FLOATS, (i + 1) * FLUID_CELL_FLOATS);
+      out.set(discreteFluidMaxwellian(grid, cell, s as 0 | 1, masses[s]!), (s * nx + i) * points);
+    }
+  return out;
+}
+
 export interface RemainderNorms {
   /** ‖F_R/√μ‖_{L²_{x,v}} summed over species (trusted balls). */
   readonly l2: number;

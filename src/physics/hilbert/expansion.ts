@@ -15,7 +15,7 @@
  */
 import type { MixtureTables } from '../collision/spectral';
 import type { FluidState } from '../fluid/twoFluidEulerPoisson';
-import { discreteMaxwellianOnGrid, discreteMaxwellianParameters } from '../maxwellian';
+import { discreteFluidMaxwellians, fluidCellParameters } from '../remainderNorms';
 import {
   type CellState,
   cellState,
@@ -26,27 +26,14 @@ import {
 } from './firstOrder';
 import type { FirstOrderProfiles } from './firstOrderFluid';
 
-/** The discrete bi-Maxwellian of each cell, [species][cell][N_v³]. */
+/** The discrete bi-Maxwellian of each cell, [species][cell][N_v³] (remainderNorms.ts's F_0). */
 export function discreteMaxwellianField(
   state: Pick<FluidState, 'densityA' | 'densityB' | 'velocity' | 'temperature'>,
   tables: MixtureTables,
   masses: readonly [number, number],
 ): Float64Array {
   const grid = tables.AA.grid;
-  const n = grid.pointsPerCell;
-  const nx = state.densityA.length;
-  const out = new Float64Array(2 * nx * n);
-  for (let i = 0; i < nx; i++) {
-    const parameters = discreteMaxwellianParameters(grid, masses, {
-      densityA: state.densityA[i]!,
-      densityB: state.densityB[i]!,
-      drift: [state.velocity[0][i]!, state.velocity[1][i]!, state.velocity[2][i]!],
-      temperature: state.temperature[i]!,
-    });
-    out.set(discreteMaxwellianOnGrid(grid, parameters, 0, masses[0]), i * n);
-    out.set(discreteMaxwellianOnGrid(grid, parameters, 1, masses[1]), (nx + i) * n);
-  }
-  return out;
+  return discreteFluidMaxwellians(grid, fluidCellParameters(grid, state, masses), masses);
 }
 
 /** U_0 + s U_1 in primitive variables (θ and u follow from the conserved ones to first order exactly). */
